@@ -1,0 +1,3 @@
+from gridcenter.cli.main import run
+
+run()

@@ -1,0 +1,1 @@
+"""The `gridcenter` command: the console, and a scripting CLI over the same rules."""

@@ -1,0 +1,310 @@
+"""`gridcenter case ...`: list, show and move cases from a script."""
+
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+import typer
+
+from gridcenter.cli.common import fail, run_with_context
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
+from gridcenter.formatting import local, time_left
+from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_cases
+from gridcenter.services import cases as service
+from gridcenter.services.cases import Done
+from gridcenter.services.context import Context
+
+app = typer.Typer(help="List, show and move cases through the closed loop.", no_args_is_help=True)
+
+Reason = Annotated[str, typer.Option("--reason", help="Why: written into the case's history.")]
+Code = Annotated[str, typer.Argument(help="The case code, such as 261120-00042.")]
+
+
+def _row_json(row: CaseRow, now: datetime) -> dict[str, Any]:
+    left = row.time_left(now)
+    return {
+        "code": row.code,
+        "title": row.title,
+        "level": row.level,
+        "step": row.step,
+        "category": row.category,
+        "grid": row.grid,
+        "assignee": row.assignee or None,
+        "deadline": row.deadline.isoformat() if row.deadline else None,
+        "time_left_s": None if left is None else round(left),
+        "overdue": row.overdue(now),
+        "parked": row.parked,
+        "version": row.version,
+    }
+
+
+@app.command("list")
+def list_cases(
+    ctx: typer.Context,
+    level: Annotated[str | None, typer.Option(help="Only this level: A, B, C or D.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue cases.")] = False,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many cases.")] = 100,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A JSON array instead of a table.")
+    ] = False,
+) -> None:
+    """Open cases, the most urgent first."""
+
+    def work(context: Context) -> None:
+        chosen = Level.parse(level) if level else None
+        now = context.now()
+        with context.db.read() as session:
+            rows = open_cases(
+                session, context.actor.territory, now, level=chosen, overdue=overdue, limit=limit
+            )
+        if as_json:
+            print(json.dumps([_row_json(row, now) for row in rows], ensure_ascii=False, indent=1))
+            return
+        tz = context.timezone
+        for row in rows:
+            print(
+                f"{row.code:<14} {row.level} {row.step:<10} {row.category[:26]:<26} "
+                f"{row.grid[:14]:<14} {row.assignee[:28]:<28} {local(row.deadline, tz):<16} "
+                f"{time_left(row.time_left(now), row.parked)}"
+            )
+
+    run_with_context(ctx, work)
+
+
+def _detail_json(detail: CaseDetail, now: datetime) -> dict[str, Any]:
+    return {
+        **_row_json(detail.row, now),
+        "description": detail.description,
+        "address": detail.address,
+        "source": detail.source,
+        "reporter": detail.reporter,
+        "reporter_phone": detail.reporter_phone,
+        "street": detail.street,
+        "community": detail.community,
+        "grid_code": detail.grid_code,
+        "category_code": detail.category_code,
+        "rework_count": detail.rework_count,
+        "satisfaction": detail.satisfaction,
+        "used_share": detail.used_share,
+        "steps": [
+            {
+                "step": s.step,
+                "started_at": s.started_at.isoformat() if s.started_at else None,
+                "deadline": s.deadline.isoformat() if s.deadline else None,
+                "ended_at": s.ended_at.isoformat() if s.ended_at else None,
+                "projected": s.projected,
+            }
+            for s in detail.steps
+        ],
+        "history": [
+            {
+                "at": h.at.isoformat(),
+                "actor": h.actor,
+                "channel": h.channel,
+                "action": h.action,
+                "from": h.from_value,
+                "to": h.to_value,
+                "reason": h.reason,
+            }
+            for h in detail.history
+        ],
+    }
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    code: Code,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """A case's details, its step deadlines and its full history."""
+
+    def work(context: Context) -> None:
+        now = context.now()
+        with context.db.read() as session:
+            detail = case_detail(session, context.actor.territory, context.loop, code, now)
+        if detail is None:
+            raise Refused(f"no case {code!r}")
+        if as_json:
+            print(json.dumps(_detail_json(detail, now), ensure_ascii=False, indent=1))
+            return
+        tz = context.timezone
+        row = detail.row
+        used = "" if detail.used_share is None else f" ({detail.used_share:.0%} of its limit)"
+        print(f"{row.code}  {row.title}")
+        print(
+            f"  level {row.level} ({Level(row.level).disposer})   step {row.step}"
+            f"   {time_left(detail.time_left_s, row.parked)}{used}"
+        )
+        print(f"  category  {detail.category_code} {row.category}")
+        print(f"  where     {row.grid} ({detail.grid_code}), {detail.community}, {detail.street}")
+        print(f"  address   {detail.address}")
+        print(f"  source    {detail.source}   reporter {detail.reporter} {detail.reporter_phone}")
+        print(f"  assignee  {row.assignee or '-'}")
+        if detail.parked_reason:
+            print(f"  parked    {detail.parked_reason}")
+        if detail.extension_reason:
+            print(f"  extension requested: {detail.extension_reason}")
+        print("steps:")
+        for s in detail.steps:
+            ended = f"done {local(s.ended_at, tz)}" if s.ended_at else ""
+            mark = "projected" if s.projected else ""
+            print(
+                f"  {s.step:<10} start {local(s.started_at, tz) or '-':<16} "
+                f"due {local(s.deadline, tz) or '-':<16} {ended}{mark}"
+            )
+        print("history:")
+        for h in detail.history:
+            change = (
+                f"{h.from_value or ''} -> {h.to_value or ''}" if h.from_value or h.to_value else ""
+            )
+            why = f"  ({h.reason})" if h.reason else ""
+            print(f"  {local(h.at, tz)}  {h.actor:<14} {h.action:<16} {change}{why}")
+
+    run_with_context(ctx, work)
+
+
+def _report(done: Done) -> None:
+    print(f"{done.code}: {done.summary} (version {done.version})")
+
+
+def _act(ctx: typer.Context, action: Any, code: str, **kwargs: Any) -> None:
+    run_with_context(ctx, lambda context: _report(action(context, code, **kwargs)))
+
+
+@app.command()
+def reassign(
+    ctx: typer.Context,
+    code: Code,
+    to: Annotated[
+        str, typer.Option("--to", help="Staff code, login or name; department code or name.")
+    ],
+    reason: Reason,
+) -> None:
+    """Hand a case to another person or department."""
+    _act(ctx, service.reassign, code, to=to, reason=reason)
+
+
+@app.command()
+def dispatch(
+    ctx: typer.Context,
+    code: Code,
+    to: Annotated[
+        str, typer.Option("--to", help="Staff code, login or name; department code or name.")
+    ],
+) -> None:
+    """Dispatch a filed case to its assignee."""
+    _act(ctx, service.dispatch, code, to=to)
+
+
+@app.command()
+def escalate(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Move a case up one level (A grid, B street, C district, D city)."""
+    _act(ctx, service.escalate, code, reason=reason)
+
+
+@app.command()
+def deescalate(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Move a case down one level."""
+    _act(ctx, service.deescalate, code, reason=reason)
+
+
+@app.command("file")
+def file_(
+    ctx: typer.Context,
+    code: Code,
+    category: Annotated[str | None, typer.Option(help="Minor category code.")] = None,
+    level: Annotated[
+        str | None, typer.Option(help="A, B, C or D; the category's by default.")
+    ] = None,
+) -> None:
+    """File a reported case: classify it and start its dispatch clock."""
+    _act(ctx, service.file_case, code, category=category, level=level)
+
+
+@app.command()
+def feedback(
+    ctx: typer.Context,
+    code: Code,
+    result: Annotated[str, typer.Option("--result", help="What was done.")],
+) -> None:
+    """Report the result of handling a dispatched case."""
+    _act(ctx, service.feed_back, code, result=result)
+
+
+@app.command()
+def verify(
+    ctx: typer.Context,
+    code: Code,
+    passed: Annotated[
+        bool, typer.Option("--pass/--fail", help="The on-site check passed or failed.")
+    ],
+    note: Annotated[
+        str | None, typer.Option(help="What the check found (needed on --fail).")
+    ] = None,
+) -> None:
+    """Record the on-site check of a handled case; a failure sends it back for rework."""
+    _act(ctx, service.verify, code, passed=passed, note=note)
+
+
+@app.command("close")
+def close_(
+    ctx: typer.Context,
+    code: Code,
+    satisfaction: Annotated[
+        str, typer.Option(help="satisfied, neutral, dissatisfied or not_rated.")
+    ],
+    note: Annotated[str | None, typer.Option(help="A closing note.")] = None,
+) -> None:
+    """Close a verified case with the resident's satisfaction."""
+    _act(ctx, service.close, code, satisfaction=satisfaction, note=note)
+
+
+@app.command()
+def reopen(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Reopen a closed case; it goes back to be dispatched."""
+    _act(ctx, service.reopen, code, reason=reason)
+
+
+@app.command("request-extension")
+def request_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Ask for more time on the current step."""
+    _act(ctx, service.request_extension, code, reason=reason)
+
+
+@app.command("grant-extension")
+def grant_extension(
+    ctx: typer.Context,
+    code: Code,
+    until: Annotated[str, typer.Option(help="The new deadline, ISO time with a zone.")],
+    reason: Annotated[
+        str | None, typer.Option(help="Why (the request's reason by default).")
+    ] = None,
+) -> None:
+    """Grant a waiting extension request with a new deadline."""
+    try:
+        moment = datetime.fromisoformat(until)
+    except ValueError:
+        fail(f"{until!r} is not an ISO time such as 2026-11-25T17:30+08:00")
+    if moment.tzinfo is None:
+        fail(f"{until!r} needs a timezone, such as +08:00")
+    _act(ctx, service.grant_extension, code, until=moment, reason=reason)
+
+
+@app.command("refuse-extension")
+def refuse_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Refuse a waiting extension request."""
+    _act(ctx, service.refuse_extension, code, reason=reason)
+
+
+@app.command()
+def park(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Stop a case's clock while it waits on something outside anyone's control."""
+    _act(ctx, service.park, code, reason=reason)
+
+
+@app.command()
+def unpark(ctx: typer.Context, code: Code) -> None:
+    """Restart a parked case's clock with the time it had left."""
+    _act(ctx, service.unpark, code)

@@ -1,0 +1,50 @@
+"""What every subcommand shares: the context it runs in and how refusals read."""
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn, TypeVar
+
+import typer
+
+from gridcenter.config import Settings
+from gridcenter.domain.errors import Refused
+from gridcenter.services.bootstrap import open_context
+from gridcenter.services.context import Context
+from gridcenter.store.database import StoreBusy
+
+T = TypeVar("T")
+
+EXIT_REFUSED = 1
+EXIT_BUSY = 3
+
+
+def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
+    print(f"gridcenter: {message}", file=sys.stderr)
+    raise typer.Exit(code)
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    assert isinstance(settings, Settings)
+    return settings
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn a refusal or a busy store into one line on stderr and a non-zero exit."""
+    try:
+        yield
+    except Refused as refused:
+        fail(str(refused))
+    except StoreBusy as busy:
+        fail(str(busy), EXIT_BUSY)
+
+
+def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:
+    with refusals():
+        context = open_context(settings_of(ctx))
+        try:
+            return work(context)
+        finally:
+            context.db.dispose()

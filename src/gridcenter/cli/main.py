@@ -1,0 +1,82 @@
+"""The `gridcenter` command."""
+
+from typing import Annotated
+
+import typer
+
+from gridcenter.cli import cases
+from gridcenter.cli.common import fail, refusals, run_with_context, settings_of
+from gridcenter.config import Settings
+from gridcenter.services.context import Context, make_loop
+from gridcenter.store.database import Database
+from gridcenter.store.generator import generate_cases
+from gridcenter.store.seeding import seed_demo
+
+app = typer.Typer(
+    help="gridcenter: the command-center console of community grid governance.",
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    add_completion=False,
+)
+app.add_typer(cases.app, name="case")
+
+
+@app.callback(invoke_without_command=True)
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None, typer.Option(help="Database URL (or GRIDCENTER_DB); a SQLite file by default.")
+    ] = None,
+    operator: Annotated[
+        str | None, typer.Option(help="Who is acting (or GRIDCENTER_OPERATOR).")
+    ] = None,
+    theme: Annotated[str | None, typer.Option(help="Console theme (or GRIDCENTER_THEME).")] = None,
+) -> None:
+    """Without a command, open the console."""
+    ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(cases.list_cases, ctx=ctx, level=None, overdue=False, limit=100, as_json=False)
+
+
+@app.command()
+def seed(
+    ctx: typer.Context,
+    count: Annotated[
+        int, typer.Option("--cases", min=0, help="Add this many generated cases.")
+    ] = 0,
+    open_cases: Annotated[
+        int | None,
+        typer.Option("--open", min=0, help="How many of them are open (10% by default)."),
+    ] = None,
+    random_seed: Annotated[int, typer.Option("--seed", help="Random seed of the generator.")] = 1,
+) -> None:
+    """Load the demo district into an empty store, and add generated cases."""
+    settings = settings_of(ctx)
+    with refusals():
+        database = Database(settings.db_url)
+        loop = make_loop()
+        now = settings.clock.now()
+        try:
+            database.create_schema()
+            if not database.is_seeded():
+                report = seed_demo(database, loop, now)
+                print(
+                    f"seeded the demo district: {report.streets} streets, {report.grids} grids, "
+                    f"{report.staff} staff, {report.shifts} shifts, {report.cases} cases"
+                )
+            elif not count:
+                fail("the store already holds a district; use --cases N to add generated cases")
+            if count:
+                generate_cases(
+                    database, loop, count=count, now=now, seed=random_seed, open_cases=open_cases
+                )
+                print(f"generated {count} cases with seed {random_seed}")
+        finally:
+            database.dispose()
+
+
+def run() -> None:
+    app()
+
+
+__all__ = ["Context", "run", "run_with_context"]

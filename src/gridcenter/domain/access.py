@@ -1,0 +1,92 @@
+"""Who may do what, and where: roles, actions and territory."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gridcenter.domain.errors import Refused
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    OPERATOR = "operator"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Action(StrEnum):
+    FILE = "file"
+    FEED_BACK = "feed back"
+    ACKNOWLEDGE = "acknowledge alerts"
+    REQUEST_EXTENSION = "request an extension"
+    DISPATCH = "dispatch"
+    REASSIGN = "reassign"
+    ESCALATE = "escalate"
+    DEESCALATE = "de-escalate"
+    VERIFY = "verify"
+    CLOSE = "close"
+    REOPEN = "reopen"
+    GRANT_EXTENSION = "decide extensions"
+    PARK = "park"
+    REVEAL = "reveal personal data"
+    ADMINISTER = "administer accounts, rosters and webhooks"
+
+
+_OPERATOR = {Action.FILE, Action.FEED_BACK, Action.ACKNOWLEDGE, Action.REQUEST_EXTENSION}
+_SUPERVISOR = _OPERATOR | {
+    Action.DISPATCH,
+    Action.REASSIGN,
+    Action.ESCALATE,
+    Action.DEESCALATE,
+    Action.VERIFY,
+    Action.CLOSE,
+    Action.REOPEN,
+    Action.GRANT_EXTENSION,
+    Action.PARK,
+    Action.REVEAL,
+}
+ALLOWED: dict[Role, frozenset[Action]] = {
+    Role.VIEWER: frozenset(),
+    Role.OPERATOR: frozenset(_OPERATOR),
+    Role.SUPERVISOR: frozenset(_SUPERVISOR),
+    Role.ADMIN: frozenset(Action),
+}
+
+
+@dataclass(frozen=True)
+class Territory:
+    """The whole district (both None), one street, or one community."""
+
+    street_id: int | None = None
+    community_id: int | None = None
+
+    @property
+    def is_district(self) -> bool:
+        return self.street_id is None and self.community_id is None
+
+    def contains(self, street_id: int, community_id: int) -> bool:
+        if self.community_id is not None:
+            return community_id == self.community_id
+        if self.street_id is not None:
+            return street_id == self.street_id
+        return True
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Someone acting at a console, from the CLI, or a job: recorded with every change."""
+
+    login: str
+    role: Role
+    territory: Territory = Territory()
+    channel: str = "local"  # local, ssh, job, import
+
+    def can(self, action: Action) -> bool:
+        return action in ALLOWED[self.role]
+
+    def require(self, action: Action) -> None:
+        if not self.can(action):
+            raise Refused(f"{self.login} is a {self.role.value} and may not {action.value}")
+
+    def require_territory(self, street_id: int, community_id: int, what: str) -> None:
+        if not self.territory.contains(street_id, community_id):
+            raise Refused(f"{what} is outside the territory of {self.login}")

@@ -1,0 +1,10 @@
+def mask_phone(phone: str | None) -> str:
+    """Show a phone number as 138****5678: enough to recognise, not to dial."""
+    if not phone:
+        return ""
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) <= 7:
+        return "*" * (len(digits) - 4) + digits[-4:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -1,0 +1,195 @@
+"""Case listings and a case's full record."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.access import Territory
+from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import ClosedLoop, StepPlan
+from gridcenter.domain.masking import mask_phone
+from gridcenter.queries.scope import in_territory
+from gridcenter.store import tables
+from gridcenter.store.mapping import limits_of, state_of
+
+OPEN = tables.Case.step != "closed"
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    code: str
+    title: str
+    level: str
+    step: str
+    category: str
+    grid: str
+    assignee: str
+    deadline: datetime | None
+    parked: bool
+    urgent: bool
+    version: int
+
+    def time_left(self, now: datetime) -> float | None:
+        return None if self.deadline is None else (self.deadline - now).total_seconds()
+
+    def overdue(self, now: datetime) -> bool:
+        left = self.time_left(now)
+        return left is not None and left < 0 and not self.parked
+
+
+def _case_rows() -> Select:
+    return (
+        select(
+            tables.Case.code,
+            tables.Case.title,
+            tables.Case.level,
+            tables.Case.step,
+            tables.Category.name,
+            tables.Grid.name,
+            func.coalesce(tables.Staff.name, tables.Department.name, ""),
+            tables.Case.deadline,
+            tables.Case.parked_at.is_not(None),
+            tables.Case.urgent,
+            tables.Case.version,
+        )
+        .join(tables.Category, tables.Category.id == tables.Case.category_id)
+        .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
+        .outerjoin(tables.Staff, tables.Staff.id == tables.Case.assignee_staff_id)
+        .outerjoin(tables.Department, tables.Department.id == tables.Case.assignee_department_id)
+    )
+
+
+def open_cases(
+    session: Session,
+    territory: Territory,
+    now: datetime,
+    *,
+    level: Level | None = None,
+    overdue: bool = False,
+    grid_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[CaseRow]:
+    """Open cases, the most urgent first: overdue, then least time left."""
+    query = _case_rows().where(
+        OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id)
+    )
+    if level is not None:
+        query = query.where(tables.Case.level == level.value)
+    if grid_id is not None:
+        query = query.where(tables.Case.grid_id == grid_id)
+    if overdue:
+        query = query.where(tables.Case.deadline < now, tables.Case.parked_at.is_(None))
+    query = query.order_by(tables.Case.deadline, tables.Case.id).limit(limit).offset(offset)
+    return [CaseRow(*row) for row in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    at: datetime
+    actor: str
+    channel: str
+    action: str
+    from_value: str | None
+    to_value: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class StepLine:
+    step: str
+    started_at: datetime | None
+    deadline: datetime | None
+    ended_at: datetime | None
+    projected: bool
+
+
+@dataclass(frozen=True)
+class CaseDetail:
+    row: CaseRow
+    description: str
+    address: str
+    source: str
+    reporter: str
+    reporter_phone: str  # masked
+    street: str
+    community: str
+    grid_code: str
+    category_code: str
+    created_at: datetime
+    updated_at: datetime
+    updated_by: str
+    parked_reason: str | None
+    extension_reason: str | None
+    rework_count: int
+    satisfaction: str | None
+    used_share: float | None
+    time_left_s: float | None
+    overdue: bool
+    steps: list[StepLine]
+    history: list[HistoryLine]
+
+
+def case_detail(
+    session: Session, territory: Territory, loop: ClosedLoop, code: str, now: datetime
+) -> CaseDetail | None:
+    """Everything about one case, or None when it does not exist in the territory."""
+    case = session.scalar(
+        select(tables.Case).where(
+            tables.Case.code == code.strip(),
+            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        )
+    )
+    if case is None:
+        return None
+    row = CaseRow(*session.execute(_case_rows().where(tables.Case.id == case.id)).one())
+    category = session.get(tables.Category, case.category_id)
+    grid = session.get(tables.Grid, case.grid_id)
+    community = session.get(tables.Community, case.community_id)
+    street = session.get(tables.Street, case.street_id)
+    assert category and grid and community and street
+    state = state_of(case, limits_of(category), None)
+    done = [
+        StepLine(s.step, s.started_at, s.deadline, s.ended_at, projected=False)
+        for s in session.scalars(
+            select(tables.CaseStep)
+            .where(tables.CaseStep.case_id == case.id)
+            .order_by(tables.CaseStep.id)
+        )
+    ]
+    ahead: list[StepPlan] = loop.plan(state)[1:]
+    steps = done + [StepLine(p.step.value, None, p.deadline, None, True) for p in ahead]
+    history = [
+        HistoryLine(e.at, e.actor, e.channel, e.action, e.from_value, e.to_value, e.reason)
+        for e in session.scalars(
+            select(tables.CaseEvent)
+            .where(tables.CaseEvent.case_id == case.id)
+            .order_by(tables.CaseEvent.id)
+        )
+    ]
+    return CaseDetail(
+        row=row,
+        description=case.description,
+        address=case.address,
+        source=case.source,
+        reporter=case.reporter or "",
+        reporter_phone=mask_phone(case.reporter_phone),
+        street=street.name,
+        community=community.name,
+        grid_code=grid.code,
+        category_code=category.code,
+        created_at=case.created_at,
+        updated_at=case.updated_at,
+        updated_by=case.updated_by,
+        parked_reason=case.parked_reason,
+        extension_reason=case.extension_reason,
+        rework_count=case.rework_count,
+        satisfaction=case.satisfaction,
+        used_share=loop.used_share(state, now),
+        time_left_s=loop.time_left(state, now),
+        overdue=loop.is_overdue(state, now),
+        steps=steps,
+        history=history,
+    )

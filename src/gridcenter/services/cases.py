@@ -1,0 +1,472 @@
+"""Case use cases: each checks who may act, applies one closed-loop rule and
+writes the new state, its step clock, its history event and the change
+signal in one transaction, or nothing at all."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.access import Action
+from gridcenter.domain.codes import case_code
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.mapping import (
+    department_assignee,
+    limits_of,
+    staff_assignee,
+    state_of,
+    values_of,
+)
+
+
+@dataclass(frozen=True)
+class Done:
+    """What an action did: the case, its new version and the event written."""
+
+    code: str
+    version: int
+    action: str
+    summary: str
+
+
+Decision = Callable[[Session, tables.Case, CaseState, datetime], tuple[Outcome, dict[str, Any]]]
+
+
+def find_assignee(session: Session, who: str) -> Assignee:
+    """A staff member by code, login or name, or a department by code or name."""
+    text = who.strip()
+    if not text:
+        raise Refused("say who: a staff code, login or name, or a department code or name")
+    lowered = text.lower()
+    staff = list(
+        session.scalars(
+            select(tables.Staff).where(
+                tables.Staff.active,
+                or_(
+                    func.lower(tables.Staff.code) == lowered,
+                    func.lower(tables.Staff.login) == lowered,
+                    func.lower(tables.Staff.name) == lowered,
+                ),
+            )
+        )
+    )
+    departments = list(
+        session.scalars(
+            select(tables.Department).where(
+                or_(
+                    func.lower(tables.Department.code) == lowered,
+                    func.lower(tables.Department.name) == lowered,
+                )
+            )
+        )
+    )
+    found = [staff_assignee(s) for s in staff] + [department_assignee(d) for d in departments]
+    if not found:
+        raise Refused(f"no staff member or department called {text!r}")
+    if len(found) > 1:
+        raise Refused(f"{text!r} names {len(found)} people or departments; use a code")
+    return found[0]
+
+
+def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
+    if row.assignee_staff_id is not None:
+        staff = session.get(tables.Staff, row.assignee_staff_id)
+        return staff_assignee(staff) if staff else None
+    if row.assignee_department_id is not None:
+        department = session.get(tables.Department, row.assignee_department_id)
+        return department_assignee(department) if department else None
+    return None
+
+
+def _category(session: Session, code: str) -> tables.Category:
+    category = session.scalar(
+        select(tables.Category).where(
+            func.lower(tables.Category.code) == code.strip().lower(),
+            tables.Category.depth == "minor",
+        )
+    )
+    if category is None:
+        raise Refused(f"no category {code!r}: use a minor category code such as URB-ENV-01")
+    return category
+
+
+def _act(
+    ctx: Context,
+    code: str,
+    needs: Action,
+    decide: Decision,
+    expected_version: int | None = None,
+) -> Done:
+    ctx.actor.require(needs)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        row = session.scalar(
+            select(tables.Case).where(tables.Case.code == code.strip()).with_for_update()
+        )
+        if row is None:
+            raise Refused(f"no case {code!r}")
+        ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
+        if expected_version is not None and row.version != expected_version:
+            at = row.updated_at.astimezone(ctx.timezone).strftime("%H:%M:%S on %d %b")
+            raise Refused(
+                f"case {row.code} was changed by {row.updated_by} at {at}; "
+                "look at it again before you act"
+            )
+        category = session.get(tables.Category, row.category_id)
+        assert category is not None
+        before = state_of(row, limits_of(category), _assignee_of(session, row))
+        outcome, extra = decide(session, row, before, now)
+        _write(session, ctx, row, before, outcome, extra, now)
+        return Done(row.code, row.version, outcome.event.action, _summary(outcome))
+
+
+def _summary(outcome: Outcome) -> str:
+    event = outcome.event
+    parts = [event.action.replace("_", " ")]
+    if event.from_value or event.to_value:
+        parts.append(f"{event.from_value or '-'} -> {event.to_value or '-'}")
+    return " ".join(parts)
+
+
+def _write(
+    session: Session,
+    ctx: Context,
+    row: tables.Case,
+    before: CaseState,
+    outcome: Outcome,
+    extra: dict[str, Any],
+    now: datetime,
+) -> None:
+    after = outcome.state
+    for key, value in {**values_of(after), **extra}.items():
+        setattr(row, key, value)
+    row.version += 1
+    row.updated_at = now
+    row.updated_by = ctx.actor.login
+    if after.step_started_at != before.step_started_at or after.deadline != before.deadline:
+        _move_step_clock(session, row, after, now)
+    assert row.id is not None
+    session.add(
+        tables.CaseEvent(
+            case_id=row.id,
+            at=now,
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action=outcome.event.action,
+            from_value=outcome.event.from_value,
+            to_value=outcome.event.to_value,
+            reason=outcome.event.reason,
+        )
+    )
+    session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
+
+
+def _move_step_clock(session: Session, row: tables.Case, after: CaseState, now: datetime) -> None:
+    """Close the open step record and open the new one, or move its deadline."""
+    current = session.scalar(
+        select(tables.CaseStep)
+        .where(tables.CaseStep.case_id == row.id, tables.CaseStep.ended_at.is_(None))
+        .order_by(tables.CaseStep.id.desc())
+    )
+    if current is not None and current.started_at == after.step_started_at:
+        current.deadline = after.deadline
+        current.limit_s = after.step_limit_s
+        current.paused_s = after.paused_s
+        return
+    if current is not None:
+        current.ended_at = now
+    if after.is_open:
+        assert row.id is not None
+        session.add(
+            tables.CaseStep(
+                case_id=row.id,
+                step=after.step.value,
+                started_at=after.step_started_at,
+                limit_s=after.step_limit_s,
+                deadline=after.deadline,
+                paused_s=after.paused_s,
+            )
+        )
+
+
+# -- the use cases -------------------------------------------------------------
+
+
+def report_case(
+    ctx: Context,
+    *,
+    title: str,
+    category: str,
+    grid: str,
+    source: str,
+    description: str = "",
+    address: str = "",
+    reporter: str | None = None,
+    reporter_phone: str | None = None,
+) -> Done:
+    """Collect a new case: it waits in the reported step until it is filed."""
+    ctx.actor.require(Action.FILE)
+    if not title.strip():
+        raise Refused("a case needs a title")
+    now = ctx.now()
+    with ctx.db.write() as session:
+        found = session.scalar(select(tables.Grid).where(tables.Grid.code == grid.strip()))
+        if found is None:
+            raise Refused(f"no grid {grid!r}")
+        ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+        kind = _category(session, category)
+        number = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
+        blank = CaseState(
+            code=case_code(now.astimezone(ctx.timezone).date(), number),
+            step=Step.REPORTED,
+            level=Level(kind.default_level),
+            limits=limits_of(kind),
+            step_started_at=now,
+            step_limit_s=None,
+            deadline=None,
+            warn_at=None,
+        )
+        state = ctx.loop.enter_step(blank, Step.REPORTED, now)
+        row = tables.Case(
+            id=number,
+            code=state.code,
+            title=title.strip(),
+            description=description,
+            category_id=kind.id,
+            grid_id=found.id,
+            community_id=found.community_id,
+            street_id=found.street_id,
+            address=address,
+            source=source,
+            reporter=reporter,
+            reporter_phone=reporter_phone,
+            created_at=now,
+            updated_at=now,
+            updated_by=ctx.actor.login,
+            **values_of(state),
+        )
+        session.add(row)
+        session.flush()
+        _move_step_clock(session, row, state, now)
+        session.add(
+            tables.CaseEvent(
+                case_id=number,
+                at=now,
+                actor=ctx.actor.login,
+                channel=ctx.actor.channel,
+                action="report",
+                to_value=source,
+            )
+        )
+        session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
+        return Done(row.code, row.version, "report", f"reported by {source}")
+
+
+def file_case(
+    ctx: Context,
+    code: str,
+    *,
+    category: str | None = None,
+    level: str | None = None,
+    expected_version: int | None = None,
+) -> Done:
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        kind = (
+            _category(session, category)
+            if category
+            else session.get(tables.Category, row.category_id)
+        )
+        assert kind is not None
+        chosen = Level.parse(level) if level else Level(kind.default_level)
+        outcome = ctx.loop.file(
+            state, now, limits=limits_of(kind), level=chosen, category=kind.code
+        )
+        return outcome, {"category_id": kind.id}
+
+    return _act(ctx, code, Action.FILE, decide, expected_version)
+
+
+def dispatch(ctx: Context, code: str, *, to: str, expected_version: int | None = None) -> Done:
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        return ctx.loop.dispatch(state, now, to=find_assignee(session, to)), {}
+
+    return _act(ctx, code, Action.DISPATCH, decide, expected_version)
+
+
+def reassign(
+    ctx: Context, code: str, *, to: str, reason: str | None, expected_version: int | None = None
+) -> Done:
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        return ctx.loop.reassign(state, to=find_assignee(session, to), reason=reason), {}
+
+    return _act(ctx, code, Action.REASSIGN, decide, expected_version)
+
+
+def escalate(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.ESCALATE,
+        lambda s, r, state, now: (ctx.loop.escalate(state, reason=reason), {}),
+        expected_version,
+    )
+
+
+def deescalate(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.DEESCALATE,
+        lambda s, r, state, now: (ctx.loop.deescalate(state, reason=reason), {}),
+        expected_version,
+    )
+
+
+def feed_back(
+    ctx: Context, code: str, *, result: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.FEED_BACK,
+        lambda s, r, state, now: (
+            ctx.loop.feed_back(state, now, by=ctx.actor.login, result=result),
+            {},
+        ),
+        expected_version,
+    )
+
+
+def verify(
+    ctx: Context,
+    code: str,
+    *,
+    passed: bool,
+    note: str | None,
+    expected_version: int | None = None,
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.VERIFY,
+        lambda s, r, state, now: (
+            ctx.loop.verify(state, now, by=ctx.actor.login, passed=passed, note=note),
+            {},
+        ),
+        expected_version,
+    )
+
+
+def close(
+    ctx: Context,
+    code: str,
+    *,
+    satisfaction: str,
+    note: str | None = None,
+    expected_version: int | None = None,
+) -> Done:
+    rating = Satisfaction.parse(satisfaction)
+    return _act(
+        ctx,
+        code,
+        Action.CLOSE,
+        lambda s, r, state, now: (ctx.loop.close(state, now, satisfaction=rating, note=note), {}),
+        expected_version,
+    )
+
+
+def reopen(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.REOPEN,
+        lambda s, r, state, now: (ctx.loop.reopen(state, now, reason=reason), {}),
+        expected_version,
+    )
+
+
+def request_extension(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.REQUEST_EXTENSION,
+        lambda s, r, state, now: (ctx.loop.request_extension(state, reason=reason), {}),
+        expected_version,
+    )
+
+
+def grant_extension(
+    ctx: Context,
+    code: str,
+    *,
+    until: datetime,
+    reason: str | None = None,
+    expected_version: int | None = None,
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.GRANT_EXTENSION,
+        lambda s, r, state, now: (
+            ctx.loop.grant_extension(state, now, until=until, reason=reason),
+            {},
+        ),
+        expected_version,
+    )
+
+
+def refuse_extension(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.GRANT_EXTENSION,
+        lambda s, r, state, now: (ctx.loop.refuse_extension(state, reason=reason), {}),
+        expected_version,
+    )
+
+
+def park(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.PARK,
+        lambda s, r, state, now: (ctx.loop.park(state, now, reason=reason), {}),
+        expected_version,
+    )
+
+
+def unpark(
+    ctx: Context, code: str, *, reason: str | None = None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.PARK,
+        lambda s, r, state, now: (ctx.loop.unpark(state, now, reason=reason), {}),
+        expected_version,
+    )

@@ -1,0 +1,31 @@
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from gridcenter.clock import Clock
+from gridcenter.domain.access import Actor
+from gridcenter.domain.calendar import Timekeeper
+from gridcenter.domain.loop import ClosedLoop
+from gridcenter.store.database import Database
+from gridcenter.store.seeding import read_calendar
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every use case needs: the store, the rules, the clock and who is acting."""
+
+    db: Database
+    loop: ClosedLoop
+    clock: Clock
+    actor: Actor
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return self.loop.time.calendar.timezone
+
+
+def make_loop() -> ClosedLoop:
+    return ClosedLoop(Timekeeper(read_calendar()))

@@ -1,0 +1,95 @@
+"""Engines and transactions, the same on SQLite and PostgreSQL.
+
+SQLite is set up for several processes at once: WAL, a busy timeout,
+foreign keys on every connection, and write transactions that start with
+BEGIN IMMEDIATE so that a transaction which reads and then writes takes the
+write lock up front instead of failing half-way with "database is locked".
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, SQLModel
+
+from gridcenter.store import tables
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreBusy(Exception):
+    """The store could not be written in time; nothing was changed."""
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        writing = connection.get_execution_options().get("gridcenter_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _setup_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._writer = self.engine.execution_options(gridcenter_write=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with Session(self.engine) as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any error."""
+        try:
+            with Session(self._writer) as session, session.begin():
+                yield session
+        except OperationalError as error:
+            if "locked" in str(error.orig) or "busy" in str(error.orig):
+                raise StoreBusy(
+                    "the store is busy with another writer; nothing was changed, try again"
+                ) from error
+            raise
+
+    def create_schema(self) -> None:
+        SQLModel.metadata.create_all(self.engine)
+        with self.write() as session:
+            if session.get(tables.Meta, "schema_version") is None:
+                session.add(tables.Meta(key="schema_version", value=str(tables.SCHEMA_VERSION)))
+
+    def is_seeded(self) -> bool:
+        with self.read() as session:
+            return bool(session.exec(select(func.count()).select_from(tables.District)).one()[0])
+
+    def change_mark(self) -> int:
+        """The newest change id: one indexed lookup, cheap enough to poll every second."""
+        with self.engine.connect() as connection:
+            return connection.execute(select(func.max(tables.ChangeLog.id))).scalar() or 0
+
+    def dispose(self) -> None:
+        self.engine.dispose()

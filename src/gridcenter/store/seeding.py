@@ -1,0 +1,275 @@
+"""Loading the demo district from the data files in `seed/`.
+
+Times in the demo are laid relative to the moment of seeding, so a demo
+seeded on any day has cases just filed, about to run out and long overdue,
+and a roster that covers today.
+"""
+
+import csv
+import json
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.calendar import WorkingCalendar
+from gridcenter.domain.codes import case_code
+from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
+from gridcenter.resources import data_dir
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
+from gridcenter.store.mapping import department_assignee, limits_of, staff_assignee
+
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_LIMIT_FIELDS = ("file_h", "dispatch_h", "handle_h", "verify_h", "close_h", "warn_share")
+
+
+def seed_folder() -> Path:
+    return data_dir("seed")
+
+
+def _clock_time(text: str) -> time:
+    return time.fromisoformat(text)
+
+
+def read_calendar(folder: Path | None = None) -> WorkingCalendar:
+    data = tomllib.loads(((folder or seed_folder()) / "calendar.toml").read_text("utf-8"))
+    return WorkingCalendar(
+        timezone=ZoneInfo(data["timezone"]),
+        periods=tuple((_clock_time(a), _clock_time(b)) for a, b in data["periods"]),
+        weekend=frozenset(_WEEKDAYS.index(day) for day in data["weekend"]),
+        holidays=frozenset(date.fromisoformat(d) for d in data["holidays"]),
+        workdays=frozenset(date.fromisoformat(d) for d in data["workdays"]),
+    )
+
+
+@dataclass(frozen=True)
+class SeedReport:
+    streets: int
+    communities: int
+    grids: int
+    staff: int
+    shifts: int
+    cases: int
+
+
+class _Loader:
+    def __init__(self, session: Session, folder: Path, loop: ClosedLoop, now: datetime) -> None:
+        self.session = session
+        self.folder = folder
+        self.loop = loop
+        self.now = now
+        self.tz = loop.time.calendar.timezone
+        self.streets: dict[str, tables.Street] = {}
+        self.communities: dict[str, tables.Community] = {}
+        self.grids: dict[str, tables.Grid] = {}
+        self.categories: dict[str, tables.Category] = {}
+        self.departments: dict[str, tables.Department] = {}
+        self.staff: dict[str, tables.Staff] = {}
+
+    def _add(self, row: Any) -> Any:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def territory(self) -> None:
+        data = json.loads((self.folder / "territory.json").read_text("utf-8"))
+        district = self._add(tables.District(**data["district"]))
+        for street_data in data["streets"]:
+            street = self._add(
+                tables.Street(
+                    code=street_data["code"], name=street_data["name"], district_id=district.id
+                )
+            )
+            self.streets[street.code] = street
+            for community_data in street_data["communities"]:
+                community = self._add(
+                    tables.Community(
+                        code=community_data["code"],
+                        name=community_data["name"],
+                        street_id=street.id,
+                    )
+                )
+                self.communities[community.code] = community
+                for grid_data in community_data["grids"]:
+                    grid = tables.Grid(**grid_data, community_id=community.id, street_id=street.id)
+                    self.grids[grid.code] = self._add(grid)
+
+    def categories_(self) -> None:
+        data = tomllib.loads((self.folder / "categories.toml").read_text("utf-8"))
+        defaults = data["defaults"]
+        for module in data["module"]:
+            parent = self._add(
+                tables.Category(code=module["code"], name=module["name"], depth="module")
+            )
+            for major in module["major"]:
+                middle = self._add(
+                    tables.Category(
+                        code=major["code"], name=major["name"], depth="major", parent_id=parent.id
+                    )
+                )
+                for minor in major["minor"]:
+                    limits = {key: minor.get(key, defaults[key]) for key in _LIMIT_FIELDS}
+                    category = tables.Category(
+                        code=minor["code"],
+                        name=minor["name"],
+                        depth="minor",
+                        parent_id=middle.id,
+                        kind=minor["kind"],
+                        default_level=Level.parse(minor["level"]).value,
+                        urgent=minor.get("urgent", False),
+                        **limits,
+                    )
+                    self.categories[category.code] = self._add(category)
+
+    def departments_(self) -> None:
+        data = tomllib.loads((self.folder / "departments.toml").read_text("utf-8"))
+        for item in data["department"]:
+            street = self.streets[item["street"]] if "street" in item else None
+            department = self._add(
+                tables.Department(
+                    code=item["code"],
+                    name=item["name"],
+                    level=item["level"],
+                    phone=item.get("phone"),
+                    street_id=street.id if street else None,
+                )
+            )
+            self.departments[department.code] = department
+            for code in item["categories"]:
+                self.session.add(
+                    tables.DepartmentCategory(
+                        department_id=department.id, category_id=self.categories[code].id
+                    )
+                )
+
+    def staff_(self) -> None:
+        with (self.folder / "staff.csv").open(encoding="utf-8", newline="") as handle:
+            for item in csv.DictReader(handle):
+                street = self.streets.get(item["street"])
+                community = self.communities.get(item["community"])
+                department = self.departments.get(item["department"])
+                person = self._add(
+                    tables.Staff(
+                        code=item["code"],
+                        name=item["name"],
+                        role=item["role"],
+                        phone=item["phone"] or None,
+                        street_id=street.id if street else None,
+                        community_id=community.id if community else None,
+                        department_id=department.id if department else None,
+                        login=item["login"] or None,
+                    )
+                )
+                self.staff[person.code] = person
+                for grid_code in filter(None, item["grids"].split(";")):
+                    self.session.add(
+                        tables.GridStaff(grid_id=self.grids[grid_code].id, staff_id=person.id)
+                    )
+
+    def roster(self) -> int:
+        data = tomllib.loads((self.folder / "roster.toml").read_text("utf-8"))
+        posts = {}
+        for item in data["post"]:
+            street = self.streets.get(item.get("street", ""))
+            post = self._add(
+                tables.DutyPost(
+                    code=item["code"], name=item["name"], street_id=street.id if street else None
+                )
+            )
+            posts[post.code] = post
+        today = self.now.astimezone(self.tz).date()
+        for item in data["shift"]:
+            day = today + timedelta(days=item["day"])
+            starts = datetime.combine(day, _clock_time(item["start"]), self.tz)
+            self.session.add(
+                tables.DutyShift(
+                    post_id=posts[item["post"]].id,
+                    staff_id=self.staff[item["staff"]].id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=item["hours"]),
+                )
+            )
+        return len(data["shift"])
+
+    def _assignee(self, code: str | None) -> Assignee | None:
+        if not code:
+            return None
+        if code in self.staff:
+            return staff_assignee(self.staff[code])
+        return department_assignee(self.departments[code])
+
+    def cases(self) -> int:
+        data = json.loads((self.folder / "cases.json").read_text("utf-8"))
+        first_id = (self.session.scalar(select(func.max(tables.Case.id))) or 0) + 1
+        batch = CaseBatch()
+        for number, item in enumerate(data["cases"], start=first_id):
+            category = self.categories[item["category"]]
+            grid = self.grids[item["grid"]]
+            spec = CaseSpec(
+                id=number,
+                code="",
+                title=item["title"],
+                description=item.get("description", ""),
+                category_id=category.id,
+                category_name=category.name,
+                limits=limits_of(category),
+                grid_id=grid.id,
+                community_id=grid.community_id,
+                street_id=grid.street_id,
+                level=Level.parse(item["level"]),
+                step=Step.parse(item["step"]),
+                used=item["used"],
+                source=item["source"],
+                address=item.get("address", ""),
+                reporter=item.get("reporter"),
+                reporter_phone=item.get("reporter_phone"),
+                reporter_id_number=item.get("reporter_id_number"),
+                assignee=self._assignee(item.get("assignee")),
+                rework=item.get("rework", 0),
+                parked=item.get("parked"),
+                extension=item.get("extension"),
+                satisfaction=(
+                    Satisfaction.parse(item["satisfaction"]) if "satisfaction" in item else None
+                ),
+                reported_by=item.get("reporter") or item["source"],
+            )
+            made = fabricate(self.loop, spec, self.now)
+            spec.code = case_code(made.created_at.astimezone(self.tz).date(), number)
+            batch.add(spec, made)
+        count = len(batch)
+        batch.flush(self.session)
+        return count
+
+
+def seed_demo(
+    db: Database, loop: ClosedLoop, now: datetime, folder: Path | None = None
+) -> SeedReport:
+    """Create the demo district in an empty store, in one transaction."""
+    db.create_schema()
+    with db.write() as session:
+        if session.scalar(select(func.count()).select_from(tables.District)):
+            raise ValueError("the store already holds a district; seed a new store instead")
+        loader = _Loader(session, folder or seed_folder(), loop, now)
+        loader.territory()
+        loader.categories_()
+        loader.departments_()
+        loader.staff_()
+        shifts = loader.roster()
+        cases = loader.cases()
+        session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
+        return SeedReport(
+            streets=len(loader.streets),
+            communities=len(loader.communities),
+            grids=len(loader.grids),
+            staff=len(loader.staff),
+            shifts=shifts,
+            cases=cases,
+        )

@@ -1,0 +1,255 @@
+"""The schema. Times are aware UTC; codes are the unified codes people type."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, text
+from sqlmodel import Field, SQLModel
+
+from gridcenter.store.types import UTCDateTime
+
+SCHEMA_VERSION = 1
+
+
+def _at(nullable: bool = False, index: bool = False) -> datetime:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+class Meta(SQLModel, table=True):
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class District(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+
+
+class Street(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    district_id: int = Field(foreign_key="district.id", index=True)
+
+
+class Community(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    street_id: int = Field(foreign_key="street.id", index=True)
+
+
+class Grid(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    community_id: int = Field(foreign_key="community.id", index=True)
+    street_id: int = Field(foreign_key="street.id", index=True)
+    kind: str  # conventional or dedicated
+    dedicated_to: str | None = None  # business district, school, hospital, enterprise, park
+    households: int = 0
+    population: int = 0
+
+
+class Department(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    level: str  # street, district or city
+    street_id: int | None = Field(default=None, foreign_key="street.id")
+    phone: str | None = None
+
+
+class Category(SQLModel, table=True):
+    """module -> major -> minor; cases are filed under a minor category."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    parent_id: int | None = Field(default=None, foreign_key="category.id", index=True)
+    depth: str  # module, major or minor
+    kind: str = "service"  # dispute, security, hazard or service: the published mix
+    default_level: str = "A"
+    file_h: float = 2
+    dispatch_h: float = 4
+    handle_h: float = 40
+    verify_h: float = 16
+    close_h: float = 24
+    urgent: bool = False
+    warn_share: float = 0.75
+
+
+class DepartmentCategory(SQLModel, table=True):
+    department_id: int = Field(foreign_key="department.id", primary_key=True)
+    category_id: int = Field(foreign_key="category.id", primary_key=True)
+
+
+class Staff(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    role: str  # grid_chief, grid_worker, grid_supervisor, info_officer, security_officer, ...
+    phone: str | None = None
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+    login: str | None = Field(default=None, unique=True)
+    active: bool = True
+
+
+class GridStaff(SQLModel, table=True):
+    """Who answers for a grid; a grid without a row here is unstaffed."""
+
+    grid_id: int = Field(foreign_key="grid.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True, index=True)
+
+
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index(
+            "ix_cases_open_queue",
+            "level",
+            "deadline",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
+        Index(
+            "ix_cases_open_street",
+            "street_id",
+            "level",
+            "deadline",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
+        Index(
+            "ix_cases_open_grid",
+            "grid_id",
+            "deadline",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    title: str
+    description: str = ""
+    category_id: int = Field(foreign_key="category.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    community_id: int = Field(foreign_key="community.id")
+    street_id: int = Field(foreign_key="street.id")
+    address: str = ""
+    source: str  # patrol, hotline, resident_app, sensor, department, open311
+    external_ref: str | None = Field(default=None, index=True)
+    reporter: str | None = None  # personal data
+    reporter_phone: str | None = None  # personal data
+    reporter_id_number: str | None = None  # personal data
+    level: str = "A"
+    urgent: bool = False
+    step: str = "reported"
+    assignee_staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    assignee_department_id: int | None = Field(
+        default=None, foreign_key="department.id", index=True
+    )
+    step_started_at: datetime = _at()
+    step_limit_s: float | None = None
+    deadline: datetime | None = _at(nullable=True)
+    warn_at: datetime | None = _at(nullable=True)
+    parked_at: datetime | None = _at(nullable=True)
+    parked_reason: str | None = None
+    parked_remaining_s: float | None = None
+    paused_s: float = 0.0
+    extension_reason: str | None = None
+    handled_by: str | None = None
+    rework_count: int = 0
+    satisfaction: str | None = None
+    created_at: datetime = _at(index=True)
+    closed_at: datetime | None = _at(nullable=True, index=True)
+    updated_at: datetime = _at()
+    updated_by: str = ""
+    version: int = 1
+
+
+class CaseStep(SQLModel, table=True):
+    """Each time a case entered a step: its clock, deadline and how it ended."""
+
+    __tablename__ = "case_step"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    step: str
+    started_at: datetime = _at()
+    limit_s: float | None = None
+    deadline: datetime | None = _at(nullable=True)
+    ended_at: datetime | None = _at(nullable=True)
+    paused_s: float = 0.0
+
+
+class CaseEvent(SQLModel, table=True):
+    """The append-only history of a case: who, when, from where, what and why."""
+
+    __tablename__ = "case_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    at: datetime = _at()
+    actor: str
+    channel: str = "local"
+    action: str
+    from_value: str | None = None
+    to_value: str | None = None
+    reason: str | None = None
+
+
+class Alert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # warning, overdue, supervision, stationing, risk, roster_gap, handover, sensor
+    severity: str  # info, warning, alarm
+    title: str
+    body: str = ""
+    subject_kind: str  # case, grid, post, street, community, district
+    subject_ref: str
+    street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+    grid_id: int | None = Field(default=None, foreign_key="grid.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    dedup_key: str = Field(unique=True)
+    raised_at: datetime = _at(index=True)
+    acknowledged_at: datetime | None = _at(nullable=True)
+    acknowledged_by: str | None = None
+    resolved_at: datetime | None = _at(nullable=True)
+
+
+class DutyPost(SQLModel, table=True):
+    """A post that must be staffed around the clock: a command-center desk, a street's duty."""
+
+    __tablename__ = "duty_post"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    name: str
+    street_id: int | None = Field(default=None, foreign_key="street.id", index=True)
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+
+
+class DutyShift(SQLModel, table=True):
+    __tablename__ = "duty_shift"
+    __table_args__ = (Index("ix_duty_shift_post_time", "post_id", "starts_at", "ends_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="duty_post.id")
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    starts_at: datetime = _at()
+    ends_at: datetime = _at()
+
+
+class ChangeLog(SQLModel, table=True):
+    """One row per committed change: a console polls max(id) to learn that something moved."""
+
+    __tablename__ = "change_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at()
+    kind: str  # case, alert, roster, territory, seed
+    ref: str = ""
