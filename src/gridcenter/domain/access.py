@@ -85,7 +85,7 @@ class Actor:
 
     def require(self, action: Action) -> None:
         if not self.can(action):
-            raise Refused(f"{self.login} is a {self.role.value} and may not {action.value}")
+            raise Refused(f"{self.login} ({self.role.value}) may not {action.value}")
 
     def require_territory(self, street_id: int, community_id: int, what: str) -> None:
         if not self.territory.contains(street_id, community_id):

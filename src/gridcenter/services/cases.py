@@ -150,8 +150,9 @@ def _write(
     row.version += 1
     row.updated_at = now
     row.updated_by = ctx.actor.login
-    if after.step_started_at != before.step_started_at or after.deadline != before.deadline:
-        _move_step_clock(session, row, after, now)
+    new_step = after.step != before.step or after.step_started_at != before.step_started_at
+    if new_step or after.deadline != before.deadline or after.paused_s != before.paused_s:
+        _move_step_clock(session, row, after, now, new_step)
     assert row.id is not None
     session.add(
         tables.CaseEvent(
@@ -168,14 +169,16 @@ def _write(
     session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
 
 
-def _move_step_clock(session: Session, row: tables.Case, after: CaseState, now: datetime) -> None:
+def _move_step_clock(
+    session: Session, row: tables.Case, after: CaseState, now: datetime, new_step: bool
+) -> None:
     """Close the open step record and open the new one, or move its deadline."""
     current = session.scalar(
         select(tables.CaseStep)
         .where(tables.CaseStep.case_id == row.id, tables.CaseStep.ended_at.is_(None))
         .order_by(tables.CaseStep.id.desc())
     )
-    if current is not None and current.started_at == after.step_started_at:
+    if current is not None and not new_step:
         current.deadline = after.deadline
         current.limit_s = after.step_limit_s
         current.paused_s = after.paused_s
@@ -254,7 +257,7 @@ def report_case(
         )
         session.add(row)
         session.flush()
-        _move_step_clock(session, row, state, now)
+        _move_step_clock(session, row, state, now, new_step=True)
         session.add(
             tables.CaseEvent(
                 case_id=number,

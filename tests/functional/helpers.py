@@ -1,0 +1,25 @@
+"""Small look-ups shared by functional tests."""
+
+import hashlib
+
+from sqlalchemy import ColumnElement, select, text
+
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+
+
+def pick_case(db: Database, *conditions: ColumnElement[bool]) -> str:
+    with db.read() as s:
+        code = s.scalar(select(tables.Case.code).where(*conditions).order_by(tables.Case.id))
+    assert code, "the demo has no case like that"
+    return code
+
+
+def fingerprint(db: Database) -> str:
+    """A digest of every case, step and event row: equal means nothing changed."""
+    digest = hashlib.sha256()
+    with db.engine.connect() as connection:
+        for table in ("cases", "case_step", "case_event", "change_log"):
+            for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY id")):
+                digest.update(repr(tuple(row)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,42 @@
+"""The shape of the code: domain rules import neither the store nor the console."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "src" / "gridcenter"
+
+# layer -> packages of gridcenter it must never import
+FORBIDDEN = {
+    "domain": {"store", "queries", "services", "console", "cli", "jobs", "integrations"},
+    "store": {"queries", "services", "console", "cli"},
+    "queries": {"services", "console", "cli"},
+    "services": {"console", "cli"},
+}
+THIRD_PARTY_FORBIDDEN = {"domain": {"sqlalchemy", "sqlmodel", "textual", "httpx", "apscheduler"}}
+
+
+def imports_of(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("layer", sorted(FORBIDDEN))
+def test_layer_imports_only_what_sits_below_it(layer: str) -> None:
+    files = sorted((PACKAGE / layer).rglob("*.py"))
+    assert files, f"no files in {layer}/"
+    bad = []
+    for path in files:
+        for name in imports_of(path):
+            parts = name.split(".")
+            if parts[0] == "gridcenter" and len(parts) > 1 and parts[1] in FORBIDDEN[layer]:
+                bad.append(f"{path.name} imports {name}")
+            if parts[0] in THIRD_PARTY_FORBIDDEN.get(layer, set()):
+                bad.append(f"{path.name} imports {name}")
+    assert not bad, f"{layer}/ reaches the wrong way: {bad}"

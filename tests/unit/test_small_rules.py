@@ -1,0 +1,51 @@
+import pytest
+
+from gridcenter.domain.access import Action, Actor, Role, Territory
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
+from gridcenter.domain.masking import mask_phone
+from gridcenter.formatting import duration, time_left
+
+
+def test_levels_parse_and_order() -> None:
+    assert Level.parse(" b ") is Level.B
+    assert Level.A.above() is Level.B and Level.D.below() is Level.C
+    assert Level.C.disposer == "district"
+    with pytest.raises(Refused, match="use A, B, C or D"):
+        Level.parse("E")
+
+
+def test_phone_numbers_are_masked() -> None:
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone("5678") == "****"
+    assert mask_phone(None) == ""
+
+
+def test_roles_allow_what_they_should() -> None:
+    viewer = Actor("v", Role.VIEWER)
+    operator = Actor("o", Role.OPERATOR)
+    supervisor = Actor("s", Role.SUPERVISOR)
+    assert not viewer.can(Action.FILE)
+    assert operator.can(Action.FEED_BACK) and not operator.can(Action.REASSIGN)
+    assert supervisor.can(Action.REASSIGN) and not supervisor.can(Action.ADMINISTER)
+    with pytest.raises(Refused, match=r"o \(operator\) may not reassign"):
+        operator.require(Action.REASSIGN)
+
+
+def test_territory_contains() -> None:
+    assert Territory().contains(1, 10)
+    assert Territory(street_id=1).contains(1, 10)
+    assert not Territory(street_id=2).contains(1, 10)
+    assert not Territory(community_id=11).contains(1, 10)
+    with pytest.raises(Refused, match="outside the territory"):
+        Actor("s", Role.SUPERVISOR, Territory(street_id=2)).require_territory(1, 10, "case X")
+
+
+def test_durations_read_compactly() -> None:
+    assert duration(45) == "45s"
+    assert duration(125) == "2m05s"
+    assert duration(3 * 3600 + 300) == "3h05m"
+    assert duration(-(2 * 86400 + 4 * 3600)) == "2d04h"
+    assert time_left(-90) == "OVER 1m30s"
+    assert time_left(90, parked=True) == "paused 1m30s"
+    assert time_left(None) == "-"
