@@ -5,9 +5,10 @@ from typing import Annotated
 import typer
 
 from gridcenter.cli import cases
-from gridcenter.cli.common import fail, refusals, run_with_context, settings_of
+from gridcenter.cli.common import fail, refusals, settings_of
 from gridcenter.config import Settings
-from gridcenter.services.context import Context, make_loop
+from gridcenter.services.bootstrap import open_context
+from gridcenter.services.context import make_loop
 from gridcenter.store.database import Database
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.seeding import seed_demo
@@ -35,7 +36,22 @@ def main(
     """Without a command, open the console."""
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
-        ctx.invoke(cases.list_cases, ctx=ctx, level=None, overdue=False, limit=100, as_json=False)
+        run_console(ctx.obj)
+
+
+def run_console(settings: Settings) -> None:
+    from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
+    from gridcenter.console.themes import load_themes
+
+    names = [theme.name for theme in load_themes()]
+    if settings.theme not in names:
+        fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
+    with refusals():
+        context = open_context(settings)
+    try:
+        GridCenterApp(context, theme=settings.theme).run()
+    finally:
+        context.db.dispose()
 
 
 @app.command()
@@ -77,6 +93,3 @@ def seed(
 
 def run() -> None:
     app()
-
-
-__all__ = ["Context", "run", "run_with_context"]

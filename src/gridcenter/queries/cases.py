@@ -39,7 +39,7 @@ class CaseRow:
         return left is not None and left < 0 and not self.parked
 
 
-def _case_rows() -> Select:
+def case_rows() -> Select:
     return (
         select(
             tables.Case.code,
@@ -73,7 +73,7 @@ def open_cases(
     offset: int = 0,
 ) -> list[CaseRow]:
     """Open cases, the most urgent first: overdue, then least time left."""
-    query = _case_rows().where(
+    query = case_rows().where(
         OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id)
     )
     if level is not None:
@@ -144,7 +144,7 @@ def case_detail(
     )
     if case is None:
         return None
-    row = CaseRow(*session.execute(_case_rows().where(tables.Case.id == case.id)).one())
+    row = CaseRow(*session.execute(case_rows().where(tables.Case.id == case.id)).one())
     category = session.get(tables.Category, case.category_id)
     grid = session.get(tables.Grid, case.grid_id)
     community = session.get(tables.Community, case.community_id)

@@ -73,6 +73,7 @@ class _Loader:
         self.categories: dict[str, tables.Category] = {}
         self.departments: dict[str, tables.Department] = {}
         self.staff: dict[str, tables.Staff] = {}
+        self.posts: dict[str, tables.DutyPost] = {}
 
     def _add(self, row: Any) -> Any:
         self.session.add(row)
@@ -176,7 +177,7 @@ class _Loader:
 
     def roster(self) -> int:
         data = tomllib.loads((self.folder / "roster.toml").read_text("utf-8"))
-        posts = {}
+        posts = self.posts
         for item in data["post"]:
             street = self.streets.get(item.get("street", ""))
             post = self._add(
@@ -198,6 +199,40 @@ class _Loader:
                 )
             )
         return len(data["shift"])
+
+    def alerts(self) -> int:
+        data = tomllib.loads((self.folder / "alerts.toml").read_text("utf-8"))
+        for number, item in enumerate(data["alert"], start=1):
+            where = self._alert_place(item["subject_kind"], item["subject"])
+            raised = self.now - timedelta(minutes=item["minutes_ago"])
+            acknowledged_by = item.get("acknowledged_by")
+            self.session.add(
+                tables.Alert(
+                    kind=item["kind"],
+                    severity=item["severity"],
+                    title=item["title"],
+                    subject_kind=item["subject_kind"],
+                    subject_ref=item["subject"],
+                    dedup_key=f"demo:{number}",
+                    raised_at=raised,
+                    acknowledged_at=raised + timedelta(minutes=5) if acknowledged_by else None,
+                    acknowledged_by=acknowledged_by,
+                    **where,
+                )
+            )
+        return len(data["alert"])
+
+    def _alert_place(self, kind: str, code: str) -> dict[str, int | None]:
+        if kind == "grid":
+            grid = self.grids[code]
+            return {
+                "grid_id": grid.id,
+                "community_id": grid.community_id,
+                "street_id": grid.street_id,
+            }
+        if kind == "post":
+            return {"street_id": self.posts[code].street_id}
+        return {"street_id": self.streets[code].id}
 
     def _assignee(self, code: str | None) -> Assignee | None:
         if not code:
@@ -264,6 +299,7 @@ def seed_demo(
         loader.staff_()
         shifts = loader.roster()
         cases = loader.cases()
+        loader.alerts()
         session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
         return SeedReport(
             streets=len(loader.streets),

@@ -1,0 +1,1 @@
+"""The Textual console: the dashboard, its panes, modals and themes."""

@@ -1,0 +1,425 @@
+"""The command-center console: four live panes and keyboard dispatch."""
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import events, work
+from textual.app import App, ComposeResult
+from textual.containers import Grid, Vertical
+from textual.widget import Widget
+from textual.widgets import Footer, Static, Tab, Tabs
+
+from gridcenter.console.commands import CaseCommands
+from gridcenter.console.keys import DASHBOARD_KEYS
+from gridcenter.console.live import LiveFeed, Snapshot, View
+from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
+from gridcenter.console.screens.case_detail import CaseScreen
+from gridcenter.console.screens.help import HelpScreen
+from gridcenter.console.screens.reason import ReasonScreen
+from gridcenter.console.themes import load_themes
+from gridcenter.console.widgets.alert_strip import AlertStrip
+from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, TIMER_COLUMNS, CaseList
+from gridcenter.console.widgets.grid_board import GridBoard
+from gridcenter.console.widgets.line_list import LineList
+from gridcenter.console.widgets.roster_list import RosterList
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
+from gridcenter.formatting import local
+from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
+from gridcenter.queries.people import AssigneeOption, search_assignees
+from gridcenter.services import alerts as alert_service
+from gridcenter.services import cases as case_service
+from gridcenter.services.cases import Done
+from gridcenter.services.context import Context
+from gridcenter.store.database import StoreBusy
+
+PANES = ("queue", "timers", "grids", "roster", "alerts")
+PANE_NAMES = {
+    "queue": "Queues",
+    "timers": "Timers",
+    "grids": "Grids",
+    "roster": "Roster",
+    "alerts": "Alerts",
+}
+NARROW = 110  # below this width the panes are shown one at a time
+FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
+
+
+class GridCenterApp(App[None]):
+    CSS_PATH = "gridcenter.tcss"
+    TITLE = "gridcenter"
+    BINDINGS: ClassVar = DASHBOARD_KEYS
+    COMMANDS: ClassVar = App.COMMANDS | {CaseCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(
+        self, context: Context, theme: str = "gridcenter-dark", live_interval: float = 1.0
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.feed = LiveFeed(context)
+        self.view = View()
+        self.live_interval = live_interval
+        self.snapshot: Snapshot | None = None
+        self._since_full = 0.0
+        for item in load_themes():
+            self.register_theme(item)
+        self.theme = theme
+
+    # -- layout -----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="topbar")
+        yield Static("", id="pane-tabs")
+        tz = lambda: self.context.timezone  # noqa: E731 - widgets ask for it lazily
+        yield AlertStrip(tz, id="alerts")
+        with Grid(id="panes"):
+            with Vertical(id="queue-pane", classes="pane"):
+                yield Tabs(
+                    *[Tab(f"{lvl} {lvl.disposer}", id=f"level-{lvl}") for lvl in Level], id="levels"
+                )
+                yield Static("", id="queue-filter")
+                yield CaseList(self.context.now, QUEUE_COLUMNS, id="queue")
+            with Vertical(id="timers-pane", classes="pane"):
+                yield CaseList(
+                    self.context.now,
+                    TIMER_COLUMNS,
+                    empty="nothing overdue or due within 4 hours",
+                    id="timers",
+                )
+            with Vertical(id="grids-pane", classes="pane"):
+                yield GridBoard(id="grids")
+            with Vertical(id="roster-pane", classes="pane"):
+                yield RosterList(tz, id="roster")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#levels", Tabs).can_focus = False
+        self.query_one("#queue", CaseList).loader = lambda offset, limit: self.feed.page(
+            self.view, offset, limit
+        )
+        self.query_one("#queue-pane").border_title = "Case queues"
+        self.query_one("#timers-pane").border_title = "Overdue and due within 4h"
+        self.query_one("#grids-pane").border_title = "Grid alert status"
+        self.query_one("#roster-pane").border_title = "Duty roster"
+        self._layout_for(self.size.width)
+        self.query_one("#queue", CaseList).focus()
+        self._tick()
+        self.set_interval(1, self._tick)
+        self.refresh_data(reset=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for(event.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "-narrow")
+        self._mark_current_pane()
+
+    def _current_pane(self) -> str:
+        focused = self.focused
+        return focused.id if focused is not None and focused.id in PANES else "queue"
+
+    def _mark_current_pane(self) -> None:
+        current = self._current_pane()
+        if current != "alerts":
+            for pane in ("queue", "timers", "grids", "roster"):
+                self.query_one(f"#{pane}-pane").set_class(pane == current, "-current")
+        labels = [
+            f"[reverse] {PANE_NAMES[p]} [/]" if p == current else f" {PANE_NAMES[p]} "
+            for p in PANES
+        ]
+        self.query_one("#pane-tabs", Static).update("tab ⇥ " + "".join(labels))
+
+    def on_descendant_focus(self) -> None:
+        self._mark_current_pane()
+
+    # -- live data ----------------------------------------------------------------
+
+    def _tick(self) -> None:
+        """Every second: the clock and every countdown, without touching the store."""
+        ctx = self.context
+        now = local(ctx.now(), ctx.timezone, "%a %d %b %H:%M:%S")
+        district = self.snapshot.district if self.snapshot else ""
+        actor = ctx.actor
+        self.query_one("#topbar", Static).update(
+            f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}"
+        )
+        for name in ("queue", "timers"):
+            self.query_one(f"#{name}", CaseList).refresh()
+
+    @work(thread=True, exclusive=True, group="live")
+    def refresh_data(self, reset: bool = False, force: bool = True) -> None:
+        try:
+            if force or reset or self.feed.changed():
+                view = self.view
+                if not reset:
+                    pages = tuple(self.call_from_thread(self._wanted_pages))
+                    view = View(view.level, view.grid_id, view.grid_name, view.text, pages)
+                snapshot = self.feed.read(view)
+                self.call_from_thread(self._apply, snapshot, reset)
+        except StoreBusy as busy:
+            self.call_from_thread(self.notify, str(busy), severity="warning")
+        finally:
+            self.call_from_thread(self._arm_poll)
+
+    def _wanted_pages(self) -> list[int]:
+        return self.query_one("#queue", CaseList).wanted_pages()
+
+    def _arm_poll(self) -> None:
+        if self.live_interval > 0:
+            self.set_timer(self.live_interval, self._poll)
+
+    def _poll(self) -> None:
+        self._since_full += self.live_interval
+        full = self._since_full >= FULL_REFRESH_S
+        if full:
+            self._since_full = 0
+        self.refresh_data(force=full)
+
+    def _apply(self, snapshot: Snapshot, reset: bool) -> None:
+        if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
+            reset = True  # the operator moved on while this was read
+        self.snapshot = snapshot
+        tabs = self.query_one("#levels", Tabs)
+        for level, count in snapshot.counts.items():
+            over = f" ▲{count.overdue}" if count.overdue else ""
+            tabs.query_one(
+                f"#level-{level}", Tab
+            ).label = f"{level} {level.disposer} {count.open}{over}"
+        queue = self.query_one("#queue", CaseList)
+        if snapshot.view.level == self.view.level:
+            queue.set_data(snapshot.queue_total, snapshot.queue_pages, reset=reset)
+        timers = self.query_one("#timers", CaseList)
+        timers.set_data(len(snapshot.timers), {0: snapshot.timers})
+        overdue = sum(1 for row in snapshot.timers if row.overdue(snapshot.at))
+        self.query_one(
+            "#timers-pane"
+        ).border_subtitle = f"{overdue} overdue · {len(snapshot.timers) - overdue} due soon"
+        grids = self.query_one("#grids", GridBoard)
+        grids.set_grids(snapshot.grids)
+        self.query_one("#grids-pane").border_subtitle = grids.summary()
+        roster = self.query_one("#roster", RosterList)
+        roster.set_posts(snapshot.roster)
+        gaps = sum(1 for post in snapshot.roster if post.on_duty is None)
+        self.query_one("#roster-pane").border_subtitle = (
+            f"{gaps} post{'s' if gaps != 1 else ''} with nobody on duty"
+            if gaps
+            else "all posts held"
+        )
+        alerts = self.query_one("#alerts", AlertStrip)
+        alerts.set_alerts(snapshot.alerts)
+        self._show_filter()
+        self._tick()
+
+    def _show_filter(self) -> None:
+        view = self.view
+        parts = []
+        if view.grid_id is not None:
+            parts.append(f"grid {view.grid_name}")
+        if view.text:
+            parts.append(f"“{view.text}”")
+        text = f" filtered: {', '.join(parts)}  (escape clears)" if parts else ""
+        label = self.query_one("#queue-filter", Static)
+        label.update(text)
+        label.display = bool(parts)
+
+    def _set_view(self, **changes: object) -> None:
+        current = self.view.__dict__ | changes
+        self.view = View(**current)  # type: ignore[arg-type]
+        self._show_filter()
+        self.refresh_data(reset=True)
+
+    # -- panes and levels ---------------------------------------------------------------
+
+    def _move_pane(self, step: int) -> None:
+        current = self._current_pane()
+        target = PANES[(PANES.index(current) + step) % len(PANES)]
+        self.query_one(f"#{target}", Widget).focus()
+
+    def action_next_pane(self) -> None:
+        self._move_pane(1)
+
+    def action_previous_pane(self) -> None:
+        self._move_pane(-1)
+
+    def action_level(self, step: int) -> None:
+        levels = list(Level)
+        index = min(max(levels.index(self.view.level) + step, 0), len(levels) - 1)
+        self.action_show_level(levels[index].value)
+
+    def action_show_level(self, level: str) -> None:
+        self.query_one("#levels", Tabs).active = f"level-{level}"
+
+    def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
+        if event.tab.id is None:
+            return
+        level = Level(event.tab.id.removeprefix("level-"))
+        if level != self.view.level:
+            self._set_view(level=level)
+
+    def action_troubled(self) -> None:
+        self.query_one("#grids", GridBoard).toggle_troubled()
+
+    def action_filter(self) -> None:
+        def apply(text: str | None) -> None:
+            if text is not None:
+                self._set_view(text=text)
+
+        self.push_screen(
+            ReasonScreen(
+                "Filter the queues", "code, title, category or grid contains…", prompt="Filter text"
+            ),
+            apply,
+        )
+
+    def action_clear_filters(self) -> None:
+        if self.view.grid_id is not None or self.view.text:
+            self._set_view(grid_id=None, grid_name="", text="")
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def on_line_list_chosen(self, event: LineList.Chosen) -> None:
+        source = event.source
+        if isinstance(source, CaseList):
+            row = source.row_at(event.index)
+            if row is not None:
+                self.open_case(row.code)
+        elif isinstance(source, GridBoard):
+            grid = source.selected
+            if grid is not None:
+                if grid.grid_id == self.view.grid_id:
+                    self._set_view(grid_id=None, grid_name="")
+                else:
+                    self._set_view(grid_id=grid.grid_id, grid_name=grid.name)
+                    self.notify(f"Queues show grid {grid.name} only; escape shows all grids.")
+
+    # -- cases --------------------------------------------------------------------------
+
+    def _load_detail(self, code: str) -> CaseDetail | None:
+        ctx = self.context
+        with ctx.db.read() as session:
+            return case_detail(session, ctx.actor.territory, ctx.loop, code, ctx.now())
+
+    def open_case(self, code: str) -> None:
+        self.push_screen(CaseScreen(code, self._load_detail, self.context.timezone))
+
+    def _selected_case(self) -> CaseRow | None:
+        focused = self.focused
+        source = focused if isinstance(focused, CaseList) else self.query_one("#queue", CaseList)
+        row = source.selected
+        if row is None:
+            self.notify("Select a case first (in a queue or the timers).", severity="warning")
+        return row
+
+    def act_on(self, action: str, row: CaseRow) -> None:
+        """Ask for what the action needs in a modal, then carry it out."""
+        subject = f"{row.code}  {row.title}  (level {row.level}, {row.step.replace('_', ' ')})"
+        version = row.version
+        if action in ("reassign", "dispatch"):
+            needs_reason = action == "reassign"
+
+            def assign(choice: Assignment | None) -> None:
+                if choice is None:
+                    return
+                if needs_reason:
+                    self.perform(
+                        lambda ctx: case_service.reassign(
+                            ctx,
+                            row.code,
+                            to=choice.code,
+                            reason=choice.reason,
+                            expected_version=version,
+                        )
+                    )
+                else:
+                    self.perform(
+                        lambda ctx: case_service.dispatch(
+                            ctx, row.code, to=choice.code, expected_version=version
+                        )
+                    )
+
+            title = "Reassign case" if needs_reason else "Dispatch case"
+            self.push_screen(AssigneeScreen(title, subject, self._search, needs_reason), assign)
+            return
+        move = case_service.escalate if action == "escalate" else case_service.deescalate
+
+        def with_reason(reason: str | None) -> None:
+            if reason is not None:
+                self.perform(
+                    lambda ctx: move(ctx, row.code, reason=reason, expected_version=version)
+                )
+
+        title = "Escalate case one level" if action == "escalate" else "De-escalate case one level"
+        self.push_screen(ReasonScreen(title, subject), with_reason)
+
+    def _search(self, text: str) -> list[AssigneeOption]:
+        with self.context.db.read() as session:
+            return search_assignees(session, text)
+
+    def _case_action(self, action: str, code: str = "") -> None:
+        row = self._row_for(code) if code else self._selected_case()
+        if row is not None:
+            self.act_on(action, row)
+
+    def _row_for(self, code: str) -> CaseRow | None:
+        screen = self.screen
+        if isinstance(screen, CaseScreen) and screen.detail is not None:
+            return screen.detail.row
+        return None
+
+    def action_reassign(self) -> None:
+        self._case_action("reassign")
+
+    def action_escalate(self) -> None:
+        self._case_action("escalate")
+
+    def action_deescalate(self) -> None:
+        self._case_action("deescalate")
+
+    def action_dispatch(self) -> None:
+        self._case_action("dispatch")
+
+    def action_case_reassign(self, code: str) -> None:
+        self._case_action("reassign", code)
+
+    def action_case_escalate(self, code: str) -> None:
+        self._case_action("escalate", code)
+
+    def action_case_deescalate(self, code: str) -> None:
+        self._case_action("deescalate", code)
+
+    def action_case_dispatch(self, code: str) -> None:
+        self._case_action("dispatch", code)
+
+    def action_acknowledge(self) -> None:
+        alert = self.query_one("#alerts", AlertStrip).selected
+        if alert is None:
+            self.notify("There is no open alert to acknowledge.", severity="warning")
+            return
+        self.perform(lambda ctx: alert_service.acknowledge(ctx, alert.id))
+
+    @work(thread=True, group="actions")
+    def perform(self, action: Callable[[Context], Done | str]) -> None:
+        """Run one use case off the screen's thread; a refusal becomes a readable message."""
+        try:
+            result = action(self.context)
+        except Refused as refused:
+            self.call_from_thread(
+                self.notify, str(refused), title="Refused", severity="error", timeout=8
+            )
+        except StoreBusy as busy:
+            self.call_from_thread(self.notify, str(busy), title="Not saved", severity="error")
+        else:
+            text = (
+                f"{result.code}: {result.summary}"
+                if isinstance(result, Done)
+                else (f"Acknowledged: {result}")
+            )
+            self.call_from_thread(self.notify, text, title="Done")
+        self.call_from_thread(self._after_action)
+
+    def _after_action(self) -> None:
+        if isinstance(self.screen, CaseScreen):
+            self.screen.reload()
+        self.refresh_data()

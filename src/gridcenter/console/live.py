@@ -1,0 +1,114 @@
+"""The console's live feed: one cheap query to learn whether anything changed,
+and, when it did, exactly the rows the panes show. No widgets here, so the
+same loop can run without a screen (load tests, many consoles at once)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from gridcenter.domain.levels import Level
+from gridcenter.queries import dashboard
+from gridcenter.queries.cases import CaseRow
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+
+PAGE = 100
+
+
+@dataclass(frozen=True)
+class View:
+    """What the operator is looking at: it decides what a refresh reads."""
+
+    level: Level = Level.A
+    grid_id: int | None = None
+    grid_name: str = ""
+    text: str = ""
+    pages: tuple[int, ...] = (0,)
+
+
+@dataclass
+class Snapshot:
+    at: datetime
+    mark: int
+    district: str
+    counts: dict[Level, dashboard.LevelCount]
+    queue_total: int
+    queue_pages: dict[int, list[CaseRow]]
+    timers: list[CaseRow]
+    grids: list[dashboard.GridLine]
+    roster: list[dashboard.PostDuty]
+    alerts: list[dashboard.AlertLine]
+    view: View = field(default_factory=View)
+
+
+class LiveFeed:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.mark = -1
+        self._district: str | None = None
+
+    def changed(self) -> bool:
+        """One indexed lookup of the newest change id."""
+        return self.context.db.change_mark() != self.mark
+
+    def district(self) -> str:
+        if self._district is None:
+            with self.context.db.read() as session:
+                self._district = session.scalar(select(tables.District.name)) or "no district"
+        return self._district
+
+    def page(self, view: View, offset: int, limit: int) -> list[CaseRow]:
+        with self.context.db.read() as session:
+            return dashboard.queue_page(
+                session,
+                self.context.actor.territory,
+                view.level,
+                grid_id=view.grid_id,
+                text=view.text,
+                offset=offset,
+                limit=limit,
+            )
+
+    def read(self, view: View) -> Snapshot:
+        """Everything the dashboard shows, read in one transaction."""
+        ctx = self.context
+        territory = ctx.actor.territory
+        mark = ctx.db.change_mark()
+        now = ctx.now()
+        with ctx.db.read() as session:
+            counts = dashboard.level_counts(session, territory, now)
+            if view.grid_id is None and not view.text.strip():
+                total = counts[view.level].open
+            else:
+                total = dashboard.queue_size(
+                    session, territory, view.level, grid_id=view.grid_id, text=view.text
+                )
+            pages = {
+                number: dashboard.queue_page(
+                    session,
+                    territory,
+                    view.level,
+                    grid_id=view.grid_id,
+                    text=view.text,
+                    offset=number * PAGE,
+                    limit=PAGE,
+                )
+                for number in view.pages
+                if number * PAGE < max(total, 1)
+            }
+            snapshot = Snapshot(
+                at=now,
+                mark=mark,
+                district=self.district(),
+                counts=counts,
+                queue_total=total,
+                queue_pages=pages,
+                timers=dashboard.running_out(session, territory, now),
+                grids=dashboard.grid_board(session, territory, now),
+                roster=dashboard.roster_now(session, territory, now),
+                alerts=dashboard.open_alerts(session, territory),
+                view=view,
+            )
+        self.mark = mark
+        return snapshot

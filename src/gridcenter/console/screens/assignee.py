@@ -1,0 +1,116 @@
+"""Pick a staff member or a department, filtering as you type."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from gridcenter.queries.people import AssigneeOption
+
+
+@dataclass(frozen=True)
+class Assignment:
+    code: str
+    name: str
+    reason: str
+
+
+class AssigneeScreen(ModalScreen[Assignment | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal.cancel"),
+        Binding("down", "focus_options", "Choose", show=False, id="modal.options"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        subject: str,
+        search: Callable[[str], list[AssigneeOption]],
+        needs_reason: bool,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.subject = subject
+        self.search = search
+        self.needs_reason = needs_reason
+        self.options: list[AssigneeOption] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.subject, classes="dialog-subject")
+            yield Input(placeholder="type a name, code or department", id="who")
+            yield OptionList(id="options")
+            if self.needs_reason:
+                yield Input(placeholder="Reason (required)", id="reason")
+            yield Label("", id="error", classes="dialog-error")
+            yield Label(
+                "type to filter · ↓ to the list · enter to choose · escape to cancel",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.look_up("")
+
+    @on(Input.Changed, "#who")
+    def _typed(self, event: Input.Changed) -> None:
+        self.look_up(event.value)
+
+    @work(thread=True, exclusive=True, group="assignee-search")
+    def look_up(self, text: str) -> None:
+        found = self.search(text)
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[AssigneeOption]) -> None:
+        self.options = found
+        options = self.query_one("#options", OptionList)
+        options.clear_options()
+        options.add_options([Option(f"{o.name}  ({o.code}, {o.detail})", id=o.code) for o in found])
+        if found:
+            options.highlighted = 0
+
+    def action_focus_options(self) -> None:
+        self.query_one("#options", OptionList).focus()
+
+    @on(Input.Submitted, "#who")
+    def _who_submitted(self) -> None:
+        if self.needs_reason:
+            self.query_one("#reason", Input).focus()
+        else:
+            self._finish()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self) -> None:
+        if self.needs_reason:
+            self.query_one("#reason", Input).focus()
+        else:
+            self._finish()
+
+    @on(Input.Submitted, "#reason")
+    def _reason_submitted(self) -> None:
+        self._finish()
+
+    def _finish(self) -> None:
+        error = self.query_one("#error", Label)
+        index = self.query_one("#options", OptionList).highlighted
+        if index is None or index >= len(self.options):
+            error.update("Choose someone from the list.")
+            return
+        reason = ""
+        if self.needs_reason:
+            reason = self.query_one("#reason", Input).value.strip()
+            if not reason:
+                error.update("A reason is required: say why the case changes hands.")
+                self.query_one("#reason", Input).focus()
+                return
+        chosen = self.options[index]
+        self.dismiss(Assignment(chosen.code, chosen.name, reason))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

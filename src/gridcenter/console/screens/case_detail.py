@@ -1,0 +1,117 @@
+"""One case: its details, every step's deadline and its full history."""
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from gridcenter.domain.levels import Level
+from gridcenter.formatting import local, time_left
+from gridcenter.queries.cases import CaseDetail
+
+
+class CaseScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="case.back"),
+        Binding("r", "act('reassign')", "Reassign", id="case.reassign"),
+        Binding("e", "act('escalate')", "Escalate", id="case.escalate"),
+        Binding("E", "act('deescalate')", "De-escalate", id="case.deescalate"),
+        Binding("d", "act('dispatch')", "Dispatch", id="case.dispatch"),
+    ]
+
+    def __init__(
+        self, code: str, load: Callable[[str], CaseDetail | None], timezone: ZoneInfo
+    ) -> None:
+        super().__init__()
+        self.code = code
+        self.load = load
+        self.timezone = timezone
+        self.detail: CaseDetail | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="case-body"):
+            yield Static(f"loading case {self.code}…", id="case-summary")
+            yield Static("", id="case-steps")
+            yield Static("", id="case-history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="case-detail")
+    def reload(self) -> None:
+        detail = self.load(self.code)
+        self.app.call_from_thread(self._show, detail)
+
+    def _show(self, detail: CaseDetail | None) -> None:
+        self.detail = detail
+        summary = self.query_one("#case-summary", Static)
+        if detail is None:
+            summary.update(f"Case {self.code} is not in your territory or no longer exists.")
+            return
+        tz = self.timezone
+        row = detail.row
+        used = "" if detail.used_share is None else f"  ({detail.used_share:.0%} of its limit)"
+        state = time_left(detail.time_left_s, row.parked) + used
+        lines = Table.grid(padding=(0, 2))
+        lines.add_column(style="bold", no_wrap=True)
+        lines.add_column(overflow="fold")
+        lines.add_row("Case", Text(f"{row.code}  {row.title}", style="bold"))
+        lines.add_row("Level", f"{row.level} ({Level(row.level).disposer})")
+        lines.add_row("Step", f"{row.step.replace('_', ' ')}   {state}")
+        lines.add_row("Category", f"{detail.category_code} {row.category}")
+        lines.add_row(
+            "Where", f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"
+        )
+        lines.add_row("Address", detail.address or "-")
+        lines.add_row("Assignee", row.assignee or "-")
+        lines.add_row(
+            "Source", f"{detail.source}  reporter {detail.reporter or '-'} {detail.reporter_phone}"
+        )
+        if detail.parked_reason:
+            lines.add_row("Parked", detail.parked_reason)
+        if detail.extension_reason:
+            lines.add_row("Extension", f"requested: {detail.extension_reason}")
+        if detail.rework_count:
+            lines.add_row("Rework", str(detail.rework_count))
+        lines.add_row("Description", detail.description or "-")
+        summary.update(lines)
+
+        steps = Table(title="Steps", title_justify="left", expand=True)
+        for name in ("step", "started", "deadline", "ended"):
+            steps.add_column(name, no_wrap=True)
+        for step in detail.steps:
+            steps.add_row(
+                step.step.replace("_", " "),
+                local(step.started_at, tz) or "-",
+                (local(step.deadline, tz) or "-") + (" (projected)" if step.projected else ""),
+                local(step.ended_at, tz) or ("now" if not step.projected else ""),
+            )
+        self.query_one("#case-steps", Static).update(steps)
+
+        history = Table(title="History", title_justify="left", expand=True)
+        for name in ("when", "who", "what", "change", "why"):
+            history.add_column(name, overflow="fold")
+        for event in detail.history:
+            change = ""
+            if event.from_value or event.to_value:
+                change = f"{event.from_value or '-'} → {event.to_value or '-'}"
+            history.add_row(
+                local(event.at, tz),
+                f"{event.actor} ({event.channel})",
+                event.action.replace("_", " "),
+                change,
+                event.reason or "",
+            )
+        self.query_one("#case-history", Static).update(history)
+
+    async def action_act(self, name: str) -> None:
+        if self.detail is not None:
+            await self.app.run_action(f"case_{name}('{self.code}')")

@@ -1,0 +1,162 @@
+"""A list of cases with ticking countdowns, read a page at a time."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from rich.segment import Segment
+from rich.style import Style
+
+from gridcenter.console.widgets.columns import Column, cell, cells, header_cells
+from gridcenter.console.widgets.line_list import LineList
+from gridcenter.formatting import time_left
+from gridcenter.queries.cases import CaseRow
+
+PAGE = 100
+SOON_S = 3600  # under an hour left: the countdown turns amber
+
+QUEUE_COLUMNS = [
+    Column("code", 12),
+    Column("step", 10, drop=2),
+    Column("category", 14, flex=True),
+    Column("grid", 13, drop=3),
+    Column("assignee", 12, flex=True, drop=4),
+    Column("time left", 12, right=True),
+]
+TIMER_COLUMNS = [
+    Column("code", 12),
+    Column("lvl", 3),
+    Column("category", 12, flex=True, drop=1),
+    Column("grid", 13, drop=2),
+    Column("assignee", 12, flex=True, drop=3),
+    Column("time left", 12, right=True),
+]
+
+PageLoader = Callable[[int, int], list[CaseRow]]
+
+
+class CaseList(LineList):
+    COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {
+        "case-list--overdue",
+        "case-list--late",
+        "case-list--soon",
+        "case-list--parked",
+    }
+    DEFAULT_CSS = """
+    CaseList > .case-list--overdue { color: $error; text-style: bold; }
+    CaseList > .case-list--late { color: $text; background: $error 60%; text-style: bold; }
+    CaseList > .case-list--soon { color: $warning; text-style: bold; }
+    CaseList > .case-list--parked { color: $text-muted; text-style: italic; }
+    """
+
+    def __init__(
+        self,
+        now: Callable[[], datetime],
+        columns: list[Column],
+        *,
+        empty: str = "no open cases",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.now = now
+        self.columns = columns
+        self.empty = empty
+        self.total = 0
+        self.pages: dict[int, list[CaseRow]] = {}
+        self.loader: PageLoader | None = None
+        self._pending: set[int] = set()
+
+    @property
+    def row_count(self) -> int:
+        return self.total
+
+    def placeholder(self) -> str:
+        return self.empty
+
+    def row_at(self, index: int) -> CaseRow | None:
+        page = self.pages.get(index // PAGE)
+        if page is None or index % PAGE >= len(page):
+            return None
+        return page[index % PAGE]
+
+    @property
+    def selected(self) -> CaseRow | None:
+        return self.row_at(self.cursor) if self.total else None
+
+    def wanted_pages(self) -> list[int]:
+        """The pages a refresh should read again: those around the cursor and the view."""
+        top = round(self.scroll_y) // PAGE
+        bottom = (round(self.scroll_y) + self.size.height) // PAGE
+        return sorted({0, top, bottom, self.cursor // PAGE})
+
+    def set_data(self, total: int, pages: dict[int, list[CaseRow]], reset: bool = False) -> None:
+        """New rows from a refresh; the selected case keeps the cursor if it is still listed."""
+        keep = None if reset else self.selected
+        self.total = total
+        self.pages = pages
+        self._pending.clear()
+        if reset:
+            self.cursor = 0
+            self.scroll_to(y=0, animate=False)
+        elif keep is not None:
+            index = self._index_of(keep.code)
+            if index is not None and index != self.cursor:
+                self.cursor = index
+        self.update_size()
+
+    def _index_of(self, code: str) -> int | None:
+        for number, page in self.pages.items():
+            for offset, row in enumerate(page):
+                if row.code == code:
+                    return number * PAGE + offset
+        return None
+
+    def _request(self, page: int) -> None:
+        if self.loader is None or page in self._pending:
+            return
+        self._pending.add(page)
+        loader = self.loader
+
+        def load() -> None:
+            rows = loader(page * PAGE, PAGE)
+            self.app.call_from_thread(self._store_page, page, rows)
+
+        self.run_worker(load, thread=True, group=f"page-{page}")
+
+    def _store_page(self, page: int, rows: list[CaseRow]) -> None:
+        self.pages[page] = rows
+        self._pending.discard(page)
+        self.refresh()
+
+    def header(self, width: int) -> list[Segment] | None:
+        return header_cells(self.columns, width)
+
+    def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
+        row = self.row_at(index)
+        if row is None:
+            self._request(index // PAGE)
+            return [cell("…", width, base + self.get_component_rich_style("line-list--dim"))]
+        left = row.time_left(self.now())
+        timer_style = self._timer_style(left, row)
+        values = {
+            "code": row.code,
+            "lvl": row.level,
+            "step": row.step.replace("_", " "),
+            "category": row.category,
+            "grid": row.grid,
+            "assignee": row.assignee or "-",
+            "time left": time_left(left, row.parked),
+        }
+        return cells(self.columns, width, values, base, {"time left": timer_style})
+
+    def _timer_style(self, left: float | None, row: CaseRow) -> Style:
+        if left is None:
+            return Style()
+        if row.parked:
+            return self.get_component_rich_style("case-list--parked")
+        if left < -86400:
+            return self.get_component_rich_style("case-list--late")
+        if left < 0:
+            return self.get_component_rich_style("case-list--overdue")
+        if left < SOON_S:
+            return self.get_component_rich_style("case-list--soon")
+        return Style()

@@ -1,0 +1,63 @@
+"""Who is on duty now at each post, until when, how to reach them, and who is next."""
+
+from collections.abc import Callable
+from zoneinfo import ZoneInfo
+
+from rich.segment import Segment
+from rich.style import Style
+
+from gridcenter.console.widgets.columns import Column, cells, header_cells
+from gridcenter.console.widgets.line_list import LineList
+from gridcenter.formatting import local
+from gridcenter.queries.dashboard import PostDuty
+
+ROSTER_COLUMNS = [
+    Column("post", 14, flex=True),
+    Column("on duty", 12, flex=True),
+    Column("phone", 11, drop=2),
+    Column("until", 11),
+    Column("next", 12, flex=True, drop=1),
+]
+
+
+class RosterList(LineList):
+    COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"roster-list--nobody"}
+    DEFAULT_CSS = """
+    RosterList > .roster-list--nobody { color: $text; background: $error 70%; text-style: bold; }
+    """
+
+    def __init__(self, timezone: Callable[[], ZoneInfo], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.timezone = timezone
+        self.posts: list[PostDuty] = []
+
+    @property
+    def row_count(self) -> int:
+        return len(self.posts)
+
+    def placeholder(self) -> str:
+        return "no duty posts in this territory"
+
+    def set_posts(self, posts: list[PostDuty]) -> None:
+        self.posts = posts
+        self.update_size()
+
+    def header(self, width: int) -> list[Segment] | None:
+        return header_cells(ROSTER_COLUMNS, width)
+
+    def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
+        post = self.posts[index]
+        tz = self.timezone()
+        nobody = post.on_duty is None
+        next_text = (
+            f"{post.next_name} {local(post.next_from, tz, '%a %H:%M')}" if post.next_name else "-"
+        )
+        values = {
+            "post": post.post,
+            "on duty": "NOBODY ON DUTY" if nobody else str(post.on_duty),
+            "phone": post.phone,
+            "until": local(post.until, tz, "%a %H:%M"),
+            "next": next_text,
+        }
+        style = base + self.get_component_rich_style("roster-list--nobody") if nobody else base
+        return cells(ROSTER_COLUMNS, width, values, style)

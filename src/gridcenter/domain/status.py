@@ -1,0 +1,58 @@
+"""A grid's alert status on the board: the worst thing that is true of it."""
+
+from enum import StrEnum
+
+
+class GridStatus(StrEnum):
+    NORMAL = "normal"
+    WARNING = "warning"
+    ALARM = "alarm"
+    UNSTAFFED = "unstaffed"  # nobody answers for the grid
+    NO_DUTY = "no duty"  # nobody on duty for its street right now
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is worse: boards and summaries sort by it."""
+        return _RANKS[self]
+
+
+_SYMBOLS = {
+    GridStatus.NORMAL: "·",
+    GridStatus.WARNING: "!",
+    GridStatus.ALARM: "▲",
+    GridStatus.UNSTAFFED: "✖",
+    GridStatus.NO_DUTY: "∅",
+}
+_RANKS = {
+    GridStatus.NORMAL: 0,
+    GridStatus.WARNING: 1,
+    GridStatus.NO_DUTY: 2,
+    GridStatus.UNSTAFFED: 3,
+    GridStatus.ALARM: 4,
+}
+
+# A grid with this many overdue cases is in alarm even without an alarm alert.
+ALARM_OVERDUE = 3
+
+
+def grid_status(
+    *,
+    overdue: int,
+    alarms: int,
+    warnings: int,
+    staffed: bool,
+    on_duty: bool,
+) -> GridStatus:
+    if alarms or overdue >= ALARM_OVERDUE:
+        return GridStatus.ALARM
+    if not staffed:
+        return GridStatus.UNSTAFFED
+    if not on_duty:
+        return GridStatus.NO_DUTY
+    if overdue or warnings:
+        return GridStatus.WARNING
+    return GridStatus.NORMAL

@@ -1,0 +1,297 @@
+"""What the four dashboard panes and the alert strip show, and nothing more."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from gridcenter.domain.access import Territory
+from gridcenter.domain.levels import Level
+from gridcenter.domain.masking import mask_phone
+from gridcenter.domain.status import GridStatus, grid_status
+from gridcenter.queries.cases import OPEN, CaseRow, case_rows
+from gridcenter.queries.scope import in_territory
+from gridcenter.store import tables
+
+DUE_SOON = timedelta(hours=4)
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    level: Level
+    open: int
+    overdue: int
+
+
+def level_counts(session: Session, territory: Territory, now: datetime) -> dict[Level, LevelCount]:
+    overdue = case((and_(tables.Case.deadline < now, tables.Case.parked_at.is_(None)), 1), else_=0)
+    rows = session.execute(
+        select(tables.Case.level, func.count(), func.coalesce(func.sum(overdue), 0))
+        .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
+        .group_by(tables.Case.level)
+    ).all()
+    found = {Level(level): LevelCount(Level(level), n, int(late)) for level, n, late in rows}
+    return {level: found.get(level, LevelCount(level, 0, 0)) for level in Level}
+
+
+def _text_filter(text: str) -> ColumnElement[bool]:
+    pattern = f"%{text.strip().lower()}%"
+    return or_(
+        func.lower(tables.Case.code).like(pattern),
+        func.lower(tables.Case.title).like(pattern),
+        func.lower(tables.Category.name).like(pattern),
+        func.lower(tables.Grid.name).like(pattern),
+    )
+
+
+def queue_page(
+    session: Session,
+    territory: Territory,
+    level: Level,
+    *,
+    grid_id: int | None = None,
+    text: str = "",
+    offset: int = 0,
+    limit: int = 100,
+) -> list[CaseRow]:
+    """One page of a level's queue, the most urgent first."""
+    query = case_rows().where(
+        OPEN,
+        tables.Case.level == level.value,
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+    )
+    if grid_id is not None:
+        query = query.where(tables.Case.grid_id == grid_id)
+    if text.strip():
+        query = query.where(_text_filter(text))
+    query = query.order_by(tables.Case.deadline, tables.Case.id).offset(offset).limit(limit)
+    return [CaseRow(*row) for row in session.execute(query)]
+
+
+def queue_size(
+    session: Session, territory: Territory, level: Level, *, grid_id: int | None, text: str
+) -> int:
+    """How many cases a filtered queue holds (the unfiltered count comes from level_counts)."""
+    query = (
+        select(func.count())
+        .select_from(tables.Case)
+        .where(
+            OPEN,
+            tables.Case.level == level.value,
+            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        )
+    )
+    if grid_id is not None:
+        query = query.where(tables.Case.grid_id == grid_id)
+    if text.strip():
+        query = (
+            query.join(tables.Category, tables.Category.id == tables.Case.category_id)
+            .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
+            .where(_text_filter(text))
+        )
+    return session.scalar(query) or 0
+
+
+def running_out(
+    session: Session, territory: Territory, now: datetime, *, limit: int = 200
+) -> list[CaseRow]:
+    """Cases about to reach their limit (least time left first), then the ones past it
+    (the most recently overdue first): what to act on now, before what is already late."""
+    running = (
+        case_rows()
+        .where(
+            OPEN,
+            tables.Case.parked_at.is_(None),
+            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        )
+        .limit(limit)
+    )
+    soon = running.where(tables.Case.deadline >= now, tables.Case.deadline < now + DUE_SOON)
+    late = running.where(tables.Case.deadline < now)
+    rows = list(session.execute(soon.order_by(tables.Case.deadline, tables.Case.id)))
+    rows += session.execute(late.order_by(tables.Case.deadline.desc(), tables.Case.id))
+    return [CaseRow(*row) for row in rows[:limit]]
+
+
+@dataclass(frozen=True)
+class GridLine:
+    grid_id: int
+    code: str
+    name: str
+    street: str
+    community: str
+    open: int
+    overdue: int
+    alerts: int
+    status: GridStatus
+
+
+def _on_duty_streets(session: Session, now: datetime) -> tuple[set[int], set[int]]:
+    """Streets that have a duty post, and those with someone on duty at every post now."""
+    posts = session.execute(
+        select(tables.DutyPost.id, tables.DutyPost.street_id).where(
+            tables.DutyPost.street_id.is_not(None)
+        )
+    ).all()
+    staffed_now = set(
+        session.scalars(
+            select(tables.DutyShift.post_id).where(
+                tables.DutyShift.starts_at <= now, tables.DutyShift.ends_at > now
+            )
+        )
+    )
+    with_posts = {street for _, street in posts}
+    uncovered = {street for post, street in posts if post not in staffed_now}
+    return with_posts, with_posts - uncovered
+
+
+def grid_board(session: Session, territory: Territory, now: datetime) -> list[GridLine]:
+    """Every grid of the territory with its counts and status, grouped by street and community."""
+    scope = in_territory(territory, tables.Case.street_id, tables.Case.community_id)
+    late = case((and_(tables.Case.deadline < now, tables.Case.parked_at.is_(None)), 1), else_=0)
+    cases = (
+        select(
+            tables.Case.grid_id.label("grid_id"),
+            func.count().label("open"),
+            func.sum(late).label("overdue"),
+        )
+        .where(OPEN, scope)
+        .group_by(tables.Case.grid_id)
+        .subquery()
+    )
+    alarm = case((tables.Alert.severity == "alarm", 1), else_=0)
+    alerts = (
+        select(
+            tables.Alert.grid_id.label("grid_id"),
+            func.count().label("alerts"),
+            func.sum(alarm).label("alarms"),
+        )
+        .where(tables.Alert.resolved_at.is_(None), tables.Alert.grid_id.is_not(None))
+        .group_by(tables.Alert.grid_id)
+        .subquery()
+    )
+    staffed = select(tables.GridStaff.grid_id).distinct().subquery()
+    street, community = aliased(tables.Street), aliased(tables.Community)
+    rows = session.execute(
+        select(
+            tables.Grid.id,
+            tables.Grid.code,
+            tables.Grid.name,
+            tables.Grid.street_id,
+            street.name,
+            community.name,
+            func.coalesce(cases.c.open, 0),
+            func.coalesce(cases.c.overdue, 0),
+            func.coalesce(alerts.c.alerts, 0),
+            func.coalesce(alerts.c.alarms, 0),
+            staffed.c.grid_id.is_not(None),
+        )
+        .join(street, street.id == tables.Grid.street_id)
+        .join(community, community.id == tables.Grid.community_id)
+        .outerjoin(cases, cases.c.grid_id == tables.Grid.id)
+        .outerjoin(alerts, alerts.c.grid_id == tables.Grid.id)
+        .outerjoin(staffed, staffed.c.grid_id == tables.Grid.id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        .order_by(tables.Grid.code)
+    ).all()
+    with_posts, covered = _on_duty_streets(session, now)
+    board = []
+    for gid, code, name, street_id, s_name, c_name, n, late_n, n_alerts, alarms, has_staff in rows:
+        on_duty = street_id not in with_posts or street_id in covered
+        status = grid_status(
+            overdue=int(late_n),
+            alarms=int(alarms),
+            warnings=int(n_alerts) - int(alarms),
+            staffed=bool(has_staff),
+            on_duty=on_duty,
+        )
+        board.append(
+            GridLine(gid, code, name, s_name, c_name, int(n), int(late_n), int(n_alerts), status)
+        )
+    return board
+
+
+@dataclass(frozen=True)
+class PostDuty:
+    post: str
+    street: str
+    on_duty: str | None
+    phone: str  # masked
+    until: datetime | None
+    next_name: str | None
+    next_from: datetime | None
+
+
+def roster_now(session: Session, territory: Territory, now: datetime) -> list[PostDuty]:
+    """Every post the territory can see: who holds it now, until when, and who comes next."""
+    posts = list(
+        session.execute(
+            select(tables.DutyPost, tables.Street.name)
+            .outerjoin(tables.Street, tables.Street.id == tables.DutyPost.street_id)
+            .where(
+                or_(
+                    tables.DutyPost.street_id.is_(None),
+                    in_territory(
+                        territory, tables.DutyPost.street_id, tables.DutyPost.community_id
+                    ),
+                )
+            )
+            .order_by(tables.DutyPost.street_id.is_not(None), tables.DutyPost.code)
+        )
+    )
+    post_ids = [post.id for post, _ in posts]
+    shifts = session.execute(
+        select(tables.DutyShift, tables.Staff.name, tables.Staff.phone)
+        .join(tables.Staff, tables.Staff.id == tables.DutyShift.staff_id)
+        .where(
+            tables.DutyShift.post_id.in_(post_ids),
+            tables.DutyShift.ends_at > now,
+            tables.DutyShift.starts_at < now + timedelta(days=2),
+        )
+        .order_by(tables.DutyShift.starts_at)
+    ).all()
+    result = []
+    for post, street_name in posts:
+        mine = [(shift, name, phone) for shift, name, phone in shifts if shift.post_id == post.id]
+        current = next((item for item in mine if item[0].starts_at <= now), None)
+        upcoming = next((item for item in mine if item[0].starts_at > now), None)
+        result.append(
+            PostDuty(
+                post=post.name,
+                street=street_name or "District",
+                on_duty=current[1] if current else None,
+                phone=mask_phone(current[2]) if current else "",
+                until=current[0].ends_at if current else None,
+                next_name=upcoming[1] if upcoming else None,
+                next_from=upcoming[0].starts_at if upcoming else None,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    id: int
+    kind: str
+    severity: str
+    title: str
+    raised_at: datetime
+    acknowledged_by: str | None
+
+
+def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> list[AlertLine]:
+    """Unresolved alerts of the territory, unacknowledged first, newest first."""
+    scope = in_territory(territory, tables.Alert.street_id, tables.Alert.community_id)
+    if not territory.is_district:
+        scope = or_(scope, tables.Alert.street_id.is_(None))
+    rows = session.scalars(
+        select(tables.Alert)
+        .where(tables.Alert.resolved_at.is_(None), scope)
+        .order_by(tables.Alert.acknowledged_at.is_not(None), tables.Alert.raised_at.desc())
+        .limit(limit)
+    )
+    return [
+        AlertLine(a.id or 0, a.kind, a.severity, a.title, a.raised_at, a.acknowledged_by)
+        for a in rows
+    ]

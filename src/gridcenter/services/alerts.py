@@ -1,0 +1,33 @@
+"""Alert use cases."""
+
+from sqlalchemy import select
+
+from gridcenter.domain.access import Action
+from gridcenter.domain.errors import Refused
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+
+
+def acknowledge(ctx: Context, alert_id: int) -> str:
+    """Mark an alert as seen by the acting operator; returns its title."""
+    ctx.actor.require(Action.ACKNOWLEDGE)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        alert = session.scalar(
+            select(tables.Alert).where(tables.Alert.id == alert_id).with_for_update()
+        )
+        if alert is None:
+            raise Refused(f"no alert {alert_id}")
+        if alert.street_id is not None and not ctx.actor.territory.is_district:
+            ctx.actor.require_territory(
+                alert.street_id, alert.community_id or -1, f"alert {alert_id}"
+            )
+        if alert.acknowledged_at is not None:
+            at = alert.acknowledged_at.astimezone(ctx.timezone).strftime("%H:%M")
+            raise Refused(
+                f"alert {alert_id} was already acknowledged by {alert.acknowledged_by} at {at}"
+            )
+        alert.acknowledged_at = now
+        alert.acknowledged_by = ctx.actor.login
+        session.add(tables.ChangeLog(at=now, kind="alert", ref=str(alert_id)))
+        return alert.title
