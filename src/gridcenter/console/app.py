@@ -103,6 +103,7 @@ class GridCenterApp(App[None]):
         self.query_one("#grids-pane").border_title = "Grid alert status"
         self.query_one("#roster-pane").border_title = "Duty roster"
         self._layout_for(self.size.width)
+        self.watch(self.screen, "focused", self._focus_changed)
         self.query_one("#queue", CaseList).focus()
         self._tick()
         self.set_interval(1, self._tick)
@@ -130,7 +131,7 @@ class GridCenterApp(App[None]):
         ]
         self.query_one("#pane-tabs", Static).update("tab ⇥ " + "".join(labels))
 
-    def on_descendant_focus(self) -> None:
+    def _focus_changed(self, _focused: Widget | None) -> None:
         self._mark_current_pane()
 
     # -- live data ----------------------------------------------------------------
@@ -232,6 +233,9 @@ class GridCenterApp(App[None]):
     # -- panes and levels ---------------------------------------------------------------
 
     def _move_pane(self, step: int) -> None:
+        if self.screen is not self.screen_stack[0]:
+            self.screen.focus_next() if step > 0 else self.screen.focus_previous()
+            return
         current = self._current_pane()
         target = PANES[(PANES.index(current) + step) % len(PANES)]
         self.query_one(f"#{target}", Widget).focus()

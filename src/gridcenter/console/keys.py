@@ -3,8 +3,10 @@
 from textual.binding import Binding
 
 DASHBOARD_KEYS = [
-    Binding("tab", "next_pane", "Next pane", id="pane.next"),
-    Binding("shift+tab", "previous_pane", "Previous pane", show=False, id="pane.previous"),
+    Binding("tab", "next_pane", "Next pane", show=False, priority=True, id="pane.next"),
+    Binding(
+        "shift+tab", "previous_pane", "Previous pane", show=False, priority=True, id="pane.previous"
+    ),
     Binding("left", "level(-1)", "Lower level", show=False, id="queue.level_down"),
     Binding("right", "level(1)", "Higher level", show=False, id="queue.level_up"),
     Binding("1", "show_level('A')", "Queue A", show=False, id="queue.a"),

@@ -291,7 +291,7 @@ def file_case(
         assert kind is not None
         chosen = Level.parse(level) if level else Level(kind.default_level)
         outcome = ctx.loop.file(
-            state, now, limits=limits_of(kind), level=chosen, category=kind.code
+            state, now, limits=limits_of(kind), level=chosen, category=kind.name
         )
         return outcome, {"category_id": kind.id}
 
