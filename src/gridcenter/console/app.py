@@ -6,6 +6,7 @@ from typing import ClassVar
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.containers import Grid, Vertical
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
 
@@ -93,18 +94,23 @@ class GridCenterApp(App[None]):
                 yield RosterList(tz, id="roster")
         yield Footer()
 
+    @property
+    def home(self) -> Screen[None]:
+        """The dashboard, which stays at the bottom of the screen stack under any modal."""
+        return self.screen_stack[0]
+
     def on_mount(self) -> None:
-        self.query_one("#levels", Tabs).can_focus = False
-        self.query_one("#queue", CaseList).loader = lambda offset, limit: self.feed.page(
+        self.home.query_one("#levels", Tabs).can_focus = False
+        self.home.query_one("#queue", CaseList).loader = lambda offset, limit: self.feed.page(
             self.view, offset, limit
         )
-        self.query_one("#queue-pane").border_title = "Case queues"
-        self.query_one("#timers-pane").border_title = "Overdue and due within 4h"
-        self.query_one("#grids-pane").border_title = "Grid alert status"
-        self.query_one("#roster-pane").border_title = "Duty roster"
+        self.home.query_one("#queue-pane").border_title = "Case queues"
+        self.home.query_one("#timers-pane").border_title = "Overdue and due within 4h"
+        self.home.query_one("#grids-pane").border_title = "Grid alert status"
+        self.home.query_one("#roster-pane").border_title = "Duty roster"
         self._layout_for(self.size.width)
         self.watch(self.screen, "focused", self._focus_changed)
-        self.query_one("#queue", CaseList).focus()
+        self.home.query_one("#queue", CaseList).focus()
         self._tick()
         self.set_interval(1, self._tick)
         self.refresh_data(reset=True)
@@ -113,7 +119,7 @@ class GridCenterApp(App[None]):
         self._layout_for(event.size.width)
 
     def _layout_for(self, width: int) -> None:
-        self.screen.set_class(width < NARROW, "-narrow")
+        self.home.set_class(width < NARROW, "-narrow")
         self._mark_current_pane()
 
     def _current_pane(self) -> str:
@@ -124,12 +130,12 @@ class GridCenterApp(App[None]):
         current = self._current_pane()
         if current != "alerts":
             for pane in ("queue", "timers", "grids", "roster"):
-                self.query_one(f"#{pane}-pane").set_class(pane == current, "-current")
+                self.home.query_one(f"#{pane}-pane").set_class(pane == current, "-current")
         labels = [
             f"[reverse] {PANE_NAMES[p]} [/]" if p == current else f" {PANE_NAMES[p]} "
             for p in PANES
         ]
-        self.query_one("#pane-tabs", Static).update("tab ⇥ " + "".join(labels))
+        self.home.query_one("#pane-tabs", Static).update("tab ⇥ " + "".join(labels))
 
     def _focus_changed(self, _focused: Widget | None) -> None:
         self._mark_current_pane()
@@ -142,11 +148,11 @@ class GridCenterApp(App[None]):
         now = local(ctx.now(), ctx.timezone, "%a %d %b %H:%M:%S")
         district = self.snapshot.district if self.snapshot else ""
         actor = ctx.actor
-        self.query_one("#topbar", Static).update(
+        self.home.query_one("#topbar", Static).update(
             f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}"
         )
         for name in ("queue", "timers"):
-            self.query_one(f"#{name}", CaseList).refresh()
+            self.home.query_one(f"#{name}", CaseList).refresh()
 
     @work(thread=True, exclusive=True, group="live")
     def refresh_data(self, reset: bool = False, force: bool = True) -> None:
@@ -164,7 +170,7 @@ class GridCenterApp(App[None]):
             self.call_from_thread(self._arm_poll)
 
     def _wanted_pages(self) -> list[int]:
-        return self.query_one("#queue", CaseList).wanted_pages()
+        return self.home.query_one("#queue", CaseList).wanted_pages()
 
     def _arm_poll(self) -> None:
         if self.live_interval > 0:
@@ -181,33 +187,33 @@ class GridCenterApp(App[None]):
         if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
             reset = True  # the operator moved on while this was read
         self.snapshot = snapshot
-        tabs = self.query_one("#levels", Tabs)
+        tabs = self.home.query_one("#levels", Tabs)
         for level, count in snapshot.counts.items():
             over = f" ▲{count.overdue}" if count.overdue else ""
             tabs.query_one(
                 f"#level-{level}", Tab
             ).label = f"{level} {level.disposer} {count.open}{over}"
-        queue = self.query_one("#queue", CaseList)
+        queue = self.home.query_one("#queue", CaseList)
         if snapshot.view.level == self.view.level:
             queue.set_data(snapshot.queue_total, snapshot.queue_pages, reset=reset)
-        timers = self.query_one("#timers", CaseList)
+        timers = self.home.query_one("#timers", CaseList)
         timers.set_data(len(snapshot.timers), {0: snapshot.timers})
         overdue = sum(1 for row in snapshot.timers if row.overdue(snapshot.at))
-        self.query_one(
+        self.home.query_one(
             "#timers-pane"
         ).border_subtitle = f"{overdue} overdue · {len(snapshot.timers) - overdue} due soon"
-        grids = self.query_one("#grids", GridBoard)
+        grids = self.home.query_one("#grids", GridBoard)
         grids.set_grids(snapshot.grids)
-        self.query_one("#grids-pane").border_subtitle = grids.summary()
-        roster = self.query_one("#roster", RosterList)
+        self.home.query_one("#grids-pane").border_subtitle = grids.summary()
+        roster = self.home.query_one("#roster", RosterList)
         roster.set_posts(snapshot.roster)
         gaps = sum(1 for post in snapshot.roster if post.on_duty is None)
-        self.query_one("#roster-pane").border_subtitle = (
+        self.home.query_one("#roster-pane").border_subtitle = (
             f"{gaps} post{'s' if gaps != 1 else ''} with nobody on duty"
             if gaps
             else "all posts held"
         )
-        alerts = self.query_one("#alerts", AlertStrip)
+        alerts = self.home.query_one("#alerts", AlertStrip)
         alerts.set_alerts(snapshot.alerts)
         self._show_filter()
         self._tick()
@@ -220,7 +226,7 @@ class GridCenterApp(App[None]):
         if view.text:
             parts.append(f"“{view.text}”")
         text = f" filtered: {', '.join(parts)}  (escape clears)" if parts else ""
-        label = self.query_one("#queue-filter", Static)
+        label = self.home.query_one("#queue-filter", Static)
         label.update(text)
         label.display = bool(parts)
 
@@ -238,7 +244,7 @@ class GridCenterApp(App[None]):
             return
         current = self._current_pane()
         target = PANES[(PANES.index(current) + step) % len(PANES)]
-        self.query_one(f"#{target}", Widget).focus()
+        self.home.query_one(f"#{target}", Widget).focus()
 
     def action_next_pane(self) -> None:
         self._move_pane(1)
@@ -252,7 +258,7 @@ class GridCenterApp(App[None]):
         self.action_show_level(levels[index].value)
 
     def action_show_level(self, level: str) -> None:
-        self.query_one("#levels", Tabs).active = f"level-{level}"
+        self.home.query_one("#levels", Tabs).active = f"level-{level}"
 
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id is None:
@@ -262,7 +268,7 @@ class GridCenterApp(App[None]):
             self._set_view(level=level)
 
     def action_troubled(self) -> None:
-        self.query_one("#grids", GridBoard).toggle_troubled()
+        self.home.query_one("#grids", GridBoard).toggle_troubled()
 
     def action_filter(self) -> None:
         def apply(text: str | None) -> None:
@@ -310,7 +316,9 @@ class GridCenterApp(App[None]):
 
     def _selected_case(self) -> CaseRow | None:
         focused = self.focused
-        source = focused if isinstance(focused, CaseList) else self.query_one("#queue", CaseList)
+        source = (
+            focused if isinstance(focused, CaseList) else self.home.query_one("#queue", CaseList)
+        )
         row = source.selected
         if row is None:
             self.notify("Select a case first (in a queue or the timers).", severity="warning")
@@ -397,7 +405,7 @@ class GridCenterApp(App[None]):
         self._case_action("dispatch", code)
 
     def action_acknowledge(self) -> None:
-        alert = self.query_one("#alerts", AlertStrip).selected
+        alert = self.home.query_one("#alerts", AlertStrip).selected
         if alert is None:
             self.notify("There is no open alert to acknowledge.", severity="warning")
             return

@@ -12,8 +12,8 @@ from gridcenter.console.keys import DASHBOARD_KEYS, LIST_KEYS
 
 def key_table() -> Table:
     table = Table(title="gridcenter keys", expand=True, title_justify="left")
-    table.add_column("key", style="bold", no_wrap=True)
-    table.add_column("does")
+    table.add_column("key", style="bold", no_wrap=True, ratio=1)
+    table.add_column("does", ratio=3)
     for binding in DASHBOARD_KEYS:
         key = binding.key.replace("question_mark", "?")
         table.add_row(key, binding.description)

@@ -12,7 +12,7 @@ from gridcenter.formatting import local
 from gridcenter.queries.dashboard import PostDuty
 
 ROSTER_COLUMNS = [
-    Column("post", 14, flex=True),
+    Column("post", 12, flex=True),
     Column("on duty", 12, flex=True),
     Column("phone", 11, drop=2),
     Column("until", 11),

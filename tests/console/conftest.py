@@ -1,0 +1,24 @@
+"""Console fixtures: the app over a copy of the demo store, on the fixed clock."""
+
+from pathlib import Path
+
+import pytest
+
+from gridcenter.clock import Clock
+from gridcenter.console.app import GridCenterApp
+from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.loop import ClosedLoop
+from gridcenter.services.context import Context
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+
+
+def make_app(path: Path, loop: ClosedLoop, live_interval: float = 0.0) -> GridCenterApp:
+    """live_interval 0 switches polling off, so a test decides when data is read."""
+    context = Context(Database(f"sqlite:///{path}"), loop, Clock(NOW), Actor("he.ping", Role.ADMIN))
+    return GridCenterApp(context, live_interval=live_interval)
+
+
+@pytest.fixture
+def app(demo_path: Path, loop: ClosedLoop) -> GridCenterApp:
+    return make_app(demo_path, loop)

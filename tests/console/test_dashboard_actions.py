@@ -1,0 +1,275 @@
+"""The console driven from the keyboard, checked against the store afterwards."""
+
+from pathlib import Path
+
+from rich.console import Console
+from sqlalchemy import select
+from textual.pilot import Pilot
+from textual.widgets import Tab
+
+from gridcenter.clock import Clock
+from gridcenter.console.app import GridCenterApp
+from gridcenter.console.keys import DASHBOARD_KEYS
+from gridcenter.console.screens.assignee import AssigneeScreen
+from gridcenter.console.screens.case_detail import CaseScreen
+from gridcenter.console.screens.help import HelpScreen, key_table
+from gridcenter.console.screens.reason import ReasonScreen
+from gridcenter.console.widgets.alert_strip import AlertStrip
+from gridcenter.console.widgets.case_list import CaseList
+from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import ClosedLoop
+from gridcenter.services import cases as service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+from tests.console.conftest import make_app
+from tests.functional.helpers import fingerprint
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def queue(app: GridCenterApp) -> CaseList:
+    return app.query_one("#queue", CaseList)
+
+
+def case_row(app: GridCenterApp, code: str) -> tables.Case:
+    with app.context.db.read() as s:
+        row = s.scalar(select(tables.Case).where(tables.Case.code == code))
+    assert row is not None
+    return row
+
+
+def last_event(app: GridCenterApp, code: str) -> tables.CaseEvent:
+    with app.context.db.read() as s:
+        case_id = s.scalar(select(tables.Case.id).where(tables.Case.code == code))
+        event = s.scalar(
+            select(tables.CaseEvent)
+            .where(tables.CaseEvent.case_id == case_id)
+            .order_by(tables.CaseEvent.id.desc())
+        )
+    assert event is not None
+    return event
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+async def test_reassign_from_the_keyboard(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("down")
+        selected = queue(app).selected
+        assert selected is not None
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, AssigneeScreen)
+        await type_text(pilot, "D-MKT")
+        await settle(pilot)
+        await pilot.press("enter")
+        await type_text(pilot, "Market inspectors needed")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, AssigneeScreen)
+    row = case_row(app, selected.code)
+    event = last_event(app, selected.code)
+    assert row.version == selected.version + 1
+    assert (event.action, event.to_value, event.reason, event.actor) == (
+        "reassign",
+        "District Market Regulation Bureau",
+        "Market inspectors needed",
+        "he.ping",
+    )
+
+
+async def test_escalate_and_deescalate_with_reasons(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        code = queue(app).selected.code  # type: ignore[union-attr]
+        await pilot.press("e")
+        assert isinstance(app.screen, ReasonScreen)
+        await type_text(pilot, "Beyond the grid")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert case_row(app, code).level == "B"
+        assert last_event(app, code).reason == "Beyond the grid"
+        # The case left queue A; find it in B and send it back down.
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, code)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert queue(app).selected is not None and queue(app).selected.code == code  # type: ignore[union-attr]
+        await pilot.press("E")
+        await type_text(pilot, "Grid can handle it")
+        await pilot.press("enter")
+        await settle(pilot)
+    assert case_row(app, code).level == "A"
+    event = last_event(app, code)
+    assert (event.action, event.from_value, event.to_value) == ("deescalate", "B", "A")
+
+
+async def test_dispatch_a_filed_case(app: GridCenterApp) -> None:
+    with app.context.db.read() as s:
+        code = s.scalar(
+            select(tables.Case.code)
+            .where(tables.Case.step == "filed", tables.Case.level == "A")
+            .order_by(tables.Case.id)
+        )
+    assert code
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, code)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await type_text(pilot, "S0001")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    row = case_row(app, code)
+    assert row.step == "dispatched" and row.assignee_staff_id is not None
+    assert last_event(app, code).action == "dispatch"
+
+
+async def test_acknowledge_the_highlighted_alert(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        alert = app.query_one("#alerts", AlertStrip).selected
+        assert alert is not None and alert.acknowledged_by is None
+        await pilot.press("a")
+        await settle(pilot)
+        shown = app.query_one("#alerts", AlertStrip).alerts
+    with app.context.db.read() as s:
+        stored = s.get(tables.Alert, alert.id)
+    assert stored is not None and stored.acknowledged_by == "he.ping"
+    assert [a.acknowledged_by for a in shown if a.id == alert.id] == ["he.ping"]
+
+
+async def test_a_refused_action_shows_why_and_changes_nothing(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")  # level D: cannot go higher
+        await settle(pilot)
+        before = fingerprint(app.context.db)
+        await pilot.press("e")
+        await type_text(pilot, "Try anyway")
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("highest level" in m for m in messages), messages
+        assert fingerprint(app.context.db) == before
+
+
+async def test_an_empty_reason_is_caught_in_the_modal(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        before = fingerprint(app.context.db)
+        await pilot.press("e", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReasonScreen)
+        error = app.screen.query_one("#error").render()
+        assert "required" in str(error)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert fingerprint(app.context.db) == before
+
+
+async def test_a_second_supervisor_gets_changed_by_and_a_fresh_view(
+    app: GridCenterApp, loop: ClosedLoop
+) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        selected = queue(app).selected
+        assert selected is not None
+        await pilot.press("e")
+        other = Context(
+            Database(app.context.db.url), loop, Clock(NOW), Actor("chen.jie", Role.SUPERVISOR)
+        )
+        service.reassign(other, selected.code, to="D-URB", reason="got there first")
+        other.db.dispose()
+        await type_text(pilot, "Too late")
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("was changed by chen.jie" in m for m in messages), messages
+    assert case_row(app, selected.code).level == "A"
+
+
+async def test_enter_opens_the_case_with_its_history(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        code = queue(app).selected.code  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        assert app.screen.detail is not None and app.screen.detail.row.code == code
+        assert app.screen.detail.history[0].action == "report"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CaseScreen)
+
+
+async def test_tab_moves_between_panes_and_resizing_keeps_the_selection(
+    app: GridCenterApp,
+) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "down")
+        chosen = queue(app).selected
+        order = []
+        for _ in range(5):
+            await pilot.press("tab")
+            order.append(app.focused.id if app.focused else None)
+        assert order == ["timers", "grids", "roster", "alerts", "queue"]
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert queue(app).selected == chosen
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert queue(app).selected == chosen
+
+
+async def test_a_change_from_another_session_shows_up_live(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    app = make_app(demo_path, loop, live_interval=0.25)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        first = queue(app).selected
+        assert first is not None and app.snapshot is not None
+        open_a = app.snapshot.counts[Level.A].open
+        other = Context(Database(app.context.db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
+        service.escalate(other, first.code, reason="from another console")
+        other.db.dispose()
+        for _ in range(40):  # 2 seconds at most
+            await pilot.pause(0.05)
+            if app.snapshot.counts[Level.A].open != open_a:
+                break
+        assert app.snapshot.counts[Level.A].open == open_a - 1
+        assert queue(app).selected is not None
+        assert queue(app).selected.code != first.code  # type: ignore[union-attr]
+        assert str(app.query_one("#level-A", Tab).label).startswith(f"A grid {open_a - 1}")
+
+
+async def test_help_lists_every_key(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+    console = Console(width=120, record=True)
+    console.print(key_table())
+    text = console.export_text()
+    for binding in DASHBOARD_KEYS:
+        assert binding.description in text

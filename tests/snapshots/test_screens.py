@@ -1,0 +1,65 @@
+"""Frozen pictures of the console: fixed clock, fixed demo data, no live polling.
+
+Look at them as PNGs (rsvg-convert) whenever they change."""
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from gridcenter.domain.loop import ClosedLoop
+from tests.console.conftest import make_app
+
+SnapCompare = Callable[..., Any]
+SIZES = {"small": (80, 24), "wall": (160, 48)}
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def run_before(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    async def before(pilot: Pilot) -> None:
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_dashboard(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_case_details(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("down", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reassign_modal(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    app = make_app(demo_path, loop)
+    keys = ("down", "r", "u", "r", "b", "a", "n")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("question_mark"))
