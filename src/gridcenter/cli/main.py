@@ -1,10 +1,11 @@
 """The `gridcenter` command."""
 
+import logging
 from typing import Annotated
 
 import typer
 
-from gridcenter.cli import cases
+from gridcenter.cli import alerts, cases, jobs
 from gridcenter.cli.common import fail, refusals, settings_of
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
@@ -20,6 +21,10 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(cases.app, name="case")
+app.add_typer(alerts.app, name="alerts")
+app.add_typer(alerts.readings, name="readings")
+app.add_typer(jobs.app, name="jobs")
+app.command("scheduler")(jobs.scheduler)
 
 
 @app.callback(invoke_without_command=True)
@@ -32,14 +37,20 @@ def main(
         str | None, typer.Option(help="Who is acting (or GRIDCENTER_OPERATOR).")
     ] = None,
     theme: Annotated[str | None, typer.Option(help="Console theme (or GRIDCENTER_THEME).")] = None,
+    host_jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs", help="Let this console host the regular jobs (one host runs them)."
+        ),
+    ] = True,
 ) -> None:
     """Without a command, open the console."""
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
-        run_console(ctx.obj)
+        run_console(ctx.obj, host_jobs)
 
 
-def run_console(settings: Settings) -> None:
+def run_console(settings: Settings, host_jobs: bool) -> None:
     from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
     from gridcenter.console.themes import load_themes
 
@@ -48,8 +59,11 @@ def run_console(settings: Settings) -> None:
         fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
     with refusals():
         context = open_context(settings)
+    # Job logs must not write over the screen.
+    logging.getLogger("gridcenter").addHandler(logging.NullHandler())
+    logging.getLogger("apscheduler").addHandler(logging.NullHandler())
     try:
-        GridCenterApp(context, theme=settings.theme).run()
+        GridCenterApp(context, theme=settings.theme, host_jobs=host_jobs).run()
     finally:
         context.db.dispose()
 

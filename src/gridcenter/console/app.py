@@ -13,6 +13,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
 from gridcenter.console.live import LiveFeed, Snapshot, View
+from gridcenter.console.screens.alert_detail import AlertScreen
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
 from gridcenter.console.screens.help import HelpScreen
@@ -26,12 +27,14 @@ from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import local
+from gridcenter.jobs.host import JobHost
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
 from gridcenter.queries.people import AssigneeOption, search_assignees
 from gridcenter.services import alerts as alert_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
+from gridcenter.store import tables
 from gridcenter.store.database import StoreBusy
 
 PANES = ("queue", "timers", "grids", "roster", "alerts")
@@ -54,10 +57,15 @@ class GridCenterApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
 
     def __init__(
-        self, context: Context, theme: str = "gridcenter-dark", live_interval: float = 1.0
+        self,
+        context: Context,
+        theme: str = "gridcenter-dark",
+        live_interval: float = 1.0,
+        host_jobs: bool = False,
     ) -> None:
         super().__init__()
         self.context = context
+        self.jobs = JobHost(context.as_job()) if host_jobs else None
         self.feed = LiveFeed(context)
         self.view = View()
         self.live_interval = live_interval
@@ -114,6 +122,12 @@ class GridCenterApp(App[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self.refresh_data(reset=True)
+        if self.jobs is not None:
+            self.jobs.start()
+
+    def on_unmount(self) -> None:
+        if self.jobs is not None:
+            self.jobs.stop()
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
@@ -291,7 +305,9 @@ class GridCenterApp(App[None]):
 
     def on_line_list_chosen(self, event: LineList.Chosen) -> None:
         source = event.source
-        if isinstance(source, CaseList):
+        if isinstance(source, AlertStrip):
+            self.open_alert(event.index)
+        elif isinstance(source, CaseList):
             row = source.row_at(event.index)
             if row is not None:
                 self.open_case(row.code)
@@ -303,6 +319,19 @@ class GridCenterApp(App[None]):
                 else:
                     self._set_view(grid_id=grid.grid_id, grid_name=grid.name)
                     self.notify(f"Queues show grid {grid.name} only; escape shows all grids.")
+
+    def open_alert(self, index: int) -> None:
+        alerts = self.home.query_one("#alerts", AlertStrip).alerts
+        if index >= len(alerts):
+            return
+        alert = alerts[index]
+        with self.context.db.read() as session:
+            stored = session.get(tables.Alert, alert.id)
+            body = stored.body if stored else ""
+        seen = f"acknowledged by {alert.acknowledged_by}" if alert.acknowledged_by else "open"
+        when = local(alert.raised_at, self.context.timezone)
+        details = f"{alert.severity} · {alert.kind.replace('_', ' ')} · raised {when} · {seen}"
+        self.push_screen(AlertScreen(alert.title, details, body))
 
     # -- cases --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from gridcenter.store.alerts import resolve_case_timers
 from gridcenter.store.mapping import (
     department_assignee,
     limits_of,
@@ -150,10 +151,13 @@ def _write(
     row.version += 1
     row.updated_at = now
     row.updated_by = ctx.actor.login
+    assert row.id is not None
     new_step = after.step != before.step or after.step_started_at != before.step_started_at
     if new_step or after.deadline != before.deadline or after.paused_s != before.paused_s:
         _move_step_clock(session, row, after, now, new_step)
-    assert row.id is not None
+    if new_step or after.deadline != before.deadline:
+        row.alert_stage = 0  # a new deadline gets its own warnings
+        resolve_case_timers(session, row.id, now)
     session.add(
         tables.CaseEvent(
             case_id=row.id,

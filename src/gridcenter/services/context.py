@@ -1,9 +1,9 @@
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from gridcenter.clock import Clock
-from gridcenter.domain.access import Actor
+from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.calendar import Timekeeper
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.store.database import Database
@@ -21,6 +21,10 @@ class Context:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    def as_job(self) -> "Context":
+        """The same store and clock, acting as the scheduler: recorded as a job in history."""
+        return replace(self, actor=Actor("scheduler", Role.ADMIN, channel="job"))
 
     @property
     def timezone(self) -> ZoneInfo:

@@ -222,6 +222,20 @@ class _Loader:
             )
         return len(data["alert"])
 
+    def sensors(self) -> int:
+        data = tomllib.loads((self.folder / "sensors.toml").read_text("utf-8"))
+        for item in data["rule"]:
+            self.session.add(
+                tables.SensorRule(
+                    grid_id=self.grids[item["grid"]].id,
+                    metric=item["metric"],
+                    threshold=item["threshold"],
+                    unit=item.get("unit", ""),
+                    severity=item.get("severity", "warning"),
+                )
+            )
+        return len(data["rule"])
+
     def _alert_place(self, kind: str, code: str) -> dict[str, int | None]:
         if kind == "grid":
             grid = self.grids[code]
@@ -300,6 +314,7 @@ def seed_demo(
         shifts = loader.roster()
         cases = loader.cases()
         loader.alerts()
+        loader.sensors()
         session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
         return SeedReport(
             streets=len(loader.streets),

@@ -123,6 +123,12 @@ class Case(SQLModel, table=True):
             postgresql_where=text("step <> 'closed'"),
         ),
         Index(
+            "ix_cases_open_warn",
+            "warn_at",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
+        Index(
             "ix_cases_open_grid",
             "grid_id",
             "deadline",
@@ -169,6 +175,7 @@ class Case(SQLModel, table=True):
     updated_at: datetime = _at()
     updated_by: str = ""
     version: int = 1
+    alert_stage: int = 0  # timer alerts raised for the current deadline: see domain.alerts
 
 
 class CaseStep(SQLModel, table=True):
@@ -253,3 +260,63 @@ class ChangeLog(SQLModel, table=True):
     at: datetime = _at()
     kind: str  # case, alert, roster, territory, seed
     ref: str = ""
+
+
+class PostClosure(SQLModel, table=True):
+    """A planned period when a post is closed on purpose: no roster-gap alert for it."""
+
+    __tablename__ = "post_closure"
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="duty_post.id", index=True)
+    starts_at: datetime = _at()
+    ends_at: datetime = _at()
+    reason: str
+
+
+class SensorRule(SQLModel, table=True):
+    """A threshold on one metric in one grid: a reading above it raises an alert."""
+
+    __tablename__ = "sensor_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    metric: str
+    threshold: float
+    unit: str = ""
+    severity: str = "warning"
+
+
+class SensorReading(SQLModel, table=True):
+    __tablename__ = "sensor_reading"
+    __table_args__ = (Index("ix_sensor_reading_grid_metric", "grid_id", "metric", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    metric: str
+    value: float
+    at: datetime = _at()
+
+
+class JobRun(SQLModel, table=True):
+    """The last run of each regular job: when, on which host, and how it went."""
+
+    __tablename__ = "job_run"
+
+    name: str = Field(primary_key=True)
+    scheduled_for: datetime | None = _at(nullable=True)
+    started_at: datetime | None = _at(nullable=True)
+    finished_at: datetime | None = _at(nullable=True)
+    status: str = "never"  # ok, failed, missed
+    summary: str = ""
+    host: str = ""
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Exactly one process runs the jobs: the one holding this lease."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: str = Field(primary_key=True)
+    holder: str
+    expires_at: datetime = _at()

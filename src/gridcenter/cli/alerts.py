@@ -1,0 +1,148 @@
+"""`gridcenter alerts ...` and `gridcenter readings ingest`."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from gridcenter.cli.common import fail, run_with_context
+from gridcenter.domain.alerts import Kind
+from gridcenter.formatting import local
+from gridcenter.jobs.sensors import ingest_readings
+from gridcenter.queries.scope import in_territory
+from gridcenter.services import alerts as alert_service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+
+app = typer.Typer(help="List, show and acknowledge alerts.", no_args_is_help=True)
+readings = typer.Typer(
+    help="Sensor readings for the technical early warning.", no_args_is_help=True
+)
+
+
+@app.command("list")
+def list_alerts(
+    ctx: typer.Context,
+    kind: Annotated[str | None, typer.Option(help="Only this kind (overdue, risk, ...).")] = None,
+    open_only: Annotated[bool, typer.Option("--open", help="Only unresolved alerts.")] = False,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="A JSON array instead of a table.")
+    ] = False,
+) -> None:
+    """Alerts, newest first."""
+    try:
+        chosen = Kind.parse(kind) if kind else None
+    except ValueError as error:
+        fail(str(error))
+
+    def work(context: Context) -> None:
+        query = select(tables.Alert).where(
+            in_territory(context.actor.territory, tables.Alert.street_id, tables.Alert.community_id)
+            | tables.Alert.street_id.is_(None)
+        )
+        if chosen is not None:
+            query = query.where(tables.Alert.kind == chosen.value)
+        if open_only:
+            query = query.where(tables.Alert.resolved_at.is_(None))
+        with context.db.read() as session:
+            alerts = list(session.scalars(query.order_by(tables.Alert.id.desc()).limit(limit)))
+        if as_json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": a.id,
+                            "kind": a.kind,
+                            "severity": a.severity,
+                            "title": a.title,
+                            "subject": f"{a.subject_kind} {a.subject_ref}",
+                            "raised_at": a.raised_at.isoformat(),
+                            "acknowledged_by": a.acknowledged_by,
+                            "resolved": a.resolved_at is not None,
+                        }
+                        for a in alerts
+                    ],
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
+            return
+        tz = context.timezone
+        for a in alerts:
+            state = (
+                "resolved"
+                if a.resolved_at
+                else (f"ack {a.acknowledged_by}" if a.acknowledged_by else "open")
+            )
+            print(
+                f"{a.id:>6} {local(a.raised_at, tz)} {a.severity:<7} {a.kind:<12} "
+                f"{state:<16} {a.title}"
+            )
+
+    run_with_context(ctx, work)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="The alert's id.")]
+) -> None:
+    """One alert with its full report."""
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            alert = session.get(tables.Alert, alert_id)
+        if alert is None:
+            fail(f"no alert {alert_id}")
+        tz = context.timezone
+        print(
+            f"{alert.title}\n{alert.severity} {alert.kind} · {alert.subject_kind} "
+            f"{alert.subject_ref} · raised {local(alert.raised_at, tz)}"
+        )
+        if alert.acknowledged_by:
+            print(f"acknowledged by {alert.acknowledged_by} at {local(alert.acknowledged_at, tz)}")
+        if alert.body:
+            print()
+            print(alert.body)
+
+    run_with_context(ctx, work)
+
+
+@app.command("ack")
+def ack(
+    ctx: typer.Context, alert_id: Annotated[int, typer.Argument(help="The alert's id.")]
+) -> None:
+    """Acknowledge an alert as the acting operator."""
+    run_with_context(
+        ctx, lambda context: print(f"acknowledged: {alert_service.acknowledge(context, alert_id)}")
+    )
+
+
+@readings.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    source: Annotated[
+        Path | None, typer.Argument(help="A file of JSON lines; standard input when left out.")
+    ] = None,
+) -> None:
+    """Read JSON lines {"grid": CODE, "metric": NAME, "value": N, "at": ISO-TIME}."""
+    if source is not None and not source.is_file():
+        fail(f"no file {source}")
+
+    def work(context: Context) -> None:
+        if source is None:
+            report = ingest_readings(context.as_job(), sys.stdin)
+        else:
+            with source.open(encoding="utf-8") as handle:
+                report = ingest_readings(context.as_job(), handle)
+        for problem in report.rejected:
+            print(f"gridcenter: skipped {problem}", file=sys.stderr)
+        print(
+            f"{report.stored} readings stored, {report.raised} alerts raised, "
+            f"{report.cleared} cleared, {len(report.rejected)} lines skipped"
+        )
+
+    run_with_context(ctx, work)

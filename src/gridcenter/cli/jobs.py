@@ -1,0 +1,134 @@
+"""`gridcenter jobs ...` and `gridcenter scheduler`: the regular alerts from a shell."""
+
+import json
+import logging
+import signal
+import threading
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from gridcenter.cli.common import fail, run_with_context
+from gridcenter.formatting import local
+from gridcenter.jobs.host import JobHost
+from gridcenter.jobs.lease import Lease
+from gridcenter.jobs.policy import read_policy
+from gridcenter.jobs.registry import find_job, job_specs
+from gridcenter.jobs.runner import last_runs, run_job
+from gridcenter.services.context import Context
+
+app = typer.Typer(help="List the regular jobs and run one by hand.", no_args_is_help=True)
+
+
+def parse_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{text!r} is not an ISO time such as 2026-11-28T09:00+08:00")
+    if moment.tzinfo is None:
+        fail(f"{text!r} needs a timezone, such as +08:00")
+    return moment
+
+
+@app.command("list")
+def list_jobs(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Each job, its schedule, its last and next run and the host that ran it."""
+
+    def work(context: Context) -> None:
+        policy = read_policy()
+        runs = last_runs(context)
+        now = context.now()
+        tz = context.timezone
+        lease = Lease(context.db, "", policy.grace("overdue-sweep")).current()
+        rows = []
+        for spec in job_specs(policy):
+            run = runs.get(spec.name)
+            upcoming = spec.trigger(tz).get_next_fire_time(None, now)
+            rows.append(
+                {
+                    "name": spec.name,
+                    "schedule": spec.schedule(),
+                    "last_run": run.scheduled_for.isoformat()
+                    if run and run.scheduled_for
+                    else None,
+                    "status": run.status if run else "never",
+                    "summary": run.summary if run else "",
+                    "host": run.host if run else "",
+                    "next_run": upcoming.isoformat() if upcoming else None,
+                }
+            )
+        if as_json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        holder = lease.holder if lease and lease.expires_at > now else "nobody"
+        print(f"scheduler lease: {holder}")
+        for row in rows:
+            last = local(datetime.fromisoformat(row["last_run"]), tz) if row["last_run"] else "-"
+            nxt = local(datetime.fromisoformat(row["next_run"]), tz) if row["next_run"] else "-"
+            print(
+                f"{row['name']:<16} {row['schedule']:<34} last {last:<16} {row['status']:<7}"
+                f" next {nxt:<16} {row['host']}  {row['summary']}"
+            )
+
+    run_with_context(ctx, work)
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The job's name, as `jobs list` shows it.")],
+    at: Annotated[str | None, typer.Option(help="Run as of this ISO time (default: now).")] = None,
+) -> None:
+    """Run one job now (or as of --at), whoever holds the scheduler lease."""
+    moment = parse_time(at) if at else None
+    policy = read_policy()
+    try:
+        spec = find_job(policy, name)
+    except KeyError as error:
+        fail(str(error.args[0]))
+
+    def work(context: Context) -> None:
+        outcome = run_job(
+            context.as_job(),
+            spec,
+            moment or context.now(),
+            policy,
+            f"by hand: {context.actor.login}",
+        )
+        if not outcome.ok:
+            fail(f"job {name} failed: {outcome.summary}")
+        print(f"{name}: {outcome.summary}")
+
+    run_with_context(ctx, work)
+
+
+def scheduler(
+    ctx: typer.Context,
+    lease_ttl: Annotated[
+        float, typer.Option(min=1, help="Seconds a dead holder keeps the lease.")
+    ] = 60,
+    sweep_every: Annotated[
+        int | None, typer.Option(min=1, help="Seconds between overdue sweeps (policy by default).")
+    ] = None,
+) -> None:
+    """Run the regular jobs as a service (only the lease holder among all hosts runs them)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, lambda *_: stop.set())
+
+    def work(context: Context) -> None:
+        host = JobHost(context.as_job(), lease_ttl=lease_ttl, sweep_every=sweep_every)
+        host.start()
+        print(f"scheduler {host.holder} started", flush=True)
+        try:
+            stop.wait()
+        finally:
+            host.stop()
+            print(f"scheduler {host.holder} stopped", flush=True)
+
+    run_with_context(ctx, work)

@@ -1,0 +1,1 @@
+"""The regular alerts: APScheduler jobs, run by exactly one process at a time."""

@@ -1,0 +1,73 @@
+"""Every regular job: its name, schedule, grace and what it runs."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from gridcenter.jobs.policy import Policy
+from gridcenter.jobs.risk import risk_warnings
+from gridcenter.jobs.roster import roster_check
+from gridcenter.jobs.stationing import stationing_day
+from gridcenter.jobs.sweep import overdue_sweep
+from gridcenter.services.context import Context
+
+Run = Callable[[Context, datetime, Policy], str]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    name: str
+    description: str
+    run: Run
+    every_seconds: int | None = None  # an interval job ...
+    cron: dict[str, str] | None = None  # ... or a cron job
+
+    def trigger(self, timezone: ZoneInfo, every_seconds: int | None = None) -> BaseTrigger:
+        if self.cron is not None:
+            return CronTrigger(timezone=timezone, **self.cron)
+        return IntervalTrigger(seconds=every_seconds or self.every_seconds, timezone=timezone)
+
+    def schedule(self) -> str:
+        if self.cron is not None:
+            return "cron " + " ".join(f"{k}={v}" for k, v in self.cron.items())
+        return f"every {self.every_seconds}s"
+
+
+def _risk(period: str) -> Run:
+    return lambda ctx, at, policy: risk_warnings(ctx, at, period)
+
+
+_RUNS: dict[str, tuple[str, Run]] = {
+    "overdue-sweep": ("warnings, overdue alerts and supervision of late cases", overdue_sweep),
+    "roster-check": ("posts with nobody on duty, and handover reminders", roster_check),
+    "stationing-day": (
+        "the monthly stationing-day reminder for every community",
+        lambda ctx, at, policy: stationing_day(ctx, at),
+    ),
+    "risk-monthly": ("monthly risk warnings per street and district", _risk("monthly")),
+    "risk-quarterly": ("quarterly risk warnings per street and district", _risk("quarterly")),
+    "risk-yearly": ("yearly risk warnings per street and district", _risk("yearly")),
+}
+
+
+def job_specs(policy: Policy) -> list[JobSpec]:
+    specs = []
+    for name, (description, run) in _RUNS.items():
+        settings = policy.jobs[name]
+        specs.append(
+            JobSpec(name, description, run, settings.get("every_seconds"), settings.get("cron"))
+        )
+    return specs
+
+
+def find_job(policy: Policy, name: str) -> JobSpec:
+    for spec in job_specs(policy):
+        if spec.name == name:
+            return spec
+    names = ", ".join(_RUNS)
+    raise KeyError(f"no job {name!r}: use one of {names}")

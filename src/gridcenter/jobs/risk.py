@@ -1,0 +1,113 @@
+"""Periodic risk warnings: monthly, quarterly and yearly, per street and for the district."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.alerts import (
+    AlertDraft,
+    Kind,
+    RiskFigures,
+    period_bounds,
+    previous_period,
+    risk_report,
+    severity_of_trend,
+)
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts
+
+
+@dataclass
+class _Tally:
+    total: int = 0
+    kinds: Counter[str] = field(default_factory=Counter)
+    categories: Counter[str] = field(default_factory=Counter)
+    places: Counter[str] = field(default_factory=Counter)
+    sources: Counter[str] = field(default_factory=Counter)
+    overdue: int = 0
+    severe: int = 0
+
+    def figures(self) -> RiskFigures:
+        return RiskFigures(
+            self.total,
+            dict(self.kinds),
+            dict(self.categories),
+            dict(self.places),
+            dict(self.sources),
+            self.overdue,
+            self.severe,
+        )
+
+
+def _tallies(session: Session, start: datetime, end: datetime) -> dict[int | None, _Tally]:
+    """Per street (and None for the whole district), counted by the database in one query."""
+    late = (tables.Case.step != "closed") & (tables.Case.deadline < end)
+    rows = session.execute(
+        select(
+            tables.Case.street_id,
+            tables.Category.kind,
+            tables.Category.name,
+            tables.Grid.name,
+            tables.Case.source,
+            tables.Case.level.in_(("C", "D")),
+            late,
+            func.count(),
+        )
+        .join(tables.Category, tables.Category.id == tables.Case.category_id)
+        .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
+        .where(tables.Case.created_at >= start, tables.Case.created_at < end)
+        .group_by(
+            tables.Case.street_id,
+            tables.Category.kind,
+            tables.Category.name,
+            tables.Grid.name,
+            tables.Case.source,
+            tables.Case.level.in_(("C", "D")),
+            late,
+        )
+    )
+    tallies: dict[int | None, _Tally] = {}
+    for street_id, kind, category, grid, source, severe, overdue, n in rows:
+        for key in (street_id, None):
+            tally = tallies.setdefault(key, _Tally())
+            tally.total += n
+            tally.kinds[kind] += n
+            tally.categories[category] += n
+            tally.places[grid] += n
+            tally.sources[source] += n
+            tally.severe += n if severe else 0
+            tally.overdue += n if overdue else 0
+    return tallies
+
+
+def risk_warnings(ctx: Context, at: datetime, period: str) -> str:
+    start, end, name = period_bounds(period, at.astimezone(ctx.timezone))
+    before_start, before_end = previous_period(period, start)
+    with ctx.db.write() as session:
+        now = _tallies(session, start, end)
+        before = _tallies(session, before_start, before_end)
+        streets = dict(session.execute(select(tables.Street.id, tables.Street.name)).all())
+        district = session.scalar(select(tables.District.name)) or "the district"
+        drafts = []
+        for street_id in [None, *sorted(streets)]:
+            scope = district if street_id is None else streets[street_id]
+            current = now.get(street_id, _Tally()).figures()
+            previous = before.get(street_id, _Tally()).figures()
+            drafts.append(
+                AlertDraft(
+                    Kind.RISK,
+                    severity_of_trend(current, previous),
+                    f"{period.capitalize()} risk warning {name}: {scope}, {current.total} cases",
+                    "district" if street_id is None else "street",
+                    scope,
+                    f"risk:{period}:{name}:{street_id or 'district'}",
+                    body=risk_report(scope, f"{period} {name}", current, previous),
+                    street_id=street_id,
+                )
+            )
+        raised = raise_alerts(session, drafts, at)
+    return f"{raised} {period} risk warnings for {name}"

@@ -1,0 +1,82 @@
+"""Running a job once: recorded in the store, and never fatal to the process hosting it."""
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.jobs.policy import Policy
+from gridcenter.jobs.registry import JobSpec
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts
+
+log = logging.getLogger("gridcenter.jobs")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    ok: bool
+    summary: str
+
+
+def _record(ctx: Context, name: str, **values: object) -> None:
+    with ctx.db.write() as session:
+        row = session.get(tables.JobRun, name) or tables.JobRun(name=name)
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.add(row)
+
+
+def last_runs(ctx: Context) -> dict[str, tables.JobRun]:
+    with ctx.db.read() as session:
+        rows = list(session.scalars(select(tables.JobRun)))
+        session.expunge_all()
+    return {row.name: row for row in rows}
+
+
+def run_job(ctx: Context, spec: JobSpec, at: datetime, policy: Policy, host: str) -> Outcome:
+    """Run `spec` as of `at`; a failure is logged and recorded, and the next run still comes."""
+    _record(ctx, spec.name, scheduled_for=at, started_at=datetime.now(UTC), host=host)
+    try:
+        summary = spec.run(ctx, at, policy)
+    except Exception as error:
+        summary = f"{type(error).__name__}: {error}"
+        log.error("job %s failed: %s", spec.name, summary)
+        log.debug("job %s failed", spec.name, exc_info=True)
+        _record(ctx, spec.name, finished_at=datetime.now(UTC), status="failed", summary=summary)
+        return Outcome(spec.name, False, summary)
+    _record(ctx, spec.name, finished_at=datetime.now(UTC), status="ok", summary=summary)
+    log.info("job %s at %s: %s", spec.name, at.isoformat(), summary)
+    return Outcome(spec.name, True, summary)
+
+
+def record_missed(ctx: Context, spec: JobSpec, due: datetime, host: str) -> None:
+    """A run that came too late to be useful: say so, loudly, once."""
+    with ctx.db.write() as session:
+        raise_alerts(
+            session,
+            [
+                AlertDraft(
+                    Kind.MISSED_JOB,
+                    Severity.WARNING,
+                    f"Job {spec.name} missed its run of {due.astimezone(ctx.timezone):%d %b %H:%M}"
+                    " (no scheduler was running); run it by hand if it still matters",
+                    "job",
+                    spec.name,
+                    f"missed:{spec.name}:{due.isoformat()}",
+                )
+            ],
+            datetime.now(UTC),
+        )
+    _record(
+        ctx,
+        spec.name,
+        scheduled_for=due,
+        status="missed",
+        host=host,
+        summary="missed: beyond its grace",
+    )

@@ -1,0 +1,105 @@
+"""Technical early warning: readings in, an alert when one crosses its threshold."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts, resolve
+
+
+@dataclass
+class IngestReport:
+    stored: int = 0
+    raised: int = 0
+    cleared: int = 0
+    rejected: list[str] = field(default_factory=list)
+
+
+def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, datetime]:
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"line {number}: not JSON ({error.msg})") from None
+    if not isinstance(item, dict):
+        raise ValueError(f"line {number}: expected an object with grid, metric and value")
+    missing = [key for key in ("grid", "metric", "value") if key not in item]
+    if missing:
+        raise ValueError(f"line {number}: missing {', '.join(missing)}")
+    value = item["value"]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"line {number}: value must be a number, not {value!r}")
+    at = now
+    if "at" in item:
+        try:
+            at = datetime.fromisoformat(str(item["at"]))
+        except ValueError:
+            raise ValueError(f"line {number}: at {item['at']!r} is not an ISO time") from None
+        if at.tzinfo is None:
+            raise ValueError(f"line {number}: at {item['at']!r} needs a timezone")
+    return str(item["grid"]), str(item["metric"]), float(value), at
+
+
+def ingest_readings(ctx: Context, lines: Iterable[str]) -> IngestReport:
+    """Store every good reading; raise or clear threshold alerts; report and skip bad lines."""
+    report = IngestReport()
+    now = ctx.now()
+    with ctx.db.write() as session:
+        grids = dict(session.execute(select(tables.Grid.code, tables.Grid.id)).all())
+        rules = list(session.scalars(select(tables.SensorRule)))
+        grid_codes = {grid_id: code for code, grid_id in grids.items()}
+        streets = dict(session.execute(select(tables.Grid.id, tables.Grid.street_id)).all())
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                grid, metric, value, at = _parse(line, number, now)
+                if grid not in grids:
+                    raise ValueError(f"line {number}: no grid {grid!r}")
+            except ValueError as error:
+                report.rejected.append(str(error))
+                continue
+            grid_id = grids[grid]
+            session.add(tables.SensorReading(grid_id=grid_id, metric=metric, value=value, at=at))
+            report.stored += 1
+            for rule in rules:
+                if rule.grid_id != grid_id or rule.metric != metric:
+                    continue
+                prefix = f"sensor:{rule.id}:"
+                if value > rule.threshold:
+                    open_alert = session.scalar(
+                        select(tables.Alert.id).where(
+                            tables.Alert.dedup_key.startswith(prefix),
+                            tables.Alert.resolved_at.is_(None),
+                        )
+                    )
+                    if open_alert is None:
+                        report.raised += raise_alerts(
+                            session,
+                            [
+                                AlertDraft(
+                                    Kind.SENSOR,
+                                    Severity(rule.severity),
+                                    f"{metric} {value:g} {rule.unit} in grid {grid_codes[grid_id]}"
+                                    f" (threshold {rule.threshold:g})",
+                                    "grid",
+                                    grid_codes[grid_id],
+                                    f"{prefix}{at.isoformat()}",
+                                    grid_id=grid_id,
+                                    street_id=streets[grid_id],
+                                )
+                            ],
+                            at,
+                        )
+                        session.flush()
+                else:
+                    report.cleared += resolve(
+                        session, at, tables.Alert.dedup_key.startswith(prefix)
+                    )
+        session.add(tables.ChangeLog(at=now, kind="sensor", ref=f"{report.stored} readings"))
+    return report

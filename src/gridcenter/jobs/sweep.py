@@ -1,0 +1,76 @@
+"""The overdue sweep: warnings, overdue alerts and supervision, once per case and deadline."""
+
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select, update
+
+from gridcenter.clock import Clock
+from gridcenter.domain.alerts import TimerFacts, timer_alerts
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
+from gridcenter.jobs.policy import Policy
+from gridcenter.services import cases as case_service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts
+from gridcenter.store.mapping import limits_of, state_of
+
+OPEN = tables.Case.step != "closed"
+
+
+def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
+    """Raise what each case's clock calls for at `at`; escalate where the policy says so."""
+    escalate: list[tuple[str, float]] = []
+    with ctx.db.write() as session:
+        due = session.execute(
+            select(tables.Case, tables.Category)
+            .join(tables.Category, tables.Category.id == tables.Case.category_id)
+            .where(
+                OPEN,
+                tables.Case.parked_at.is_(None),
+                tables.Case.deadline.is_not(None),
+                or_(
+                    and_(tables.Case.alert_stage < 1, tables.Case.warn_at <= at),
+                    and_(tables.Case.alert_stage < 3, tables.Case.deadline <= at),
+                ),
+            )
+        ).all()
+        drafts = []
+        for case, category in due:
+            assert case.id is not None and case.deadline is not None
+            state = state_of(case, limits_of(category), None)
+            facts = TimerFacts(
+                case_id=case.id,
+                code=case.code,
+                title=case.title,
+                level=Level(case.level),
+                step=case.step,
+                deadline=case.deadline,
+                warn_at=case.warn_at,
+                used_share=ctx.loop.used_share(state, at) or 0.0,
+                stage=case.alert_stage,
+                street_id=case.street_id,
+                community_id=case.community_id,
+                grid_id=case.grid_id,
+            )
+            decision = timer_alerts(facts, at, policy.overdue)
+            drafts += decision.drafts
+            if decision.stage != case.alert_stage:
+                session.execute(
+                    update(tables.Case)
+                    .where(tables.Case.id == case.id)
+                    .values(alert_stage=decision.stage)
+                )
+            if decision.escalate:
+                escalate.append((case.code, facts.used_share))
+        raised = raise_alerts(session, drafts, at)
+    escalated = 0
+    job = Context(ctx.db, ctx.loop, Clock(at), ctx.actor)
+    for code, share in escalate:
+        reason = f"overdue sweep: still open at {share:.1f}x its time limit"
+        try:
+            case_service.escalate(job, code, reason=reason)
+            escalated += 1
+        except Refused:
+            continue  # changed meanwhile (closed, already at D): nothing to escalate
+    return f"{len(due)} cases checked, {raised} alerts raised, {escalated} escalated"

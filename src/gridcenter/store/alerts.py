@@ -1,0 +1,55 @@
+"""Writing alerts: each draft is stored once, whoever raises it and however often."""
+
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.alerts import TIMER_KINDS, AlertDraft
+from gridcenter.store import tables
+
+
+def raise_alerts(session: Session, drafts: list[AlertDraft], now: datetime) -> int:
+    """Insert the drafts whose de-duplication key is new; returns how many were new."""
+    if not drafts:
+        return 0
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    raised = 0
+    for draft in drafts:
+        values = {
+            "kind": draft.kind.value,
+            "severity": draft.severity.value,
+            "title": draft.title,
+            "body": draft.body,
+            "subject_kind": draft.subject_kind,
+            "subject_ref": draft.subject_ref,
+            "dedup_key": draft.dedup_key,
+            "street_id": draft.street_id,
+            "community_id": draft.community_id,
+            "grid_id": draft.grid_id,
+            "case_id": draft.case_id,
+            "raised_at": now,
+        }
+        statement = dialect.insert(tables.Alert).values(**values)
+        result = session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
+        raised += result.rowcount or 0
+    if raised:
+        session.add(tables.ChangeLog(at=now, kind="alert", ref=f"{raised} raised"))
+    return raised
+
+
+def resolve(session: Session, now: datetime, *conditions: object) -> int:
+    """Mark open alerts that match as resolved; returns how many."""
+    result = session.execute(
+        update(tables.Alert)
+        .where(tables.Alert.resolved_at.is_(None), *conditions)  # type: ignore[arg-type]
+        .values(resolved_at=now)
+    )
+    return result.rowcount or 0
+
+
+def resolve_case_timers(session: Session, case_id: int, now: datetime) -> int:
+    """A case moved on or got a new deadline: its timer alerts are settled."""
+    kinds = [kind.value for kind in TIMER_KINDS]
+    return resolve(session, now, tables.Alert.case_id == case_id, tables.Alert.kind.in_(kinds))

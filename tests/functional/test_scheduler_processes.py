@@ -1,0 +1,112 @@
+"""Real scheduler processes: exactly one runs the jobs, and a dead one is replaced."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+
+TTL = "2"
+
+
+def start_scheduler(path: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "GRIDCENTER_DB": f"sqlite:///{path}", "GRIDCENTER_NOW": NOW.isoformat()}
+    return subprocess.Popen(
+        [sys.executable, "-m", "gridcenter", "scheduler", "--lease-ttl", TTL, "--sweep-every", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def wait_for(check: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+@pytest.fixture
+def schedulers(demo_path: Path) -> Iterator[list[subprocess.Popen[str]]]:
+    processes = [start_scheduler(demo_path), start_scheduler(demo_path)]
+    yield processes
+    for process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def holder(db: Database) -> str | None:
+    with db.read() as s:
+        lease = s.get(tables.SchedulerLease, "scheduler")
+        return lease.holder if lease else None
+
+
+def sweep_host(db: Database) -> str | None:
+    with db.read() as s:
+        run = s.get(tables.JobRun, "overdue-sweep")
+        return run.host if run and run.status == "ok" else None
+
+
+def test_two_schedulers_run_the_jobs_once_and_hand_over_when_one_dies(
+    schedulers: list[subprocess.Popen[str]], demo_db: Database
+) -> None:
+    assert wait_for(lambda: sweep_host(demo_db) is not None, 20), "no sweep ran"
+    first = holder(demo_db)
+    assert first is not None
+    pids = {str(p.pid): p for p in schedulers}
+    first_pid = first.rsplit(":", 1)[1]
+    assert first_pid in pids
+    time.sleep(3)  # several sweep intervals with both processes alive
+    assert holder(demo_db) == first
+    assert sweep_host(demo_db) == first
+    with demo_db.read() as s:
+        escalations = Counter(
+            s.scalars(select(tables.CaseEvent.case_id).where(tables.CaseEvent.actor == "scheduler"))
+        )
+        keys = Counter(s.scalars(select(tables.Alert.dedup_key)))
+    assert escalations and max(escalations.values()) == 1, "a case was escalated twice"
+    assert max(keys.values()) == 1
+
+    pids[first_pid].kill()  # no goodbye: the lease must run out
+    pids[first_pid].wait(timeout=10)
+    started = time.monotonic()
+    assert wait_for(lambda: holder(demo_db) not in (None, first), 60), "nobody took over"
+    took = time.monotonic() - started
+    second = holder(demo_db)
+    assert second is not None and second.rsplit(":", 1)[1] in pids
+    assert wait_for(lambda: sweep_host(demo_db) == second, 10)
+    assert took < 3 * float(TTL) + 2
+
+
+def test_a_stopped_scheduler_hands_its_lease_back(demo_path: Path, demo_db: Database) -> None:
+    process = start_scheduler(demo_path)
+    try:
+        assert wait_for(lambda: holder(demo_db) is not None, 20)
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=15)
+        assert process.returncode == 0, output
+        assert "stopped" in output
+        with demo_db.read() as s:
+            lease = s.get(tables.SchedulerLease, "scheduler")
+        assert lease is not None and lease.expires_at.year == 1970
+    finally:
+        if process.poll() is None:
+            process.kill()
