@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
@@ -22,3 +23,15 @@ def make_app(path: Path, loop: ClosedLoop, live_interval: float = 0.0) -> GridCe
 @pytest.fixture
 def app(demo_path: Path, loop: ClosedLoop) -> GridCenterApp:
     return make_app(demo_path, loop)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the first data is on screen and no worker is still busy."""
+    app = pilot.app
+    for _ in range(100):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        busy = any(not worker.is_finished for worker in app.workers)
+        if getattr(app, "snapshot", None) is not None and not busy:
+            break
+        await pilot.pause(0.05)

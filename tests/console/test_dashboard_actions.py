@@ -24,15 +24,8 @@ from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.console.conftest import make_app
+from tests.console.conftest import make_app, settle
 from tests.functional.helpers import fingerprint
-
-
-async def settle(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def queue(app: GridCenterApp) -> CaseList:

@@ -11,19 +11,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from gridcenter.domain.loop import ClosedLoop
-from tests.console.conftest import make_app
+from tests.console.conftest import make_app, settle
 
 SnapCompare = Callable[..., Any]
 SIZES = {"small": (80, 24), "wall": (160, 48)}
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    for field in pilot.app.screen.query(Input):
-        field.cursor_blink = False
-    await pilot.pause()
 
 
 def run_before(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
@@ -32,6 +23,9 @@ def run_before(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await pilot.pause()
 
     return before
 

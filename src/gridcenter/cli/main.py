@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from gridcenter.cli import alerts, cases, jobs
+from gridcenter.cli import alerts, cases, integrations, jobs
 from gridcenter.cli.common import fail, refusals, settings_of
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
@@ -24,6 +24,8 @@ app.add_typer(cases.app, name="case")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(integrations.ingest, name="ingest")
+app.add_typer(integrations.webhooks, name="webhooks")
 app.command("scheduler")(jobs.scheduler)
 
 

@@ -161,9 +161,11 @@ class GridCenterApp(App[None]):
         ctx = self.context
         now = local(ctx.now(), ctx.timezone, "%a %d %b %H:%M:%S")
         district = self.snapshot.district if self.snapshot else ""
+        health = self.snapshot.health.summary() if self.snapshot else ""
         actor = ctx.actor
+        warning = f" │ ⚠ {health}" if health else ""
         self.home.query_one("#topbar", Static).update(
-            f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}"
+            f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}{warning}"
         )
         for name in ("queue", "timers"):
             self.home.query_one(f"#{name}", CaseList).refresh()

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from gridcenter.domain.levels import Level
 from gridcenter.queries import dashboard
 from gridcenter.queries.cases import CaseRow
+from gridcenter.queries.health import Health, integration_health
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 
@@ -39,6 +40,7 @@ class Snapshot:
     grids: list[dashboard.GridLine]
     roster: list[dashboard.PostDuty]
     alerts: list[dashboard.AlertLine]
+    health: Health
     view: View = field(default_factory=View)
 
 
@@ -108,6 +110,7 @@ class LiveFeed:
                 grids=dashboard.grid_board(session, territory, now),
                 roster=dashboard.roster_now(session, territory, now),
                 alerts=dashboard.open_alerts(session, territory),
+                health=integration_health(session),
                 view=view,
             )
         self.mark = mark

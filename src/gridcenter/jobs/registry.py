@@ -9,6 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from gridcenter.jobs.integrations import open311_intake, webhook_delivery
 from gridcenter.jobs.policy import Policy
 from gridcenter.jobs.risk import risk_warnings
 from gridcenter.jobs.roster import roster_check
@@ -52,6 +53,8 @@ _RUNS: dict[str, tuple[str, Run]] = {
     "risk-monthly": ("monthly risk warnings per street and district", _risk("monthly")),
     "risk-quarterly": ("quarterly risk warnings per street and district", _risk("quarterly")),
     "risk-yearly": ("yearly risk warnings per street and district", _risk("yearly")),
+    "open311-intake": ("cases in from every active Open311 source", open311_intake),
+    "webhook-delivery": ("alerts out to webhook subscriptions", webhook_delivery),
 }
 
 

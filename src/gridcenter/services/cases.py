@@ -86,7 +86,7 @@ def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
     return None
 
 
-def _category(session: Session, code: str) -> tables.Category:
+def category_by_code(session: Session, code: str) -> tables.Category:
     category = session.scalar(
         select(tables.Category).where(
             func.lower(tables.Category.code) == code.strip().lower(),
@@ -228,52 +228,87 @@ def report_case(
         if found is None:
             raise Refused(f"no grid {grid!r}")
         ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
-        kind = _category(session, category)
-        number = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
-        blank = CaseState(
-            code=case_code(now.astimezone(ctx.timezone).date(), number),
-            step=Step.REPORTED,
-            level=Level(kind.default_level),
-            limits=limits_of(kind),
-            step_started_at=now,
-            step_limit_s=None,
-            deadline=None,
-            warn_at=None,
-        )
-        state = ctx.loop.enter_step(blank, Step.REPORTED, now)
-        row = tables.Case(
-            id=number,
-            code=state.code,
+        row = insert_reported(
+            session,
+            ctx,
+            now,
             title=title.strip(),
-            description=description,
-            category_id=kind.id,
-            grid_id=found.id,
-            community_id=found.community_id,
-            street_id=found.street_id,
-            address=address,
+            category=category_by_code(session, category),
+            grid=found,
             source=source,
+            description=description,
+            address=address,
             reporter=reporter,
             reporter_phone=reporter_phone,
-            created_at=now,
-            updated_at=now,
-            updated_by=ctx.actor.login,
-            **values_of(state),
         )
-        session.add(row)
-        session.flush()
-        _move_step_clock(session, row, state, now, new_step=True)
-        session.add(
-            tables.CaseEvent(
-                case_id=number,
-                at=now,
-                actor=ctx.actor.login,
-                channel=ctx.actor.channel,
-                action="report",
-                to_value=source,
-            )
-        )
-        session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
         return Done(row.code, row.version, "report", f"reported by {source}")
+
+
+def insert_reported(
+    session: Session,
+    ctx: Context,
+    now: datetime,
+    *,
+    title: str,
+    category: tables.Category,
+    grid: tables.Grid,
+    source: str,
+    description: str = "",
+    address: str = "",
+    reporter: str | None = None,
+    reporter_phone: str | None = None,
+    external_ref: str | None = None,
+    source_data: str = "",
+    reported_at: datetime | None = None,
+) -> tables.Case:
+    """A new case in the reported step, its first step clock and its first event."""
+    number = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
+    blank = CaseState(
+        code=case_code(now.astimezone(ctx.timezone).date(), number),
+        step=Step.REPORTED,
+        level=Level(category.default_level),
+        limits=limits_of(category),
+        step_started_at=now,
+        step_limit_s=None,
+        deadline=None,
+        warn_at=None,
+    )
+    state = ctx.loop.enter_step(blank, Step.REPORTED, now)
+    row = tables.Case(
+        id=number,
+        code=state.code,
+        title=title,
+        description=description,
+        category_id=category.id,
+        grid_id=grid.id,
+        community_id=grid.community_id,
+        street_id=grid.street_id,
+        address=address,
+        source=source,
+        external_ref=external_ref,
+        source_data=source_data,
+        reporter=reporter,
+        reporter_phone=reporter_phone,
+        created_at=reported_at or now,
+        updated_at=now,
+        updated_by=ctx.actor.login,
+        **values_of(state),
+    )
+    session.add(row)
+    session.flush()
+    _move_step_clock(session, row, state, now, new_step=True)
+    session.add(
+        tables.CaseEvent(
+            case_id=number,
+            at=now,
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="report",
+            to_value=source,
+        )
+    )
+    session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
+    return row
 
 
 def file_case(
@@ -288,7 +323,7 @@ def file_case(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
         kind = (
-            _category(session, category)
+            category_by_code(session, category)
             if category
             else session.get(tables.Category, row.category_id)
         )

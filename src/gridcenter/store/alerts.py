@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -31,12 +31,42 @@ def raise_alerts(session: Session, drafts: list[AlertDraft], now: datetime) -> i
             "case_id": draft.case_id,
             "raised_at": now,
         }
-        statement = dialect.insert(tables.Alert).values(**values)
-        result = session.execute(statement.on_conflict_do_nothing(index_elements=["dedup_key"]))
-        raised += result.rowcount or 0
+        statement = (
+            dialect.insert(tables.Alert)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["dedup_key"])
+            .returning(tables.Alert.id)
+        )
+        alert_id = session.execute(statement).scalar()
+        if alert_id is not None:
+            raised += 1
+            _queue_deliveries(session, alert_id, draft, now)
     if raised:
         session.add(tables.ChangeLog(at=now, kind="alert", ref=f"{raised} raised"))
     return raised
+
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "alarm": 2}
+
+
+def _queue_deliveries(session: Session, alert_id: int, draft: AlertDraft, now: datetime) -> None:
+    """The outbox: deliveries are written in the alert's own transaction, so none is lost."""
+    for hook in session.scalars(select(tables.Webhook).where(tables.Webhook.active)):
+        kinds = {kind.strip() for kind in hook.kinds.split(",") if kind.strip()}
+        if kinds and draft.kind.value not in kinds:
+            continue
+        if SEVERITY_ORDER[draft.severity.value] < SEVERITY_ORDER.get(hook.min_severity, 0):
+            continue
+        if hook.street_id is not None and draft.street_id != hook.street_id:
+            continue
+        session.add(
+            tables.WebhookDelivery(
+                webhook_id=hook.id,
+                alert_id=alert_id,
+                message_id=f"msg_{alert_id}_{hook.id}",
+                next_attempt_at=now,
+            )
+        )
 
 
 def resolve(session: Session, now: datetime, *conditions: object) -> int:

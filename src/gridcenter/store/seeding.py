@@ -100,7 +100,17 @@ class _Loader:
                 )
                 self.communities[community.code] = community
                 for grid_data in community_data["grids"]:
-                    grid = tables.Grid(**grid_data, community_id=community.id, street_id=street.id)
+                    fields = {key: value for key, value in grid_data.items() if key != "bbox"}
+                    south, west, north, east = grid_data["bbox"]
+                    grid = tables.Grid(
+                        **fields,
+                        south=south,
+                        west=west,
+                        north=north,
+                        east=east,
+                        community_id=community.id,
+                        street_id=street.id,
+                    )
                     self.grids[grid.code] = self._add(grid)
 
     def categories_(self) -> None:

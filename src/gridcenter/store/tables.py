@@ -49,6 +49,11 @@ class Grid(SQLModel, table=True):
     dedicated_to: str | None = None  # business district, school, hospital, enterprise, park
     households: int = 0
     population: int = 0
+    # Boundary as a rectangle in WGS84 degrees; places an Open311 report in its grid.
+    south: float | None = Field(default=None, index=True)
+    west: float | None = None
+    north: float | None = None
+    east: float | None = None
 
 
 class Department(SQLModel, table=True):
@@ -148,6 +153,7 @@ class Case(SQLModel, table=True):
     address: str = ""
     source: str  # patrol, hotline, resident_app, sensor, department, open311
     external_ref: str | None = Field(default=None, index=True)
+    source_data: str = ""  # the source's own record, as it sent it (JSON)
     reporter: str | None = None  # personal data
     reporter_phone: str | None = None  # personal data
     reporter_id_number: str | None = None  # personal data
@@ -320,3 +326,69 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime = _at()
+
+
+class IntakeSource(SQLModel, table=True):
+    """An Open311 GeoReport v2 server that cases come in from, and how far it is read."""
+
+    __tablename__ = "intake_source"
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str
+    jurisdiction: str = ""
+    api_key: str = ""
+    format: str = "json"
+    cursor: datetime | None = _at(nullable=True)  # everything updated before this is stored
+    last_run_at: datetime | None = _at(nullable=True)
+    last_status: str = "never"
+    last_error: str = ""
+    active: bool = True
+
+
+class IntakeProblem(SQLModel, table=True):
+    """A record that could not become a case, kept with the reason for an operator."""
+
+    __tablename__ = "intake_problem"
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_id: int = Field(foreign_key="intake_source.id", index=True)
+    external_id: str = ""
+    reason: str
+    payload: str = ""
+    at: datetime = _at()
+
+
+class Webhook(SQLModel, table=True):
+    """Where alerts are pushed: which kinds, how severe, which territory, in which format."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    url: str
+    kinds: str = ""  # comma-separated alert kinds; empty for every kind
+    min_severity: str = "info"
+    street_id: int | None = Field(default=None, foreign_key="street.id")
+    format: str = "json"  # json or markdown
+    secret: str
+    active: bool = True
+    disabled_reason: str = ""
+    created_at: datetime = _at()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """The outbox: one row per alert and subscription, written with the alert itself."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (
+        Index("ix_webhook_delivery_due", "status", "next_attempt_at"),
+        Index("ix_webhook_delivery_once", "webhook_id", "alert_id", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    webhook_id: int = Field(foreign_key="webhook.id")
+    alert_id: int = Field(foreign_key="alert.id")
+    message_id: str  # the webhook-id header: the same on every retry
+    status: str = "pending"  # pending, delivered, dead
+    attempts: int = 0
+    next_attempt_at: datetime = _at()
+    last_error: str = ""
+    last_status_code: int | None = None
+    delivered_at: datetime | None = _at(nullable=True)

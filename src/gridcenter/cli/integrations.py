@@ -1,0 +1,190 @@
+"""`gridcenter ingest ...` and `gridcenter webhooks ...`."""
+
+import json
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy import func, select
+
+from gridcenter.cli.common import fail, run_with_context
+from gridcenter.cli.jobs import parse_time
+from gridcenter.formatting import local
+from gridcenter.integrations.webhooks import AlertMessage, payload, send
+from gridcenter.jobs.integrations import http_client
+from gridcenter.queries.health import integration_health
+from gridcenter.services import webhooks as webhook_service
+from gridcenter.services.context import Context
+from gridcenter.services.intake import add_source, sync_source
+from gridcenter.store import tables
+
+ingest = typer.Typer(help="Bring cases in from Open311 GeoReport v2 servers.", no_args_is_help=True)
+webhooks = typer.Typer(help="Push alerts out to webhooks.", no_args_is_help=True)
+
+
+@ingest.command("open311")
+def open311(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Option(help="The server's base URL (…/open311/v2).")],
+    jurisdiction: Annotated[str, typer.Option(help="jurisdiction_id, if it needs one.")] = "",
+    api_key: Annotated[str, typer.Option(help="api_key, if it needs one.")] = "",
+    fmt: Annotated[str, typer.Option("--format", help="json or xml.")] = "json",
+    every: Annotated[
+        int | None, typer.Option(min=10, help="Keep reading every N seconds (default: once).")
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="A new server is read from this ISO time (90 days back).")
+    ] = None,
+) -> None:
+    """Read a server's service requests into cases (once, or every N seconds)."""
+    start = parse_time(since) if since else None
+
+    def work(context: Context) -> None:
+        job = context.as_job()
+        source_id = add_source(job, url, jurisdiction, api_key, fmt, start)
+        with http_client() as client:
+            while True:
+                report = sync_source(job, source_id, client)
+                print(f"{datetime.now(UTC):%H:%M:%S} {report.summary()}", flush=True)
+                if every is None:
+                    if report.error:
+                        fail(f"intake stopped: {report.error}")
+                    return
+                time.sleep(every)
+
+    run_with_context(ctx, work)
+
+
+@ingest.command("status")
+def status(ctx: typer.Context) -> None:
+    """Each source: how far it is read, its last run; then the records set aside."""
+
+    def work(context: Context) -> None:
+        tz = context.timezone
+        with context.db.read() as session:
+            sources = list(session.scalars(select(tables.IntakeSource)))
+            problems = list(
+                session.scalars(
+                    select(tables.IntakeProblem).order_by(tables.IntakeProblem.id.desc()).limit(20)
+                )
+            )
+            health = integration_health(session)
+        if not sources:
+            print("no intake sources: add one with `gridcenter ingest open311 --url URL`")
+        for s in sources:
+            print(
+                f"source {s.id} {s.url} [{s.format}] read up to {local(s.cursor, tz) or '-'}; "
+                f"last run {local(s.last_run_at, tz) or 'never'} {s.last_status}"
+                + (f": {s.last_error}" if s.last_error else "")
+            )
+        if problems:
+            print(f"records set aside ({health.intake_problems} in all, newest first):")
+        for p in problems:
+            print(
+                f"  {local(p.at, tz)} source {p.source_id} request {p.external_id or '?'}: "
+                f"{p.reason}"
+            )
+
+    run_with_context(ctx, work)
+
+
+@webhooks.command("add")
+def add(
+    ctx: typer.Context,
+    url: Annotated[str, typer.Argument(help="Where to POST alerts.")],
+    kinds: Annotated[str, typer.Option(help="Comma-separated alert kinds (all by default).")] = "",
+    severity: Annotated[
+        str, typer.Option(help="The least severity sent: info, warning, alarm.")
+    ] = "info",
+    street: Annotated[
+        str | None, typer.Option(help="Only this street's alerts (its code).")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, or markdown for chat bots.")] = "json",
+) -> None:
+    """Subscribe a URL to alerts; prints the secret its signatures are made with."""
+
+    def work(context: Context) -> None:
+        hook = webhook_service.add_webhook(
+            context, url, kinds=kinds, min_severity=severity, street=street, fmt=fmt
+        )
+        print(f"webhook {hook.id} -> {hook.url}\nsecret {hook.secret}")
+
+    run_with_context(ctx, work)
+
+
+@webhooks.command("list")
+def list_hooks(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """Every subscription with its delivery counts."""
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            hooks = list(session.scalars(select(tables.Webhook).order_by(tables.Webhook.id)))
+            counts = {
+                (hook_id, state): n
+                for hook_id, state, n in session.execute(
+                    select(
+                        tables.WebhookDelivery.webhook_id,
+                        tables.WebhookDelivery.status,
+                        func.count(),
+                    ).group_by(tables.WebhookDelivery.webhook_id, tables.WebhookDelivery.status)
+                )
+            }
+        rows = [
+            {
+                "id": h.id,
+                "url": h.url,
+                "kinds": h.kinds or "all",
+                "min_severity": h.min_severity,
+                "format": h.format,
+                "active": h.active,
+                "disabled_reason": h.disabled_reason,
+                "delivered": counts.get((h.id, "delivered"), 0),
+                "pending": counts.get((h.id, "pending"), 0),
+                "dead": counts.get((h.id, "dead"), 0),
+            }
+            for h in hooks
+        ]
+        if as_json:
+            print(json.dumps(rows, indent=1))
+            return
+        for r in rows:
+            state = "active" if r["active"] else f"disabled ({r['disabled_reason']})"
+            print(
+                f"{r['id']:>4} {r['url']} kinds={r['kinds']} >= {r['min_severity']} "
+                f"{r['format']} {state}: {r['delivered']} delivered, {r['pending']} pending, "
+                f"{r['dead']} given up"
+            )
+
+    run_with_context(ctx, work)
+
+
+@webhooks.command("remove")
+def remove(ctx: typer.Context, hook_id: Annotated[int, typer.Argument()]) -> None:
+    """Stop a subscription; its pending deliveries are dropped."""
+    run_with_context(ctx, lambda context: webhook_service.remove_webhook(context, hook_id))
+
+
+@webhooks.command("test")
+def test(ctx: typer.Context, hook_id: Annotated[int, typer.Argument()]) -> None:
+    """Send a signed test message now and print the answer."""
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            hook = session.get(tables.Webhook, hook_id)
+        if hook is None:
+            fail(f"no webhook {hook_id}")
+        message = AlertMessage(
+            0, "test", "info", "gridcenter test message", "", "test", context.now()
+        )
+        body = payload(message, hook.format, context.timezone)
+        with http_client() as client:
+            attempt = send(client, hook.url, hook.secret, f"msg_test_{int(time.time())}", body, 1)
+        if not attempt.delivered:
+            fail(f"webhook {hook_id} did not accept the test: {attempt.error}")
+        print(f"webhook {hook_id} accepted the test ({attempt.status_code})")
+
+    run_with_context(ctx, work)

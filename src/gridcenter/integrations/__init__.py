@@ -1,0 +1,1 @@
+"""Cases in from Open311 GeoReport v2 servers, alerts out to webhooks (httpx)."""
