@@ -15,6 +15,7 @@ from gridcenter.domain.loop import ClosedLoop
 from gridcenter.services.context import Context
 from gridcenter.store.database import Database
 from gridcenter.store.seeding import read_calendar, seed_demo
+from gridcenter.store.tables import Account
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # A Friday morning in office hours: the fixed "now" of every test.
@@ -36,6 +37,8 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, loop: ClosedLoop) ->
     path = tmp_path_factory.mktemp("template") / "demo.db"
     db = Database(f"sqlite:///{path}")
     seed_demo(db, loop, NOW)
+    with db.write() as session:  # an admin exists, so unknown logins are refused
+        session.add(Account(login="admin", display_name="Admin", role="admin", created_at=NOW))
     with db.engine.connect() as connection:
         connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()

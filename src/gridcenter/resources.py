@@ -11,3 +11,8 @@ def data_dir(name: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"gridcenter's {name}/ folder is missing from this installation")
+
+
+def package_file(relative: str) -> Path:
+    """A data file shipped inside the package itself."""
+    return _PACKAGE / relative

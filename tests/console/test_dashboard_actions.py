@@ -5,7 +5,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Tab
+from textual.widgets import Static, Tab
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
@@ -266,3 +266,46 @@ async def test_help_lists_every_key(app: GridCenterApp) -> None:
     text = console.export_text()
     for binding in DASHBOARD_KEYS:
         assert binding.description in text
+
+
+def text_of(content: object) -> str:
+    """What a Static shows, as plain text (Rich tables included)."""
+    console = Console(width=200, record=True)
+    console.print(content)
+    return console.export_text()
+
+
+async def test_reveal_in_a_case_shows_the_contact_and_records_it(app: GridCenterApp) -> None:
+    with app.context.db.read() as s:
+        code, phone = s.execute(
+            select(tables.Case.code, tables.Case.reporter_phone)
+            .where(tables.Case.reporter_phone.is_not(None), tables.Case.step != "closed")
+            .order_by(tables.Case.id)
+        ).first()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        app.open_case(code)
+        await settle(pilot)
+        shown = text_of(app.screen.query_one("#case-summary", Static).content)
+        assert phone not in shown
+        await pilot.press("v")
+        await settle(pilot)
+        revealed = text_of(app.screen.query_one("#case-contact", Static).content)
+        assert phone in revealed
+    with app.context.db.read() as s:
+        record = s.scalar(select(tables.AuditEvent).where(tables.AuditEvent.action == "reveal"))
+    assert record is not None and (record.actor, record.subject_ref) == ("he.ping", code)
+
+
+async def test_history_view_lists_the_newest_changes(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        code = queue(app).selected.code  # type: ignore[union-attr]
+        await pilot.press("e")
+        await type_text(pilot, "Seen from the history")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        table = text_of(app.screen.query_one("#history-table", Static).content)
+    assert "Seen from the history" in table and code in table

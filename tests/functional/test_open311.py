@@ -234,6 +234,7 @@ def test_the_cli_reads_a_server_and_reports_status(
         **os.environ,
         "GRIDCENTER_DB": f"sqlite:///{demo_path}",
         "GRIDCENTER_NOW": NOW.isoformat(),
+        "GRIDCENTER_OPERATOR": "admin",
     }
     result = subprocess.run(
         [

@@ -20,7 +20,12 @@ TTL = "2"
 
 
 def start_scheduler(path: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "GRIDCENTER_DB": f"sqlite:///{path}", "GRIDCENTER_NOW": NOW.isoformat()}
+    env = {
+        **os.environ,
+        "GRIDCENTER_DB": f"sqlite:///{path}",
+        "GRIDCENTER_NOW": NOW.isoformat(),
+        "GRIDCENTER_OPERATOR": "admin",
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "gridcenter", "scheduler", "--lease-ttl", TTL, "--sweep-every", "1"],
         env=env,

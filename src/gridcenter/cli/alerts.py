@@ -9,6 +9,7 @@ import typer
 from sqlalchemy import select
 
 from gridcenter.cli.common import fail, run_with_context
+from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind
 from gridcenter.formatting import local
 from gridcenter.jobs.sensors import ingest_readings
@@ -133,6 +134,7 @@ def ingest(
         fail(f"no file {source}")
 
     def work(context: Context) -> None:
+        context.actor.require(Action.FILE)
         if source is None:
             report = ingest_readings(context.as_job(), sys.stdin)
         else:

@@ -14,6 +14,7 @@ from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_case
 from gridcenter.services import cases as service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
+from gridcenter.services.privacy import reveal_contact
 
 app = typer.Typer(help="List, show and move cases through the closed loop.", no_args_is_help=True)
 
@@ -302,6 +303,23 @@ def refuse_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
 def park(ctx: typer.Context, code: Code, reason: Reason) -> None:
     """Stop a case's clock while it waits on something outside anyone's control."""
     _act(ctx, service.park, code, reason=reason)
+
+
+@app.command()
+def reveal(
+    ctx: typer.Context,
+    code: Code,
+    reason: Annotated[str | None, typer.Option(help="Why you need it (recorded).")] = None,
+) -> None:
+    """Show the reporter's contact unmasked; the reveal is recorded in the audit trail."""
+
+    def work(context: Context) -> None:
+        contact = reveal_contact(context, code, reason)
+        print(
+            f"{code}: {contact.reporter or '-'}  {contact.phone or '-'}  {contact.id_number or '-'}"
+        )
+
+    run_with_context(ctx, work)
 
 
 @app.command()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from gridcenter.cli.common import fail, run_with_context
 from gridcenter.cli.jobs import parse_time
+from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.integrations.webhooks import AlertMessage, payload, send
 from gridcenter.jobs.integrations import http_client
@@ -41,6 +42,7 @@ def open311(
     start = parse_time(since) if since else None
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)
         job = context.as_job()
         source_id = add_source(job, url, jurisdiction, api_key, fmt, start)
         with http_client() as client:

@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from gridcenter.cli.common import fail, run_with_context
+from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
 from gridcenter.jobs.lease import Lease
@@ -92,6 +93,7 @@ def run(
         fail(str(error.args[0]))
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)
         outcome = run_job(
             context.as_job(),
             spec,
@@ -122,6 +124,7 @@ def scheduler(
         signal.signal(signum, lambda *_: stop.set())
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)
         host = JobHost(context.as_job(), lease_ttl=lease_ttl, sweep_every=sweep_every)
         host.start()
         print(f"scheduler {host.holder} started", flush=True)

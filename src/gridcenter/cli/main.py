@@ -1,15 +1,19 @@
 """The `gridcenter` command."""
 
 import logging
+import shutil
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gridcenter.cli import alerts, cases, integrations, jobs
+from gridcenter.cli import accounts, alerts, cases, integrations, jobs
 from gridcenter.cli.common import fail, refusals, settings_of
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import make_loop
+from gridcenter.ssh.login import guard_session, os_login, refuse_requested_command, sshd_snippet
 from gridcenter.store.database import Database
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.seeding import seed_demo
@@ -26,6 +30,8 @@ app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(integrations.ingest, name="ingest")
 app.add_typer(integrations.webhooks, name="webhooks")
+app.add_typer(accounts.accounts, name="accounts")
+app.add_typer(accounts.audit, name="audit")
 app.command("scheduler")(jobs.scheduler)
 
 
@@ -52,7 +58,7 @@ def main(
         run_console(ctx.obj, host_jobs)
 
 
-def run_console(settings: Settings, host_jobs: bool) -> None:
+def run_console(settings: Settings, host_jobs: bool, channel: str = "local") -> None:
     from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
     from gridcenter.console.themes import load_themes
 
@@ -60,12 +66,14 @@ def run_console(settings: Settings, host_jobs: bool) -> None:
     if settings.theme not in names:
         fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
     with refusals():
-        context = open_context(settings)
+        context = open_context(settings, channel)
     # Job logs must not write over the screen.
     logging.getLogger("gridcenter").addHandler(logging.NullHandler())
     logging.getLogger("apscheduler").addHandler(logging.NullHandler())
     try:
-        GridCenterApp(context, theme=settings.theme, host_jobs=host_jobs).run()
+        GridCenterApp(
+            context, theme=settings.theme, host_jobs=host_jobs, restricted=channel == "ssh"
+        ).run()
     finally:
         context.db.dispose()
 
@@ -105,6 +113,34 @@ def seed(
                 print(f"generated {count} cases with seed {random_seed}")
         finally:
             database.dispose()
+
+
+@app.command("ssh-login")
+def ssh_login(
+    ctx: typer.Context,
+    as_login: Annotated[
+        str | None,
+        typer.Option("--as", help="The account, when one OS user serves several offices."),
+    ] = None,
+) -> None:
+    """What sshd runs for a street office: the console, as the OS login, and nothing else."""
+    why_not = refuse_requested_command()
+    if why_not:
+        fail(why_not)
+    settings = settings_of(ctx)
+    login = as_login or os_login()
+    guard_session()
+    run_console(
+        Settings(settings.db_url, login, settings.theme, settings.clock), False, channel="ssh"
+    )
+
+
+@app.command("ssh-config")
+def ssh_config() -> None:
+    """Print the sshd settings that keep street offices inside the console."""
+    running = Path(sys.argv[0]).resolve()
+    command = str(running) if running.name == "gridcenter" else shutil.which("gridcenter")
+    print(sshd_snippet(command or "/usr/local/bin/gridcenter"), end="")
 
 
 def run() -> None:

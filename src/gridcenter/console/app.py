@@ -1,10 +1,11 @@
 """The command-center console: four live panes and keyboard dispatch."""
 
-from collections.abc import Callable
-from typing import ClassVar
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any, ClassVar
 
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
@@ -17,6 +18,7 @@ from gridcenter.console.screens.alert_detail import AlertScreen
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
 from gridcenter.console.screens.help import HelpScreen
+from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.themes import load_themes
 from gridcenter.console.widgets.alert_strip import AlertStrip
@@ -28,12 +30,14 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
+from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
 from gridcenter.queries.people import AssigneeOption, search_assignees
 from gridcenter.services import alerts as alert_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
+from gridcenter.services.privacy import reveal_contact
 from gridcenter.store import tables
 from gridcenter.store.database import StoreBusy
 
@@ -62,9 +66,11 @@ class GridCenterApp(App[None]):
         theme: str = "gridcenter-dark",
         live_interval: float = 1.0,
         host_jobs: bool = False,
+        restricted: bool = False,
     ) -> None:
         super().__init__()
         self.context = context
+        self.restricted = restricted  # over SSH: no screenshots on the server, no suspend
         self.jobs = JobHost(context.as_job()) if host_jobs else None
         self.feed = LiveFeed(context)
         self.view = View()
@@ -74,6 +80,23 @@ class GridCenterApp(App[None]):
         for item in load_themes():
             self.register_theme(item)
         self.theme = theme
+
+    # -- restrictions over SSH ------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if not (self.restricted and command.title == "Screenshot"):
+                yield command
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        if self.restricted:
+            self.notify("Screenshots are not written on the server.", severity="warning")
+            return
+        super().action_screenshot(filename, path)
+
+    def action_suspend_process(self) -> None:
+        if not self.restricted:
+            super().action_suspend_process()
 
     # -- layout -----------------------------------------------------------------
 
@@ -343,7 +366,15 @@ class GridCenterApp(App[None]):
             return case_detail(session, ctx.actor.territory, ctx.loop, code, ctx.now())
 
     def open_case(self, code: str) -> None:
-        self.push_screen(CaseScreen(code, self._load_detail, self.context.timezone))
+        reveal = partial(reveal_contact, self.context)
+        self.push_screen(CaseScreen(code, self._load_detail, reveal, self.context.timezone))
+
+    def _load_history(self) -> list[AuditLine]:
+        with self.context.db.read() as session:
+            return audit_trail(session, self.context.actor.territory, limit=100)
+
+    def action_history(self) -> None:
+        self.push_screen(HistoryScreen(self._load_history, self.context.timezone))
 
     def _selected_case(self) -> CaseRow | None:
         focused = self.focused

@@ -20,6 +20,7 @@ DASHBOARD_KEYS = [
     Binding("a", "acknowledge", "Ack alert", id="alert.acknowledge"),
     Binding("/", "filter", "Filter", id="queue.filter"),
     Binding("t", "troubled", "Troubled grids", show=False, id="grids.troubled"),
+    Binding("h", "history", "History", show=False, id="app.history"),
     Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
     Binding("question_mark", "help", "Keys", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
@@ -30,5 +31,6 @@ LIST_KEYS = [
     ("↑ ↓  j k", "move within a pane"),
     ("pgup pgdn home end", "move a page, to the first or the last row"),
     ("enter", "open the case (details and history); on a grid: filter the queues to it"),
+    ("v (in a case)", "reveal the reporter's contact (allowed roles only; recorded)"),
     ("ctrl+p", "command palette: jump to a case by code, switch theme, every action"),
 ]

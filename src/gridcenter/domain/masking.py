@@ -8,3 +8,13 @@ def mask_phone(phone: str | None) -> str:
     if len(digits) <= 7:
         return "*" * (len(digits) - 4) + digits[-4:]
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+
+
+def mask_id_number(number: str | None) -> str:
+    """Show an ID number as 430***********1234."""
+    if not number:
+        return ""
+    text = number.strip()
+    if len(text) <= 7:
+        return "*" * len(text)
+    return text[:3] + "*" * (len(text) - 7) + text[-4:]

@@ -6,6 +6,7 @@ from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from gridcenter.store.history import audit
 
 
 def acknowledge(ctx: Context, alert_id: int) -> str:
@@ -29,5 +30,15 @@ def acknowledge(ctx: Context, alert_id: int) -> str:
             )
         alert.acknowledged_at = now
         alert.acknowledged_by = ctx.actor.login
+        audit(
+            session,
+            at=now,
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="acknowledge",
+            subject_kind="alert",
+            subject_ref=str(alert_id),
+            to_value=alert.title[:200],
+        )
         session.add(tables.ChangeLog(at=now, kind="alert", ref=str(alert_id)))
         return alert.title

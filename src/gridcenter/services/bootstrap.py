@@ -7,6 +7,8 @@ from sqlalchemy.engine import make_url
 
 from gridcenter.config import Settings
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.errors import Refused
+from gridcenter.services.accounts import actor_for, ensure_local_admin
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store.database import Database
 from gridcenter.store.seeding import seed_demo
@@ -20,7 +22,9 @@ def _new_sqlite_file(url: str) -> bool:
 
 
 def open_context(settings: Settings, channel: str = "local") -> Context:
-    """Open the store (a new SQLite file is created with the demo district in it)."""
+    """Open the store as the settings' operator (a new SQLite file gets the demo district).
+
+    Refused when the operator has no active account."""
     fresh = _new_sqlite_file(settings.db_url)
     db = Database(settings.db_url)
     loop = make_loop()
@@ -33,5 +37,13 @@ def open_context(settings: Settings, channel: str = "local") -> Context:
         )
     else:
         db.create_schema()
-    actor = Actor(login=settings.operator, role=Role.ADMIN, channel=channel)
+    if channel == "local":
+        local = Actor(login=settings.operator, role=Role.ADMIN, channel=channel)
+        if ensure_local_admin(Context(db, loop, settings.clock, local)):
+            print(f"gridcenter: {settings.operator} is now the local admin", file=sys.stderr)
+    try:
+        actor = actor_for(db, settings.operator, channel)
+    except Refused:
+        db.dispose()
+        raise
     return Context(db=db, loop=loop, clock=settings.clock, actor=actor)

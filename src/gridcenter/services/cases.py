@@ -18,6 +18,7 @@ from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, S
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import resolve_case_timers
+from gridcenter.store.history import append
 from gridcenter.store.mapping import (
     department_assignee,
     limits_of,
@@ -158,17 +159,21 @@ def _write(
     if new_step or after.deadline != before.deadline:
         row.alert_stage = 0  # a new deadline gets its own warnings
         resolve_case_timers(session, row.id, now)
-    session.add(
-        tables.CaseEvent(
-            case_id=row.id,
-            at=now,
-            actor=ctx.actor.login,
-            channel=ctx.actor.channel,
-            action=outcome.event.action,
-            from_value=outcome.event.from_value,
-            to_value=outcome.event.to_value,
-            reason=outcome.event.reason,
-        )
+    append(
+        session,
+        "case_event",
+        [
+            {
+                "case_id": row.id,
+                "at": now,
+                "actor": ctx.actor.login,
+                "channel": ctx.actor.channel,
+                "action": outcome.event.action,
+                "from_value": outcome.event.from_value,
+                "to_value": outcome.event.to_value,
+                "reason": outcome.event.reason,
+            }
+        ],
     )
     session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
 
@@ -297,15 +302,19 @@ def insert_reported(
     session.add(row)
     session.flush()
     _move_step_clock(session, row, state, now, new_step=True)
-    session.add(
-        tables.CaseEvent(
-            case_id=number,
-            at=now,
-            actor=ctx.actor.login,
-            channel=ctx.actor.channel,
-            action="report",
-            to_value=source,
-        )
+    append(
+        session,
+        "case_event",
+        [
+            {
+                "case_id": number,
+                "at": now,
+                "actor": ctx.actor.login,
+                "channel": ctx.actor.channel,
+                "action": "report",
+                "to_value": source,
+            }
+        ],
     )
     session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
     return row

@@ -27,6 +27,7 @@ from gridcenter.services.cases import category_by_code, insert_reported
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
+from gridcenter.store.history import append
 
 WINDOW = timedelta(days=90)  # the standard's largest window
 CAP = 1000  # the standard's largest answer to one query
@@ -270,17 +271,21 @@ def _update(
     case.updated_at = now
     case.updated_by = ctx.actor.login
     assert case.id is not None
-    session.add(
-        tables.CaseEvent(
-            case_id=case.id,
-            at=now,
-            actor=ctx.actor.login,
-            channel=ctx.actor.channel,
-            action="source_update",
-            from_value=before.get("status"),
-            to_value=request.status,
-            reason=request.raw.get("status_notes"),
-        )
+    append(
+        session,
+        "case_event",
+        [
+            {
+                "case_id": case.id,
+                "at": now,
+                "actor": ctx.actor.login,
+                "channel": ctx.actor.channel,
+                "action": "source_update",
+                "from_value": before.get("status"),
+                "to_value": request.status,
+                "reason": request.raw.get("status_notes"),
+            }
+        ],
     )
     session.add(tables.ChangeLog(at=now, kind="case", ref=case.code))
     return "updated"

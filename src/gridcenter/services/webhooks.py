@@ -19,6 +19,7 @@ from gridcenter.integrations.webhooks import (
 )
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from gridcenter.store.history import audit
 
 BATCH = 50
 
@@ -61,6 +62,16 @@ def add_webhook(
         )
         session.add(hook)
         session.flush()
+        audit(
+            session,
+            at=now,
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="webhook_add",
+            subject_kind="webhook",
+            subject_ref=str(hook.id),
+            to_value=f"{url} kinds={hook.kinds or 'all'} >= {min_severity}",
+        )
         session.expunge(hook)
         return hook
 
@@ -73,6 +84,16 @@ def remove_webhook(ctx: Context, hook_id: int) -> None:
             raise Refused(f"no webhook {hook_id}")
         hook.active = False
         hook.disabled_reason = f"removed by {ctx.actor.login}"
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="webhook_remove",
+            subject_kind="webhook",
+            subject_ref=str(hook_id),
+            from_value=hook.url,
+        )
         session.execute(
             update(tables.WebhookDelivery)
             .where(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, SQLModel
 
 from gridcenter.store import tables
+from gridcenter.store.history import protect
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -78,6 +79,8 @@ class Database:
 
     def create_schema(self) -> None:
         SQLModel.metadata.create_all(self.engine)
+        with self.engine.begin() as connection:
+            protect(connection)
         with self.write() as session:
             if session.get(tables.Meta, "schema_version") is None:
                 session.add(tables.Meta(key="schema_version", value=str(tables.SCHEMA_VERSION)))

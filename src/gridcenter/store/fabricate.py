@@ -25,6 +25,7 @@ from gridcenter.domain.loop import (
     StepLimits,
 )
 from gridcenter.store import tables
+from gridcenter.store.history import append
 from gridcenter.store.mapping import values_of
 
 OPERATOR = "liu.min"  # the demo's command-center operator files cases
@@ -218,5 +219,5 @@ class CaseBatch:
         if self.cases:
             session.execute(insert(tables.Case), self.cases)
             session.execute(insert(tables.CaseStep), self.steps)
-            session.execute(insert(tables.CaseEvent), self.events)
+            append(session, "case_event", self.events)
         self.cases, self.steps, self.events = [], [], []

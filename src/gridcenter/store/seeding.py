@@ -232,6 +232,26 @@ class _Loader:
             )
         return len(data["alert"])
 
+    def accounts(self) -> int:
+        data = tomllib.loads((self.folder / "accounts.toml").read_text("utf-8"))
+        for item in data["account"]:
+            place = item["territory"]
+            street = self.streets.get(place)
+            community = self.communities.get(place)
+            if place != "district" and street is None and community is None:
+                raise ValueError(f"account {item['login']}: no territory {place!r}")
+            self.session.add(
+                tables.Account(
+                    login=item["login"],
+                    display_name=item["name"],
+                    role=item["role"],
+                    street_id=street.id if street else community.street_id if community else None,
+                    community_id=community.id if community else None,
+                    created_at=self.now,
+                )
+            )
+        return len(data["account"])
+
     def sensors(self) -> int:
         data = tomllib.loads((self.folder / "sensors.toml").read_text("utf-8"))
         for item in data["rule"]:
@@ -325,6 +345,7 @@ def seed_demo(
         cases = loader.cases()
         loader.alerts()
         loader.sensors()
+        loader.accounts()
         session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
         return SeedReport(
             streets=len(loader.streets),

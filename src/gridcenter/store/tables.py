@@ -213,6 +213,49 @@ class CaseEvent(SQLModel, table=True):
     from_value: str | None = None
     to_value: str | None = None
     reason: str | None = None
+    prev_hash: str = ""
+    hash: str = ""
+
+
+class AuditEvent(SQLModel, table=True):
+    """Every change that is not a case's own history: accounts, alerts, reveals, webhooks."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _at(index=True)
+    actor: str = Field(index=True)
+    channel: str = "local"
+    action: str
+    subject_kind: str
+    subject_ref: str
+    from_value: str | None = None
+    to_value: str | None = None
+    reason: str | None = None
+    prev_hash: str = ""
+    hash: str = ""
+
+
+class ChainHead(SQLModel, table=True):
+    """The newest hash of each history chain; locked while a row is appended."""
+
+    __tablename__ = "chain_head"
+
+    name: str = Field(primary_key=True)
+    last_hash: str = ""
+
+
+class Account(SQLModel, table=True):
+    """Who may use the console: a role and a territory (district, one street or one community)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True)
+    display_name: str
+    role: str  # viewer, operator, supervisor, admin
+    street_id: int | None = Field(default=None, foreign_key="street.id")
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+    active: bool = True
+    created_at: datetime = _at()
 
 
 class Alert(SQLModel, table=True):

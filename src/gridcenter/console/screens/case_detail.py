@@ -12,9 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import local, time_left
 from gridcenter.queries.cases import CaseDetail
+from gridcenter.services.privacy import Contact
 
 
 class CaseScreen(Screen[None]):
@@ -24,20 +26,27 @@ class CaseScreen(Screen[None]):
         Binding("e", "act('escalate')", "Escalate", id="case.escalate"),
         Binding("E", "act('deescalate')", "De-escalate", id="case.deescalate"),
         Binding("d", "act('dispatch')", "Dispatch", id="case.dispatch"),
+        Binding("v", "reveal", "Reveal contact", id="case.reveal"),
     ]
 
     def __init__(
-        self, code: str, load: Callable[[str], CaseDetail | None], timezone: ZoneInfo
+        self,
+        code: str,
+        load: Callable[[str], CaseDetail | None],
+        reveal: Callable[[str], Contact],
+        timezone: ZoneInfo,
     ) -> None:
         super().__init__()
         self.code = code
         self.load = load
+        self.reveal = reveal
         self.timezone = timezone
         self.detail: CaseDetail | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
             yield Static(f"loading case {self.code}…", id="case-summary")
+            yield Static("", id="case-contact")
             yield Static("", id="case-steps")
             yield Static("", id="case-history")
         yield Footer()
@@ -111,6 +120,20 @@ class CaseScreen(Screen[None]):
                 event.reason or "",
             )
         self.query_one("#case-history", Static).update(history)
+
+    @work(thread=True, exclusive=True, group="case-reveal")
+    def action_reveal(self) -> None:
+        """Show the reporter's contact in full: allowed roles only, and recorded."""
+        try:
+            contact = self.reveal(self.code)
+        except Refused as refused:
+            self.app.call_from_thread(self.notify, str(refused), title="Refused", severity="error")
+            return
+        text = (
+            f"Reporter contact (revealed, recorded): {contact.reporter or '-'}  "
+            f"{contact.phone or '-'}  {contact.id_number or '-'}"
+        )
+        self.app.call_from_thread(self.query_one("#case-contact", Static).update, text)
 
     async def action_act(self, name: str) -> None:
         if self.detail is not None:

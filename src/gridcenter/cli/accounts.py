@@ -1,0 +1,167 @@
+"""`gridcenter accounts ...` and `gridcenter audit`: who may act, and what they did."""
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy import select
+
+from gridcenter.cli.common import fail, run_with_context
+from gridcenter.cli.jobs import parse_time
+from gridcenter.formatting import local
+from gridcenter.queries.audit import audit_trail
+from gridcenter.services import accounts as service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.history import verify
+
+accounts = typer.Typer(help="Operator accounts: role and territory.", no_args_is_help=True)
+audit = typer.Typer(
+    help="Every change: who, when, from where, what and why.", invoke_without_command=True
+)
+
+Login = Annotated[str, typer.Argument(help="The operator's login.")]
+TerritoryOption = Annotated[
+    str | None, typer.Option(help="`district`, a street code or a community code.")
+]
+
+
+@accounts.command("add")
+def add(
+    ctx: typer.Context,
+    login: Login,
+    role: Annotated[str, typer.Option(help="viewer, operator, supervisor or admin.")],
+    name: Annotated[str, typer.Option(help="The name shown for the account.")] = "",
+    territory: Annotated[
+        str, typer.Option(help="`district`, a street or a community code.")
+    ] = "district",
+) -> None:
+    """Add an account."""
+    run_with_context(
+        ctx, lambda c: service.add_account(c, login, name=name, role=role, territory=territory)
+    )
+    print(f"account {login} added")
+
+
+@accounts.command("set")
+def set_(
+    ctx: typer.Context,
+    login: Login,
+    role: Annotated[str | None, typer.Option(help="A new role.")] = None,
+    name: Annotated[str | None, typer.Option(help="A new name.")] = None,
+    territory: TerritoryOption = None,
+) -> None:
+    """Change an account's role, name or territory."""
+    run_with_context(
+        ctx, lambda c: service.set_account(c, login, role=role, name=name, territory=territory)
+    )
+    print(f"account {login} changed")
+
+
+@accounts.command("disable")
+def disable(ctx: typer.Context, login: Login) -> None:
+    """Disable an account: it gets no console and no CLI."""
+    run_with_context(ctx, lambda c: service.set_account(c, login, active=False))
+    print(f"account {login} disabled")
+
+
+@accounts.command("enable")
+def enable(ctx: typer.Context, login: Login) -> None:
+    """Enable a disabled account again."""
+    run_with_context(ctx, lambda c: service.set_account(c, login, active=True))
+    print(f"account {login} enabled")
+
+
+@accounts.command("list")
+def list_accounts(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Every account with its role and territory."""
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            rows = [
+                {
+                    "login": a.login,
+                    "name": a.display_name,
+                    "role": a.role,
+                    "territory": service.territory_name(session, a),
+                    "active": a.active,
+                }
+                for a in session.scalars(select(tables.Account).order_by(tables.Account.login))
+            ]
+        if as_json:
+            print(json.dumps(rows, ensure_ascii=False, indent=1))
+            return
+        for r in rows:
+            state = "" if r["active"] else "  (disabled)"
+            print(f"{r['login']:<16} {r['role']:<11} {r['territory']:<26} {r['name']}{state}")
+
+    run_with_context(ctx, work)
+
+
+@audit.callback()
+def audit_list(
+    ctx: typer.Context,
+    case: Annotated[str | None, typer.Option(help="Only this case's history.")] = None,
+    operator: Annotated[str | None, typer.Option(help="Only what this login did.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only since this ISO time.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """The newest changes first (`gridcenter audit verify` checks the hash chain)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    start = parse_time(since) if since else None
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            lines = audit_trail(
+                session,
+                context.actor.territory,
+                case_code=case,
+                operator=operator,
+                since=start,
+                limit=limit,
+            )
+        if as_json:
+            print(
+                json.dumps(
+                    [{**line.__dict__, "at": line.at.isoformat()} for line in lines],
+                    ensure_ascii=False,
+                    indent=1,
+                )
+            )
+            return
+        tz = context.timezone
+        for line in lines:
+            change = (
+                f" {line.from_value or '-'} -> {line.to_value or '-'}"
+                if (line.from_value or line.to_value)
+                else ""
+            )
+            why = f"  ({line.reason})" if line.reason else ""
+            print(
+                f"{local(line.at, tz)} {line.actor:<14} {line.channel:<6} {line.action:<16} "
+                f"{line.subject}{change}{why}"
+            )
+
+    run_with_context(ctx, work)
+
+
+@audit.command("verify")
+def audit_verify(ctx: typer.Context) -> None:
+    """Check the hash chain over every history row; exit 1 if any row was tampered with."""
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            checked, broken = verify(session)
+        for item in broken[:20]:
+            print(f"gridcenter: {item.chain} row {item.row_id}: {item.problem}", file=sys.stderr)
+        if broken:
+            fail(f"history tampered with: {len(broken)} broken links in {checked} rows")
+        print(f"history intact: {checked} rows checked")
+
+    run_with_context(ctx, work)

@@ -1,0 +1,168 @@
+"""Operator accounts: who may use the console, in which role, over which territory."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.access import Action, Actor, Role, Territory
+from gridcenter.domain.errors import Refused
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from gridcenter.store.history import audit
+
+
+def parse_role(text: str) -> Role:
+    try:
+        return Role(text.strip().lower())
+    except ValueError:
+        names = ", ".join(role.value for role in Role)
+        raise Refused(f"unknown role {text!r}: use one of {names}") from None
+
+
+def resolve_territory(session: Session, code: str) -> Territory:
+    """`district`, a street code or a community code."""
+    text = code.strip()
+    if text.lower() == "district":
+        return Territory()
+    street = session.scalar(select(tables.Street).where(tables.Street.code == text))
+    if street is not None:
+        return Territory(street_id=street.id)
+    community = session.scalar(select(tables.Community).where(tables.Community.code == text))
+    if community is not None:
+        return Territory(street_id=community.street_id, community_id=community.id)
+    raise Refused(f"no street or community {text!r}: use `district`, a street or a community code")
+
+
+def territory_name(session: Session, account: tables.Account) -> str:
+    if account.community_id is not None:
+        community = session.get(tables.Community, account.community_id)
+        return community.name if community else "?"
+    if account.street_id is not None:
+        street = session.get(tables.Street, account.street_id)
+        return street.name if street else "?"
+    return "district"
+
+
+def actor_for(db: Database, login: str, channel: str) -> Actor:
+    """The account behind a login, or a refusal that says what to do."""
+    with db.read() as session:
+        account = session.scalar(select(tables.Account).where(tables.Account.login == login))
+    if account is None:
+        raise Refused(
+            f"no account {login!r}: an admin can add it with `gridcenter accounts add {login}`"
+        )
+    if not account.active:
+        raise Refused(f"account {login!r} is disabled")
+    return Actor(
+        login=account.login,
+        role=Role(account.role),
+        territory=Territory(account.street_id, account.community_id),
+        channel=channel,
+    )
+
+
+def ensure_local_admin(ctx: Context) -> bool:
+    """On a machine with no admin yet, the local user becomes one: the README just works."""
+    with ctx.db.write() as session:
+        if session.scalar(select(tables.Account.id).where(tables.Account.role == "admin")):
+            return False
+        if session.scalar(select(tables.Account).where(tables.Account.login == ctx.actor.login)):
+            return False
+        session.add(
+            tables.Account(
+                login=ctx.actor.login,
+                display_name=f"{ctx.actor.login} (local admin)",
+                role=Role.ADMIN.value,
+                created_at=ctx.now(),
+            )
+        )
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            channel="local",
+            action="account_add",
+            subject_kind="account",
+            subject_ref=ctx.actor.login,
+            to_value="admin district",
+            reason="first local start",
+        )
+        return True
+
+
+def add_account(
+    ctx: Context, login: str, *, name: str, role: str, territory: str = "district"
+) -> None:
+    ctx.actor.require(Action.ADMINISTER)
+    chosen = parse_role(role)
+    if not login.strip() or any(ch.isspace() for ch in login):
+        raise Refused("a login is one word, such as xiangjiang or chen.jie")
+    with ctx.db.write() as session:
+        if session.scalar(select(tables.Account.id).where(tables.Account.login == login)):
+            raise Refused(f"account {login!r} exists already; change it with `accounts set`")
+        place = resolve_territory(session, territory)
+        session.add(
+            tables.Account(
+                login=login,
+                display_name=name or login,
+                role=chosen.value,
+                street_id=place.street_id,
+                community_id=place.community_id,
+                created_at=ctx.now(),
+            )
+        )
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="account_add",
+            subject_kind="account",
+            subject_ref=login,
+            to_value=f"{chosen.value} {territory}",
+        )
+
+
+def set_account(
+    ctx: Context,
+    login: str,
+    *,
+    role: str | None = None,
+    name: str | None = None,
+    territory: str | None = None,
+    active: bool | None = None,
+) -> None:
+    ctx.actor.require(Action.ADMINISTER)
+    with ctx.db.write() as session:
+        account = session.scalar(select(tables.Account).where(tables.Account.login == login))
+        if account is None:
+            raise Refused(f"no account {login!r}")
+        before = f"{account.role} {territory_name(session, account)} " + (
+            "active" if account.active else "disabled"
+        )
+        if role is not None:
+            account.role = parse_role(role).value
+        if name is not None:
+            account.display_name = name
+        if territory is not None:
+            place = resolve_territory(session, territory)
+            account.street_id, account.community_id = place.street_id, place.community_id
+        if active is not None:
+            if not active and login == ctx.actor.login:
+                raise Refused("you cannot disable your own account")
+            account.active = active
+        session.flush()
+        after = f"{account.role} {territory_name(session, account)} " + (
+            "active" if account.active else "disabled"
+        )
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="account_set",
+            subject_kind="account",
+            subject_ref=login,
+            from_value=before,
+            to_value=after,
+        )

@@ -1,0 +1,66 @@
+"""`gridcenter ssh-login`: what sshd runs for a street office, whatever it asked for.
+
+The account is the operating-system login (or the one an administrator
+named with --as in a forced command), never a variable the client sent. A
+requested command, a shell or a file transfer is refused. When the
+connection drops the console exits at once: on hang-up, and by a watchdog
+that notices a lost terminal or an orphaned process.
+"""
+
+import os
+import pwd
+import signal
+import sys
+import threading
+import time
+
+from gridcenter.resources import package_file
+
+WATCH_EVERY_S = 2.0
+
+
+def os_login() -> str:
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
+def refuse_requested_command() -> str | None:
+    """Why this session may not go on, or None."""
+    requested = os.environ.get("SSH_ORIGINAL_COMMAND")
+    if requested:
+        return (
+            "this login opens the gridcenter console only; "
+            f"commands, shells and file transfers are refused ({requested.split()[0]!r})"
+        )
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return "the gridcenter console needs a terminal: connect with ssh -t"
+    return None
+
+
+def _gone(*_: object) -> None:
+    os._exit(0)  # the terminal is gone: nothing left to draw on, nothing left to save
+
+
+def guard_session() -> None:
+    """Exit on hang-up; never suspend to a prompt; exit when the terminal is lost."""
+    signal.signal(signal.SIGHUP, _gone)
+    signal.signal(signal.SIGPIPE, _gone)
+    for name in ("SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGQUIT"):
+        signal.signal(getattr(signal, name), signal.SIG_IGN)
+    parent = os.getppid()
+    terminal = os.ttyname(sys.stdout.fileno())
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_EVERY_S)
+            try:
+                alive = os.getppid() == parent and os.ttyname(sys.stdout.fileno()) == terminal
+            except OSError:
+                alive = False
+            if not alive:
+                _gone()
+
+    threading.Thread(target=watch, daemon=True, name="terminal-watchdog").start()
+
+
+def sshd_snippet(command: str) -> str:
+    return package_file("ssh/sshd_gridcenter.conf").read_text("utf-8").format(command=command)
