@@ -2,10 +2,10 @@
 
 import json
 import sqlite3
-from pathlib import Path
+import subprocess
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DatabaseError
 
 from gridcenter.clock import Clock
@@ -22,8 +22,8 @@ from tests.functional.helpers import fingerprint, pick_case
 from tests.functional.test_cli import gridcenter
 
 
-def run_as(path: Path, operator: str, *args: str):
-    return gridcenter(path, "--operator", operator, *args)
+def run_as(store: str, operator: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return gridcenter(store, "--operator", operator, *args)
 
 
 def street_of(db: Database, code: str) -> int:
@@ -33,35 +33,35 @@ def street_of(db: Database, code: str) -> int:
     return street
 
 
-def test_a_street_office_lists_only_its_street(demo_path: Path, demo_db: Database) -> None:
+def test_a_street_office_lists_only_its_street(demo_url: str, demo_db: Database) -> None:
     rows = json.loads(
-        run_as(demo_path, "xiangjiang", "case", "list", "--json", "--limit", "500").stdout
+        run_as(demo_url, "xiangjiang", "case", "list", "--json", "--limit", "500").stdout
     )
     everything = json.loads(
-        run_as(demo_path, "chen.jie", "case", "list", "--json", "--limit", "500").stdout
+        run_as(demo_url, "chen.jie", "case", "list", "--json", "--limit", "500").stdout
     )
     assert 0 < len(rows) < len(everything)
     assert {street_of(demo_db, row["code"]) for row in rows} == {1}
 
 
 def test_a_street_office_cannot_see_or_touch_another_street(
-    demo_path: Path, demo_db: Database
+    demo_url: str, demo_db: Database
 ) -> None:
     other = pick_case(demo_db, tables.Case.street_id == 2, tables.Case.step == "dispatched")
     before = fingerprint(demo_db)
-    shown = run_as(demo_path, "xiangjiang", "case", "show", other)
-    moved = run_as(demo_path, "xiangjiang", "case", "escalate", other, "--reason", "mine now")
+    shown = run_as(demo_url, "xiangjiang", "case", "show", other)
+    moved = run_as(demo_url, "xiangjiang", "case", "escalate", other, "--reason", "mine now")
     assert shown.returncode != 0 and f"no case '{other}'" in shown.stderr
     assert moved.returncode != 0 and "outside the territory of xiangjiang" in moved.stderr
     assert fingerprint(demo_db) == before
 
 
-def test_roles_are_enforced_below_the_ui(demo_path: Path, demo_db: Database) -> None:
+def test_roles_are_enforced_below_the_ui(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "dispatched")
     before = fingerprint(demo_db)
-    viewer = run_as(demo_path, "tang.wen", "case", "escalate", code, "--reason", "x")
+    viewer = run_as(demo_url, "tang.wen", "case", "escalate", code, "--reason", "x")
     operator = run_as(
-        demo_path, "liu.min", "case", "reassign", code, "--to", "D-URB", "--reason", "x"
+        demo_url, "liu.min", "case", "reassign", code, "--to", "D-URB", "--reason", "x"
     )
     assert "tang.wen (viewer) may not escalate" in viewer.stderr
     assert "liu.min (operator) may not reassign" in operator.stderr
@@ -69,24 +69,24 @@ def test_roles_are_enforced_below_the_ui(demo_path: Path, demo_db: Database) -> 
 
 
 def test_unknown_and_disabled_accounts_get_one_line_and_nothing_else(
-    demo_path: Path,
+    demo_url: str,
 ) -> None:
-    unknown = run_as(demo_path, "mallory", "case", "list")
+    unknown = run_as(demo_url, "mallory", "case", "list")
     assert unknown.returncode != 0 and unknown.stdout == ""
     assert unknown.stderr.strip().splitlines() == [
         "gridcenter: no account 'mallory': an admin can add it with "
         "`gridcenter accounts add mallory`"
     ]
-    assert run_as(demo_path, "admin", "accounts", "disable", "yuelu").returncode == 0
-    disabled = run_as(demo_path, "yuelu", "case", "list")
+    assert run_as(demo_url, "admin", "accounts", "disable", "yuelu").returncode == 0
+    disabled = run_as(demo_url, "yuelu", "case", "list")
     assert disabled.returncode != 0 and "account 'yuelu' is disabled" in disabled.stderr
 
 
-def test_accounts_are_managed_by_admins_only(demo_path: Path) -> None:
-    refused = run_as(demo_path, "chen.jie", "accounts", "add", "newbie", "--role", "operator")
+def test_accounts_are_managed_by_admins_only(demo_url: str) -> None:
+    refused = run_as(demo_url, "chen.jie", "accounts", "add", "newbie", "--role", "operator")
     assert "may not administer" in refused.stderr
     added = run_as(
-        demo_path,
+        demo_url,
         "admin",
         "accounts",
         "add",
@@ -99,7 +99,7 @@ def test_accounts_are_managed_by_admins_only(demo_path: Path) -> None:
         "Meixi Lake Street office",
     )
     assert added.returncode == 0, added.stderr
-    listed = json.loads(run_as(demo_path, "admin", "accounts", "list", "--json").stdout)
+    listed = json.loads(run_as(demo_url, "admin", "accounts", "list", "--json").stdout)
     assert {
         "login": "meixi",
         "name": "Meixi Lake Street office",
@@ -107,14 +107,30 @@ def test_accounts_are_managed_by_admins_only(demo_path: Path) -> None:
         "territory": "Meixi Lake Street",
         "active": True,
     } in listed
-    bad = run_as(demo_path, "admin", "accounts", "set", "meixi", "--territory", "nowhere")
+    bad = run_as(demo_url, "admin", "accounts", "set", "meixi", "--territory", "nowhere")
     assert "no street or community 'nowhere'" in bad.stderr
 
 
-def test_history_is_append_only_and_tampering_shows(demo_path: Path, demo_db: Database) -> None:
+def tamper_behind_the_database(url: str) -> None:
+    """What someone with the database's own tools could do: switch the guard off, edit."""
+    if url.startswith("sqlite"):
+        raw = sqlite3.connect(url.removeprefix("sqlite:///"))
+        raw.execute("DROP TRIGGER case_event_no_update")
+        raw.execute("UPDATE case_event SET reason = 'nothing to see' WHERE id = 5")
+        raw.commit()
+        raw.close()
+        return
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE case_event DISABLE TRIGGER case_event_append_only")
+        connection.exec_driver_sql("UPDATE case_event SET reason = 'nothing to see' WHERE id = 5")
+    engine.dispose()
+
+
+def test_history_is_append_only_and_tampering_shows(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "dispatched")
-    assert run_as(demo_path, "chen.jie", "case", "escalate", code, "--reason", "x").returncode == 0
-    assert run_as(demo_path, "chen.jie", "case", "reveal", code).returncode == 0
+    assert run_as(demo_url, "chen.jie", "case", "escalate", code, "--reason", "x").returncode == 0
+    assert run_as(demo_url, "chen.jie", "case", "reveal", code).returncode == 0
     for statement in (
         "UPDATE case_event SET reason = 'nothing to see' WHERE id = 1",
         "DELETE FROM case_event WHERE id = 1",
@@ -122,26 +138,22 @@ def test_history_is_append_only_and_tampering_shows(demo_path: Path, demo_db: Da
     ):
         with pytest.raises(DatabaseError, match="append-only"), demo_db.write() as s:
             s.execute(text(statement))
-    assert run_as(demo_path, "chen.jie", "audit", "verify").returncode == 0
-    raw = sqlite3.connect(demo_path)  # someone with the file and a SQLite shell
-    raw.execute("DROP TRIGGER case_event_no_update")
-    raw.execute("UPDATE case_event SET reason = 'nothing to see' WHERE id = 5")
-    raw.commit()
-    raw.close()
-    result = run_as(demo_path, "chen.jie", "audit", "verify")
+    assert run_as(demo_url, "chen.jie", "audit", "verify").returncode == 0
+    tamper_behind_the_database(demo_url)
+    result = run_as(demo_url, "chen.jie", "audit", "verify")
     assert result.returncode != 0
     assert "case_event row 5: its content was changed" in result.stderr
 
 
-def test_audit_lists_who_did_what_from_where(demo_path: Path, demo_db: Database) -> None:
+def test_audit_lists_who_did_what_from_where(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "dispatched")
-    run_as(demo_path, "chen.jie", "case", "escalate", code, "--reason", "beyond the grid")
-    lines = json.loads(run_as(demo_path, "chen.jie", "audit", "--case", code, "--json").stdout)
+    run_as(demo_url, "chen.jie", "case", "escalate", code, "--reason", "beyond the grid")
+    lines = json.loads(run_as(demo_url, "chen.jie", "audit", "--case", code, "--json").stdout)
     assert lines[0]["actor"] == "chen.jie" and lines[0]["channel"] == "local"
     assert lines[0]["action"] == "escalate" and lines[0]["reason"] == "beyond the grid"
     mine = json.loads(
         run_as(
-            demo_path,
+            demo_url,
             "chen.jie",
             "audit",
             "--operator",
@@ -155,27 +167,25 @@ def test_audit_lists_who_did_what_from_where(demo_path: Path, demo_db: Database)
     assert [line["channel"] for line in mine if line["action"] == "escalate"] == ["local"]
 
 
-def test_personal_data_is_masked_and_a_reveal_is_recorded(
-    demo_path: Path, demo_db: Database
-) -> None:
+def test_personal_data_is_masked_and_a_reveal_is_recorded(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.reporter_phone.is_not(None))
     with demo_db.read() as s:
         phone = s.scalar(select(tables.Case.reporter_phone).where(tables.Case.code == code))
-    shown = run_as(demo_path, "chen.jie", "case", "show", code)
+    shown = run_as(demo_url, "chen.jie", "case", "show", code)
     assert phone and phone not in shown.stdout and phone[-4:] in shown.stdout
-    denied = run_as(demo_path, "liu.min", "case", "reveal", code)
+    denied = run_as(demo_url, "liu.min", "case", "reveal", code)
     assert "may not reveal personal data" in denied.stderr
-    revealed = run_as(demo_path, "chen.jie", "case", "reveal", code, "--reason", "call back")
+    revealed = run_as(demo_url, "chen.jie", "case", "reveal", code, "--reason", "call back")
     assert phone in revealed.stdout
-    lines = json.loads(run_as(demo_path, "chen.jie", "audit", "--case", code, "--json").stdout)
+    lines = json.loads(run_as(demo_url, "chen.jie", "audit", "--case", code, "--json").stdout)
     reveals = [line for line in lines if line["action"] == "reveal"]
     assert [(line["actor"], line["reason"]) for line in reveals] == [("chen.jie", "call back")]
 
 
 async def test_the_console_shows_a_street_office_only_its_street(
-    demo_path: Path, loop: ClosedLoop
+    demo_url: str, loop: ClosedLoop
 ) -> None:
-    db = Database(f"sqlite:///{demo_path}")
+    db = Database(demo_url)
     actor = actor_for(db, "yuelu", "ssh")
     app = GridCenterApp(Context(db, loop, Clock(NOW), actor), live_interval=0)
     async with app.run_test(size=(120, 36)) as pilot:

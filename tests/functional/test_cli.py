@@ -14,10 +14,10 @@ from tests.conftest import NOW
 from tests.functional.helpers import fingerprint, pick_case
 
 
-def gridcenter(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def gridcenter(store: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {
         **os.environ,
-        "GRIDCENTER_DB": f"sqlite:///{db_path}",
+        "GRIDCENTER_DB": store,
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": "chen.jie",
     }
@@ -30,8 +30,8 @@ def gridcenter(db_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_list_json_has_the_promised_fields(demo_path: Path) -> None:
-    result = gridcenter(demo_path, "case", "list", "--json", "--level", "b")
+def test_list_json_has_the_promised_fields(demo_url: str) -> None:
+    result = gridcenter(demo_url, "case", "list", "--json", "--level", "b")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows and all(row["level"] == "B" for row in rows)
@@ -41,37 +41,37 @@ def test_list_json_has_the_promised_fields(demo_path: Path) -> None:
     assert deadlines == sorted(deadlines), "most urgent first"
 
 
-def test_list_overdue_lists_only_overdue_cases(demo_path: Path) -> None:
-    rows = json.loads(gridcenter(demo_path, "case", "list", "--overdue", "--json").stdout)
+def test_list_overdue_lists_only_overdue_cases(demo_url: str) -> None:
+    rows = json.loads(gridcenter(demo_url, "case", "list", "--overdue", "--json").stdout)
     assert rows and all(row["overdue"] for row in rows)
 
 
-def test_show_prints_steps_and_history(demo_path: Path, demo_db: Database) -> None:
+def test_show_prints_steps_and_history(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "fed_back")
-    result = gridcenter(demo_path, "case", "show", code)
+    result = gridcenter(demo_url, "case", "show", code)
     assert result.returncode == 0, result.stderr
     assert code in result.stdout and "history:" in result.stdout and "feed_back" in result.stdout
-    detail = json.loads(gridcenter(demo_path, "case", "show", code, "--json").stdout)
+    detail = json.loads(gridcenter(demo_url, "case", "show", code, "--json").stdout)
     assert [s["step"] for s in detail["steps"]][-2:] == ["fed_back", "verified"]
     assert detail["steps"][-1]["projected"] is True
 
 
-def test_show_masks_the_reporters_phone(demo_path: Path, demo_db: Database) -> None:
+def test_show_masks_the_reporters_phone(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.reporter_phone.is_not(None))
-    detail = json.loads(gridcenter(demo_path, "case", "show", code, "--json").stdout)
+    detail = json.loads(gridcenter(demo_url, "case", "show", code, "--json").stdout)
     assert "****" in detail["reporter_phone"]
 
 
-def test_reassign_and_escalate_succeed(demo_path: Path, demo_db: Database) -> None:
+def test_reassign_and_escalate_succeed(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "dispatched", tables.Case.level == "A")
     result = gridcenter(
-        demo_path, "case", "reassign", code, "--to", "D-URB", "--reason", "Needs the bureau"
+        demo_url, "case", "reassign", code, "--to", "D-URB", "--reason", "Needs the bureau"
     )
     assert result.returncode == 0, result.stderr
     assert "reassign" in result.stdout
-    result = gridcenter(demo_path, "case", "escalate", code, "--reason", "Beyond the grid")
+    result = gridcenter(demo_url, "case", "escalate", code, "--reason", "Beyond the grid")
     assert result.returncode == 0, result.stderr
-    detail = json.loads(gridcenter(demo_path, "case", "show", code, "--json").stdout)
+    detail = json.loads(gridcenter(demo_url, "case", "show", code, "--json").stdout)
     assert detail["level"] == "B"
     assert detail["assignee"] == "District Urban Management Bureau"
     last = detail["history"][-2:]
@@ -97,7 +97,7 @@ def test_reassign_and_escalate_succeed(demo_path: Path, demo_db: Database) -> No
     ],
 )
 def test_refusals_print_one_line_and_change_nothing(
-    demo_path: Path, demo_db: Database, args: list[str], message: str
+    demo_url: str, demo_db: Database, args: list[str], message: str
 ) -> None:
     codes = {
         "dispatched": pick_case(demo_db, tables.Case.step == "dispatched"),
@@ -105,7 +105,7 @@ def test_refusals_print_one_line_and_change_nothing(
         "closed": pick_case(demo_db, tables.Case.step == "closed"),
     }
     before = fingerprint(demo_db)
-    result = gridcenter(demo_path, *[arg.format(**codes) for arg in args])
+    result = gridcenter(demo_url, *[arg.format(**codes) for arg in args])
     assert result.returncode != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], result.stderr
@@ -114,13 +114,13 @@ def test_refusals_print_one_line_and_change_nothing(
 
 
 def test_a_missing_store_is_created_with_the_demo(tmp_path: Path) -> None:
-    result = gridcenter(tmp_path / "new.db", "case", "list", "--json")
+    result = gridcenter(f"sqlite:///{tmp_path / 'new.db'}", "case", "list", "--json")
     assert result.returncode == 0
     assert "new store with the demo district" in result.stderr
     assert len(json.loads(result.stdout)) == 100
 
 
-def test_help_is_everywhere(demo_path: Path) -> None:
+def test_help_is_everywhere(demo_url: str) -> None:
     for args in ([], ["case"], ["case", "reassign"], ["seed"]):
-        result = gridcenter(demo_path, *args, "--help")
+        result = gridcenter(demo_url, *args, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout

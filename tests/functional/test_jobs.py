@@ -68,18 +68,20 @@ def test_sweep_raises_once_and_escalates_with_a_reason(context: Context, policy:
 
 def test_moving_a_case_on_settles_its_timer_alerts(context: Context, policy: Policy) -> None:
     run(context, policy, "overdue-sweep", NOW)
-    alert = next(a for a in alerts(context, "overdue") if a.resolved_at is None)
     with context.db.read() as s:
-        code = s.scalar(select(tables.Case.code).where(tables.Case.id == alert.case_id))
-        step = s.scalar(select(tables.Case.step).where(tables.Case.id == alert.case_id))
-    assert code
-    if step == "dispatched":
-        case_service.feed_back(context, code, result="Done on site")
-    else:
-        case_service.park(context, code, reason="x")
-        case_service.unpark(context, code)
+        alert_id, code = s.execute(
+            select(tables.Alert.id, tables.Case.code)
+            .join(tables.Case, tables.Case.id == tables.Alert.case_id)
+            .where(
+                tables.Alert.kind == "overdue",
+                tables.Alert.resolved_at.is_(None),
+                tables.Case.step == "dispatched",
+            )
+            .order_by(tables.Alert.id)
+        ).first()
+    case_service.feed_back(context, code, result="Done on site")
     with context.db.read() as s:
-        settled = s.get(tables.Alert, alert.id)
+        settled = s.get(tables.Alert, alert_id)
         stage = s.scalar(select(tables.Case.alert_stage).where(tables.Case.code == code))
     assert settled is not None and settled.resolved_at is not None
     assert stage == 0

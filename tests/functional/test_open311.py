@@ -6,7 +6,6 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -227,12 +226,10 @@ def test_a_server_that_is_down(context: Context, client: httpx.Client) -> None:
     assert "unreachable" in report.error
 
 
-def test_the_cli_reads_a_server_and_reports_status(
-    demo_path: Path, server: GeoReportServer
-) -> None:
+def test_the_cli_reads_a_server_and_reports_status(demo_url: str, server: GeoReportServer) -> None:
     env = {
         **os.environ,
-        "GRIDCENTER_DB": f"sqlite:///{demo_path}",
+        "GRIDCENTER_DB": demo_url,
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": "admin",
     }

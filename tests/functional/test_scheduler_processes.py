@@ -7,7 +7,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -19,10 +18,10 @@ from tests.conftest import NOW
 TTL = "2"
 
 
-def start_scheduler(path: Path) -> subprocess.Popen[str]:
+def start_scheduler(path: str) -> subprocess.Popen[str]:
     env = {
         **os.environ,
-        "GRIDCENTER_DB": f"sqlite:///{path}",
+        "GRIDCENTER_DB": path,
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": "admin",
     }
@@ -45,8 +44,8 @@ def wait_for(check: Callable[[], bool], seconds: float) -> bool:
 
 
 @pytest.fixture
-def schedulers(demo_path: Path) -> Iterator[list[subprocess.Popen[str]]]:
-    processes = [start_scheduler(demo_path), start_scheduler(demo_path)]
+def schedulers(demo_url: str) -> Iterator[list[subprocess.Popen[str]]]:
+    processes = [start_scheduler(demo_url), start_scheduler(demo_url)]
     yield processes
     for process in processes:
         if process.poll() is None:
@@ -101,8 +100,8 @@ def test_two_schedulers_run_the_jobs_once_and_hand_over_when_one_dies(
     assert took < 3 * float(TTL) + 2
 
 
-def test_a_stopped_scheduler_hands_its_lease_back(demo_path: Path, demo_db: Database) -> None:
-    process = start_scheduler(demo_path)
+def test_a_stopped_scheduler_hands_its_lease_back(demo_url: str, demo_db: Database) -> None:
+    process = start_scheduler(demo_url)
     try:
         assert wait_for(lambda: holder(demo_db) is not None, 20)
         process.send_signal(signal.SIGTERM)

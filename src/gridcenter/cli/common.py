@@ -11,7 +11,7 @@ from gridcenter.config import Settings
 from gridcenter.domain.errors import Refused
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import Context
-from gridcenter.store.database import StoreBusy
+from gridcenter.store.database import StoreBusy, StoreOutdated
 
 T = TypeVar("T")
 
@@ -39,6 +39,8 @@ def refusals() -> Iterator[None]:
         fail(str(refused))
     except StoreBusy as busy:
         fail(str(busy), EXIT_BUSY)
+    except StoreOutdated as outdated:
+        fail(str(outdated))
 
 
 def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:

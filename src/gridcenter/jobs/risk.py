@@ -45,30 +45,24 @@ class _Tally:
 
 def _tallies(session: Session, start: datetime, end: datetime) -> dict[int | None, _Tally]:
     """Per street (and None for the whole district), counted by the database in one query."""
-    late = (tables.Case.step != "closed") & (tables.Case.deadline < end)
+    # Labelled, so GROUP BY names the same expressions PostgreSQL sees in the select list.
+    severe = tables.Case.level.in_(("C", "D")).label("severe")
+    late = ((tables.Case.step != "closed") & (tables.Case.deadline < end)).label("late")
+    columns = (
+        tables.Case.street_id,
+        tables.Category.kind,
+        tables.Category.name,
+        tables.Grid.name.label("grid"),
+        tables.Case.source,
+        severe,
+        late,
+    )
     rows = session.execute(
-        select(
-            tables.Case.street_id,
-            tables.Category.kind,
-            tables.Category.name,
-            tables.Grid.name,
-            tables.Case.source,
-            tables.Case.level.in_(("C", "D")),
-            late,
-            func.count(),
-        )
+        select(*columns, func.count())
         .join(tables.Category, tables.Category.id == tables.Case.category_id)
         .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
         .where(tables.Case.created_at >= start, tables.Case.created_at < end)
-        .group_by(
-            tables.Case.street_id,
-            tables.Category.kind,
-            tables.Category.name,
-            tables.Grid.name,
-            tables.Case.source,
-            tables.Case.level.in_(("C", "D")),
-            late,
-        )
+        .group_by(*columns)
     )
     tallies: dict[int | None, _Tally] = {}
     for street_id, kind, category, grid, source, severe, overdue, n in rows:

@@ -12,16 +12,19 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, func, select
 from sqlalchemy.exc import OperationalError
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
-from gridcenter.store import tables
-from gridcenter.store.history import protect
+from gridcenter.store import migrate, tables
 
 BUSY_TIMEOUT_MS = 10_000
 
 
 class StoreBusy(Exception):
     """The store could not be written in time; nothing was changed."""
+
+
+class StoreOutdated(Exception):
+    """The store's schema is not the one this gridcenter needs."""
 
 
 def _setup_sqlite(engine: Engine) -> None:
@@ -78,12 +81,22 @@ class Database:
             raise
 
     def create_schema(self) -> None:
-        SQLModel.metadata.create_all(self.engine)
-        with self.engine.begin() as connection:
-            protect(connection)
-        with self.write() as session:
-            if session.get(tables.Meta, "schema_version") is None:
-                session.add(tables.Meta(key="schema_version", value=str(tables.SCHEMA_VERSION)))
+        """Create an empty store at the newest schema, or check that an existing one is there."""
+        revision = migrate.current_revision(self.engine)
+        if revision is None and migrate.is_empty(self.engine):
+            migrate.upgrade(self.engine)
+            return
+        newest = migrate.head()
+        if revision is None:
+            raise StoreOutdated(
+                "this store has no schema revision (it was made by a development build); "
+                "seed a new store"
+            )
+        if revision != newest:
+            raise StoreOutdated(
+                f"the store is at schema {revision} and this gridcenter needs {newest}: "
+                "run `gridcenter db upgrade` first"
+            )
 
     def is_seeded(self) -> bool:
         with self.read() as session:

@@ -7,16 +7,9 @@ from sqlmodel import Field, SQLModel
 
 from gridcenter.store.types import UTCDateTime
 
-SCHEMA_VERSION = 1
-
 
 def _at(nullable: bool = False, index: bool = False) -> datetime:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
-
-
-class Meta(SQLModel, table=True):
-    key: str = Field(primary_key=True)
-    value: str
 
 
 class District(SQLModel, table=True):

@@ -1,0 +1,45 @@
+"""Schema migrations with Alembic: a new store is created at the newest revision,
+an older one is brought up to date by `gridcenter db upgrade` without losing a row."""
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, inspect
+
+from gridcenter.store.history import protect
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head() -> str:
+    current = ScriptDirectory.from_config(_config()).get_current_head()
+    assert current is not None
+    return current
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def is_empty(engine: Engine) -> bool:
+    return not inspect(engine).get_table_names()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the store to `revision` (the newest by default), then protect its history."""
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+    with engine.begin() as connection:
+        protect(connection)
