@@ -29,9 +29,11 @@ async def settle(pilot: Pilot) -> None:
     """Wait until the first data is on screen and no worker is still busy."""
     app = pilot.app
     for _ in range(100):
-        await app.workers.wait_for_complete()
+        # The change listener never finishes by design: wait for the others.
+        working = [worker for worker in app.workers if worker.group != "listen"]
+        await app.workers.wait_for_complete(working)
         await pilot.pause()
-        busy = any(not worker.is_finished for worker in app.workers)
+        busy = any(not worker.is_finished for worker in working)
         if getattr(app, "snapshot", None) is not None and not busy:
             break
         await pilot.pause(0.05)

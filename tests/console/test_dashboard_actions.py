@@ -309,3 +309,33 @@ async def test_history_view_lists_the_newest_changes(app: GridCenterApp) -> None
         await settle(pilot)
         table = text_of(app.screen.query_one("#history-table", Static).content)
     assert "Seen from the history" in table and code in table
+
+
+async def test_on_postgresql_a_change_arrives_by_notification(
+    postgres: str, pg_template: str, loop: ClosedLoop
+) -> None:
+    """No polling at all within the test's time: only LISTEN/NOTIFY can bring the change."""
+    from tests.conftest import _admin
+
+    _admin(postgres, f"CREATE DATABASE live_notify TEMPLATE {pg_template}")
+    db = Database(f"{postgres}/live_notify")
+    app = GridCenterApp(
+        Context(db, loop, Clock(NOW), Actor("admin", Role.ADMIN)), live_interval=600
+    )
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.snapshot is not None
+        open_a = app.snapshot.counts[Level.A].open
+        first = queue(app).selected
+        assert first is not None
+        await pilot.pause(0.5)  # the listener is up
+        other = Context(Database(db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
+        service.escalate(other, first.code, reason="from another console")
+        other.db.dispose()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if app.snapshot.counts[Level.A].open != open_a:
+                break
+        assert app.snapshot.counts[Level.A].open == open_a - 1
+    db.dispose()
+    _admin(postgres, "DROP DATABASE live_notify WITH (FORCE)")

@@ -10,6 +10,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
+from textual.worker import get_current_worker
 
 from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
@@ -40,6 +41,7 @@ from gridcenter.services.context import Context
 from gridcenter.services.privacy import reveal_contact
 from gridcenter.store import tables
 from gridcenter.store.database import StoreBusy
+from gridcenter.store.notify import ChangeListener
 
 PANES = ("queue", "timers", "grids", "roster", "alerts")
 PANE_NAMES = {
@@ -145,6 +147,9 @@ class GridCenterApp(App[None]):
         self._tick()
         self.set_interval(1, self._tick)
         self.refresh_data(reset=True)
+        self._arm_poll()
+        if not self.context.db.is_sqlite and self.live_interval > 0:
+            self.listen_for_changes()
         if self.jobs is not None:
             self.jobs.start()
 
@@ -195,6 +200,18 @@ class GridCenterApp(App[None]):
 
     @work(thread=True, exclusive=True, group="live")
     def refresh_data(self, reset: bool = False, force: bool = True) -> None:
+        """Read what the panes show now: after an action, a filter, or a notification."""
+        self._refresh(reset, force)
+
+    @work(thread=True, group="poll")
+    def poll_data(self, force: bool) -> None:
+        """One poll; the next is armed when this one is done, so polls never pile up."""
+        try:
+            self._refresh(False, force)
+        finally:
+            self.call_from_thread(self._arm_poll)
+
+    def _refresh(self, reset: bool, force: bool) -> None:
         try:
             if force or reset or self.feed.changed():
                 view = self.view
@@ -205,8 +222,18 @@ class GridCenterApp(App[None]):
                 self.call_from_thread(self._apply, snapshot, reset)
         except StoreBusy as busy:
             self.call_from_thread(self.notify, str(busy), severity="warning")
+
+    @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
+    def listen_for_changes(self) -> None:
+        """On PostgreSQL, refresh the moment anything changes (polling stays as the fallback)."""
+        worker = get_current_worker()
+        listener = ChangeListener(self.context.db.url)
+        try:
+            while not worker.is_cancelled:
+                if listener.wait(timeout=1.0):
+                    self.call_from_thread(self.refresh_data, force=False)
         finally:
-            self.call_from_thread(self._arm_poll)
+            listener.close()
 
     def _wanted_pages(self) -> list[int]:
         return self.home.query_one("#queue", CaseList).wanted_pages()
@@ -220,7 +247,7 @@ class GridCenterApp(App[None]):
         full = self._since_full >= FULL_REFRESH_S
         if full:
             self._since_full = 0
-        self.refresh_data(force=full)
+        self.poll_data(full)
 
     def _apply(self, snapshot: Snapshot, reset: bool) -> None:
         if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:

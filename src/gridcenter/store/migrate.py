@@ -10,6 +10,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from gridcenter.store.history import protect
+from gridcenter.store.notify import install_notify
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -43,3 +44,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
     with engine.begin() as connection:
         protect(connection)
+        install_notify(connection)
