@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 _MAX_DAYS = 3660  # a deadline ten years away is a data error, not a calendar
@@ -34,16 +35,8 @@ class WorkingCalendar:
             return True
         return day.weekday() not in self.weekend
 
-    def _intervals(self, day: date) -> list[tuple[datetime, datetime]]:
-        if not self.is_working_day(day):
-            return []
-        return [
-            (
-                datetime.combine(day, start, self.timezone).astimezone(UTC),
-                datetime.combine(day, end, self.timezone).astimezone(UTC),
-            )
-            for start, end in self.periods
-        ]
+    def _intervals(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        return _day_intervals(self, day)
 
     def _days(self, start: datetime, step: int) -> Iterator[date]:
         day = start.astimezone(self.timezone).date()
@@ -90,6 +83,20 @@ class WorkingCalendar:
                 if overlap > timedelta():
                     total += overlap
         return total.total_seconds()
+
+
+@lru_cache(maxsize=8192)
+def _day_intervals(calendar: WorkingCalendar, day: date) -> tuple[tuple[datetime, datetime], ...]:
+    """A day's working periods in UTC; cached, as deadlines ask about the same days often."""
+    if not calendar.is_working_day(day):
+        return ()
+    return tuple(
+        (
+            datetime.combine(day, start, calendar.timezone).astimezone(UTC),
+            datetime.combine(day, end, calendar.timezone).astimezone(UTC),
+        )
+        for start, end in calendar.periods
+    )
 
 
 @dataclass(frozen=True)

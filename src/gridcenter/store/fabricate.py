@@ -217,7 +217,9 @@ class CaseBatch:
 
     def flush(self, session: Session) -> None:
         if self.cases:
-            session.execute(insert(tables.Case), self.cases)
-            session.execute(insert(tables.CaseStep), self.steps)
+            # Core inserts on the tables themselves: one executemany per table.
+            connection = session.connection()
+            connection.execute(insert(tables.Case.__table__), self.cases)  # type: ignore[arg-type]
+            connection.execute(insert(tables.CaseStep.__table__), self.steps)  # type: ignore[arg-type]
             append(session, "case_event", self.events)
         self.cases, self.steps, self.events = [], [], []

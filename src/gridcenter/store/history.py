@@ -73,7 +73,7 @@ def append(session: Session, chain: str, rows: Iterable[dict[str, Any]]) -> None
     for row in rows:
         row["prev_hash"] = previous
         row["hash"] = previous = seal(previous, fields, row)
-    session.execute(insert(table), rows)
+    session.connection().execute(insert(table.__table__), rows)  # type: ignore[attr-defined]
     head.last_hash = previous
 
 

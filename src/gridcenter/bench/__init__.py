@@ -1,0 +1,1 @@
+"""`gridcenter bench`: a synthetic city, and the figures that say how fast the console is."""

@@ -1,0 +1,153 @@
+"""Measuring the console on a synthetic city: every figure in one run, so they compare."""
+
+import asyncio
+import resource
+import statistics
+import time
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from gridcenter.bench.city import build_city, city_name, holds_city
+from gridcenter.bench.floor import read_panes_raw
+from gridcenter.clock import Clock
+from gridcenter.domain.access import Actor, Role
+from gridcenter.jobs.policy import read_policy
+from gridcenter.jobs.sweep import overdue_sweep
+from gridcenter.queries.dashboard import DUE_SOON
+from gridcenter.services import cases as case_service
+from gridcenter.services.context import Context, make_loop
+from gridcenter.store import migrate
+from gridcenter.store.database import Database
+from gridcenter.store.generator import generate_cases
+
+REFRESHES = 20
+
+
+@dataclass
+class Figures:
+    engine: str
+    grids: int
+    cases: int
+    open: int
+    first_paint_ms: float
+    refresh_p50_ms: float
+    refresh_p95_ms: float
+    idle_poll_ms: float
+    action_ms: float
+    sweep_ms: float
+    rss_mb: float
+    floor_ms: float
+
+    def as_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)
+
+
+def _p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def prepare(
+    url: str, grids: int, cases: int, open_cases: int, staff: int, say: object = print
+) -> tuple[Database, float]:
+    """The scratch store, built unless it already holds this very city."""
+    db = Database(url)
+    name = city_name(grids, cases, open_cases)
+    if holds_city(db, name):
+        return db, 0.0
+    if not migrate.is_empty(db.engine):
+        raise ValueError(f"{url} holds something else; give the benchmark an empty store")
+    started = time.perf_counter()
+    loop = make_loop()
+    now = datetime.now(UTC)
+    say(f"building {name} …")  # type: ignore[operator]
+    build_city(db, loop, grids=grids, staff=staff, now=now, name=name)
+    generate_cases(db, loop, count=cases, now=now, seed=11, open_cases=open_cases)
+    return db, time.perf_counter() - started
+
+
+async def _measure_console(context: Context) -> tuple[float, list[float], float]:
+    from gridcenter.console.app import GridCenterApp  # heavy: only when measuring
+
+    started = time.perf_counter()
+    app = GridCenterApp(context, live_interval=0)
+    async with app.run_test(size=(160, 48)) as pilot:
+        while app.snapshot is None:
+            await pilot.pause(0.001)
+        await pilot.pause()
+        first_paint = time.perf_counter() - started
+        refreshes = []
+        for _ in range(REFRESHES):
+            before = app.snapshot
+            began = time.perf_counter()
+            app.refresh_data(force=True)
+            while app.snapshot is before:
+                await pilot.pause(0.001)
+            await pilot.pause()  # the widgets take the new rows
+            refreshes.append(time.perf_counter() - began)
+        row = app.query_one("#queue").selected  # type: ignore[attr-defined]
+        began = time.perf_counter()
+        app.perform(
+            lambda ctx: case_service.reassign(
+                ctx, row.code, to="D-URB", reason="benchmark", expected_version=row.version
+            )
+        )
+        while True:
+            await pilot.pause(0.001)
+            current = app.query_one("#queue").row_at(0)  # type: ignore[attr-defined]
+            if (
+                app.snapshot is not None
+                and any(
+                    r.code == row.code and r.version == row.version + 1
+                    for page in app.snapshot.queue_pages.values()
+                    for r in page
+                )
+            ) or (current is not None and current.code != row.code):
+                break
+        action = time.perf_counter() - began
+    return first_paint, refreshes, action
+
+
+def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
+    loop = make_loop()
+    context = Context(db, loop, Clock(), Actor("bench", Role.ADMIN))
+    now = datetime.now(UTC)
+    floors = []
+    for _ in range(7):
+        began = time.perf_counter()
+        read_panes_raw(db, now, now + DUE_SOON)
+        floors.append(time.perf_counter() - began)
+    first_paint, refreshes, action = asyncio.run(_measure_console(context))
+    from gridcenter.console.live import LiveFeed
+
+    feed = LiveFeed(context)
+    feed.mark = db.change_mark()
+    polls = []
+    for _ in range(200):
+        began = time.perf_counter()
+        feed.changed()
+        polls.append(time.perf_counter() - began)
+    policy = read_policy()
+    job = context.as_job()
+    overdue_sweep(job, datetime.now(UTC), policy)  # the first sweep raises the backlog
+    began = time.perf_counter()
+    overdue_sweep(job, datetime.now(UTC) + timedelta(seconds=1), policy)
+    sweep = time.perf_counter() - began
+    return Figures(
+        engine=db.engine.dialect.name,
+        grids=grids,
+        cases=cases,
+        open=open_cases,
+        first_paint_ms=_ms(first_paint),
+        refresh_p50_ms=_ms(statistics.median(refreshes)),
+        refresh_p95_ms=_ms(_p95(refreshes)),
+        idle_poll_ms=_ms(statistics.median(polls)),
+        action_ms=_ms(action),
+        sweep_ms=_ms(sweep),
+        rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        floor_ms=_ms(statistics.median(floors)),
+    )

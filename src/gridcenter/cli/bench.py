@@ -1,0 +1,65 @@
+"""`gridcenter bench`: how fast the console is on a city, as figures."""
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from platformdirs import user_cache_dir
+
+from gridcenter.bench.run import prepare, run_bench
+from gridcenter.cli.common import fail
+
+
+def bench(
+    db: Annotated[
+        str | None, typer.Option(help="Scratch store (a SQLite file by default).")
+    ] = None,
+    grids: Annotated[int, typer.Option(min=10)] = 10_000,
+    cases: Annotated[int, typer.Option(min=100)] = 1_000_000,
+    open_cases: Annotated[int, typer.Option("--open", min=10)] = 100_000,
+    staff: Annotated[int, typer.Option(min=10)] = 5_000,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+) -> None:
+    """Build (or reuse) a synthetic city and measure the console on it."""
+    if open_cases > cases:
+        fail("--open cannot exceed --cases")
+    if db is None:
+        folder = Path(user_cache_dir("gridcenter", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        db = f"sqlite:///{folder / f'bench-{grids}-{cases}-{open_cases}.db'}"
+    try:
+        store, build_s = prepare(
+            db,
+            grids,
+            cases,
+            open_cases,
+            staff,
+            say=lambda text: None if as_json else print(text, flush=True),
+        )
+    except ValueError as error:
+        fail(str(error))
+    try:
+        figures = run_bench(store, grids, cases, open_cases)
+    finally:
+        store.dispose()
+    if as_json:
+        print(json.dumps(figures.as_json()))
+        return
+    floor = figures.floor_ms or 1.0
+    print(
+        f"engine {figures.engine}, {grids} grids, {cases} cases, {open_cases} open"
+        + (f" (built in {build_s:.0f} s)" if build_s else " (store reused)")
+    )
+    for key in (
+        "first_paint_ms",
+        "refresh_p50_ms",
+        "refresh_p95_ms",
+        "idle_poll_ms",
+        "action_ms",
+        "sweep_ms",
+        "floor_ms",
+    ):
+        value = getattr(figures, key)
+        print(f"  {key:<16} {value:>10.2f}   {value / floor:>6.1f}x floor")
+    print(f"  {'rss_mb':<16} {figures.rss_mb:>10.1f}")

@@ -1,0 +1,55 @@
+"""The benchmark runs end to end on a small city and prints the promised figures."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+KEYS = {
+    "first_paint_ms",
+    "refresh_p50_ms",
+    "refresh_p95_ms",
+    "idle_poll_ms",
+    "action_ms",
+    "sweep_ms",
+    "rss_mb",
+    "floor_ms",
+    "engine",
+    "grids",
+    "cases",
+    "open",
+}
+
+
+def test_bench_builds_a_city_measures_it_and_reuses_it(tmp_path: Path) -> None:
+    store = f"sqlite:///{tmp_path / 'bench.db'}"
+    args = [
+        sys.executable,
+        "-m",
+        "gridcenter",
+        "bench",
+        "--db",
+        store,
+        "--grids",
+        "60",
+        "--cases",
+        "600",
+        "--open",
+        "120",
+        "--staff",
+        "20",
+    ]
+    first = subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    figures = json.loads(first.stdout)
+    assert set(figures) == KEYS
+    assert (figures["engine"], figures["grids"], figures["cases"], figures["open"]) == (
+        "sqlite",
+        60,
+        600,
+        120,
+    )
+    assert all(figures[key] > 0 for key in KEYS - {"engine", "grids", "cases", "open"})
+    again = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    assert "store reused" in again.stdout and "x floor" in again.stdout
