@@ -7,8 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from gridcenter.cli.common import fail, run_with_context
-from gridcenter.cli.jobs import parse_time
+from gridcenter.cli.common import fail, parse_time, run_with_context
 from gridcenter.formatting import local
 from gridcenter.queries.audit import audit_trail
 from gridcenter.services import accounts as service

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from gridcenter.cli.common import fail, run_with_context
+from gridcenter.cli.common import parse_time, run_with_context
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import local, time_left
@@ -284,13 +284,7 @@ def grant_extension(
     ] = None,
 ) -> None:
     """Grant a waiting extension request with a new deadline."""
-    try:
-        moment = datetime.fromisoformat(until)
-    except ValueError:
-        fail(f"{until!r} is not an ISO time such as 2026-11-25T17:30+08:00")
-    if moment.tzinfo is None:
-        fail(f"{until!r} needs a timezone, such as +08:00")
-    _act(ctx, service.grant_extension, code, until=moment, reason=reason)
+    _act(ctx, service.grant_extension, code, until=parse_time(until), reason=reason)
 
 
 @app.command("refuse-extension")

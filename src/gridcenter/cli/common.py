@@ -3,6 +3,7 @@
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import NoReturn, TypeVar
 
 import typer
@@ -50,3 +51,14 @@ def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:
             return work(context)
         finally:
             context.db.dispose()
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO time with a zone from the command line, or one clear line and exit."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        fail(f"{text!r} is not an ISO time such as 2026-11-28T09:00+08:00")
+    if moment.tzinfo is None:
+        fail(f"{text!r} needs a timezone, such as +08:00")
+    return moment

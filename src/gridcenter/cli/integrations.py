@@ -8,8 +8,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import func, select
 
-from gridcenter.cli.common import fail, run_with_context
-from gridcenter.cli.jobs import parse_time
+from gridcenter.cli.common import fail, parse_time, run_with_context
 from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.integrations.webhooks import AlertMessage, payload, send

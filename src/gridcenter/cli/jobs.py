@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from gridcenter.cli.common import fail, run_with_context
+from gridcenter.cli.common import fail, parse_time, run_with_context
 from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
@@ -20,16 +20,6 @@ from gridcenter.jobs.runner import last_runs, run_job
 from gridcenter.services.context import Context
 
 app = typer.Typer(help="List the regular jobs and run one by hand.", no_args_is_help=True)
-
-
-def parse_time(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        fail(f"{text!r} is not an ISO time such as 2026-11-28T09:00+08:00")
-    if moment.tzinfo is None:
-        fail(f"{text!r} needs a timezone, such as +08:00")
-    return moment
 
 
 @app.command("list")

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 
 from gridcenter.clock import Clock
 from gridcenter.domain.alerts import TimerFacts, timer_alerts
@@ -36,6 +36,7 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
             )
         ).all()
         drafts = []
+        stages: list[dict[str, int]] = []
         for case, category in due:
             assert case.id is not None and case.deadline is not None
             state = state_of(case, limits_of(category), None)
@@ -56,13 +57,16 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
             decision = timer_alerts(facts, at, policy.overdue)
             drafts += decision.drafts
             if decision.stage != case.alert_stage:
-                session.execute(
-                    update(tables.Case)
-                    .where(tables.Case.id == case.id)
-                    .values(alert_stage=decision.stage)
-                )
+                stages.append({"case": case.id, "stage": decision.stage})
             if decision.escalate:
                 escalate.append((case.code, facts.used_share))
+        if stages:  # one executemany, not a statement per case
+            session.connection().execute(
+                update(tables.Case.__table__)  # type: ignore[arg-type]
+                .where(tables.Case.__table__.c.id == bindparam("case"))  # type: ignore[attr-defined]
+                .values(alert_stage=bindparam("stage")),
+                stages,
+            )
         raised = raise_alerts(session, drafts, at)
     escalated = 0
     job = Context(ctx.db, ctx.loop, Clock(at), ctx.actor)

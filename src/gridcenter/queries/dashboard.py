@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -56,15 +56,7 @@ def queue_page(
     limit: int = 100,
 ) -> list[CaseRow]:
     """One page of a level's queue, the most urgent first."""
-    query = case_rows().where(
-        OPEN,
-        tables.Case.level == level.value,
-        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
-    )
-    if grid_id is not None:
-        query = query.where(tables.Case.grid_id == grid_id)
-    if text.strip():
-        query = query.where(_text_filter(text))
+    query = _queue_filter(case_rows(), territory, level, grid_id, text)
     query = query.order_by(tables.Case.deadline, tables.Case.id).offset(offset).limit(limit)
     return [CaseRow(*row) for row in session.execute(query)]
 
@@ -73,24 +65,28 @@ def queue_size(
     session: Session, territory: Territory, level: Level, *, grid_id: int | None, text: str
 ) -> int:
     """How many cases a filtered queue holds (the unfiltered count comes from level_counts)."""
-    query = (
-        select(func.count())
-        .select_from(tables.Case)
-        .where(
-            OPEN,
-            tables.Case.level == level.value,
-            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+    query = select(func.count()).select_from(tables.Case)
+    if text.strip():
+        query = query.join(tables.Category, tables.Category.id == tables.Case.category_id).join(
+            tables.Grid, tables.Grid.id == tables.Case.grid_id
         )
+    return session.scalar(_queue_filter(query, territory, level, grid_id, text)) or 0
+
+
+def _queue_filter(
+    query: Select, territory: Territory, level: Level, grid_id: int | None, text: str
+) -> Select:
+    """The one definition of what a (filtered) level queue holds."""
+    query = query.where(
+        OPEN,
+        tables.Case.level == level.value,
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
     )
     if grid_id is not None:
         query = query.where(tables.Case.grid_id == grid_id)
     if text.strip():
-        query = (
-            query.join(tables.Category, tables.Category.id == tables.Case.category_id)
-            .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
-            .where(_text_filter(text))
-        )
-    return session.scalar(query) or 0
+        query = query.where(_text_filter(text))
+    return query
 
 
 def running_out(

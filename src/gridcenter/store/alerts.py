@@ -11,13 +11,14 @@ from gridcenter.store import tables
 
 
 def raise_alerts(session: Session, drafts: list[AlertDraft], now: datetime) -> int:
-    """Insert the drafts whose de-duplication key is new; returns how many were new."""
+    """Insert the drafts whose de-duplication key is new (in one statement); returns how many.
+
+    Webhook deliveries for the new ones are queued in the same transaction."""
     if not drafts:
         return 0
     dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    raised = 0
-    for draft in drafts:
-        values = {
+    rows = [
+        {
             "kind": draft.kind.value,
             "severity": draft.severity.value,
             "title": draft.title,
@@ -31,27 +32,32 @@ def raise_alerts(session: Session, drafts: list[AlertDraft], now: datetime) -> i
             "case_id": draft.case_id,
             "raised_at": now,
         }
-        statement = (
-            dialect.insert(tables.Alert)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["dedup_key"])
-            .returning(tables.Alert.id)
-        )
-        alert_id = session.execute(statement).scalar()
-        if alert_id is not None:
-            raised += 1
-            _queue_deliveries(session, alert_id, draft, now)
-    if raised:
-        session.add(tables.ChangeLog(at=now, kind="alert", ref=f"{raised} raised"))
-    return raised
+        for draft in {draft.dedup_key: draft for draft in drafts}.values()
+    ]
+    statement = (
+        dialect.insert(tables.Alert)
+        .on_conflict_do_nothing(index_elements=["dedup_key"])
+        .returning(tables.Alert.id, tables.Alert.dedup_key)
+    )
+    new = dict((key, alert_id) for alert_id, key in session.execute(statement, rows).all())
+    if not new:
+        return 0
+    hooks = list(session.scalars(select(tables.Webhook).where(tables.Webhook.active)))
+    for draft in drafts:
+        if draft.dedup_key in new and hooks:
+            _queue_deliveries(session, hooks, new[draft.dedup_key], draft, now)
+    session.add(tables.ChangeLog(at=now, kind="alert", ref=f"{len(new)} raised"))
+    return len(new)
 
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "alarm": 2}
 
 
-def _queue_deliveries(session: Session, alert_id: int, draft: AlertDraft, now: datetime) -> None:
+def _queue_deliveries(
+    session: Session, hooks: list[tables.Webhook], alert_id: int, draft: AlertDraft, now: datetime
+) -> None:
     """The outbox: deliveries are written in the alert's own transaction, so none is lost."""
-    for hook in session.scalars(select(tables.Webhook).where(tables.Webhook.active)):
+    for hook in hooks:
         kinds = {kind.strip() for kind in hook.kinds.split(",") if kind.strip()}
         if kinds and draft.kind.value not in kinds:
             continue
