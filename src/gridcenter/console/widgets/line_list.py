@@ -87,8 +87,9 @@ class LineList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         top = self._top
         if y < top:
-            style = self.get_component_rich_style("line-list--header")
-            return Strip(self.header(width) or []).adjust_cell_length(width, style)
+            style = self.rich_style + self.get_component_rich_style("line-list--header")
+            strip = Strip(self.header(width) or []).apply_style(style)
+            return strip.adjust_cell_length(width, style)
         index = y - top + round(self.scroll_y)
         if not self.row_count:
             text = self.placeholder() if y == top else ""
