@@ -14,6 +14,17 @@ import pytest
 
 SSHD = Path("/usr/sbin/sshd")
 GRIDCENTER = Path(sys.executable).parent / "gridcenter"
+# A throw-away host key and no prompts: the same for ssh and sftp.
+CLIENT_OPTIONS = [
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "LogLevel=ERROR",
+]
 
 pytestmark = pytest.mark.skipif(
     not SSHD.exists() or not shutil.which("tmux") or os.geteuid() != 0,
@@ -78,14 +89,7 @@ def ssh_args(center: Center, office: str) -> list[str]:
         str(center.keys[office]),
         "-p",
         str(center.port),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "LogLevel=ERROR",
+        *CLIENT_OPTIONS,
     ]
 
 
@@ -177,12 +181,7 @@ def test_file_transfer_is_refused(center: Center) -> None:
             str(center.keys["yuelu"]),
             "-P",
             str(center.port),
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "BatchMode=yes",
+            *CLIENT_OPTIONS,
             "root@127.0.0.1",
         ],
         input="ls /\n",

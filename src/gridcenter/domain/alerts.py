@@ -29,7 +29,6 @@ class Kind(StrEnum):
     SENSOR = "sensor"  # a reading over its threshold
     MISSED_JOB = "missed_job"  # a regular job could not run in time
     UNOWNED = "unowned"  # a report from a place no grid covers
-    INTAKE = "intake"  # an intake source keeps failing
 
     @classmethod
     def parse(cls, text: str) -> "Kind":
