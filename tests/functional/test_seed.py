@@ -183,12 +183,20 @@ def test_generator_adds_history_and_open_cases(demo_db: Database, loop: ClosedLo
                 tables.Case.id > before,
                 ~select(tables.CaseEvent.id)
                 .where(
-                    tables.CaseEvent.case_id == tables.Case.id, tables.CaseEvent.action == "close"
+                    tables.CaseEvent.case_id == tables.Case.id,
+                    tables.CaseEvent.action.in_(("close", "dismiss")),
                 )
                 .exists(),
                 tables.Case.step == "closed",
             )
         )
+        invalid = s.execute(
+            select(tables.Case.source, tables.Case.reporter_staff_id).where(
+                tables.Case.id > before, tables.Case.invalid
+            )
+        ).all()
     assert after - before == 500
     assert open_new == 50
     assert closed_without_history == 0
+    # Only patrol reports are dismissed as invalid, and each is credited to its grid worker.
+    assert invalid and all(source == "patrol" and staff for source, staff in invalid)

@@ -263,6 +263,12 @@ def close_(
 
 
 @app.command()
+def dismiss(ctx: typer.Context, code: Code, reason: Reason) -> None:
+    """Dismiss a reported case as an invalid report (a duplicate, not a problem)."""
+    _act(ctx, service.dismiss, code, reason=reason)
+
+
+@app.command()
 def reopen(ctx: typer.Context, code: Code, reason: Reason) -> None:
     """Reopen a closed case; it goes back to be dispatched."""
     _act(ctx, service.reopen, code, reason=reason)

@@ -113,6 +113,7 @@ class CaseState:
     rework_count: int = 0
     satisfaction: Satisfaction | None = None
     closed_at: datetime | None = None
+    invalid: bool = False  # dismissed at filing: closed without running the loop
     version: int = 1
 
     @property
@@ -324,6 +325,14 @@ class ClosedLoop:
         text = (note or "").strip() or None
         return Outcome(new, Event("close", Step.VERIFIED.value, satisfaction.value, text))
 
+    def dismiss(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
+        """A report that is not a case (a duplicate, not a problem): closed before filing,
+        and counted as an invalid report in its reporter's assessment."""
+        self._require_step(state, "dismissed", Step.REPORTED)
+        why = _reason(reason, "dismissing a report")
+        new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
+        return Outcome(new, Event("dismiss", Step.REPORTED.value, "invalid", why))
+
     def reopen(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
         if state.is_open:
             raise Refused(
@@ -331,8 +340,11 @@ class ClosedLoop:
                 "only a closed case can be reopened"
             )
         why = _reason(reason, "reopening")
-        new = replace(self.enter_step(state, Step.FILED, now), satisfaction=None, closed_at=None)
-        return Outcome(new, Event("reopen", Step.CLOSED.value, Step.FILED.value, why))
+        step = Step.REPORTED if state.invalid else Step.FILED  # a dismissed report is filed anew
+        new = replace(
+            self.enter_step(state, step, now), satisfaction=None, closed_at=None, invalid=False
+        )
+        return Outcome(new, Event("reopen", Step.CLOSED.value, step.value, why))
 
     def request_extension(self, state: CaseState, *, reason: str | None) -> Outcome:
         self._require_open(state, "extended")

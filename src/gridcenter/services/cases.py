@@ -245,6 +245,12 @@ def report_case(
             address=address,
             reporter=reporter,
             reporter_phone=reporter_phone,
+            # A grid worker reporting from patrol is credited with the report.
+            reporter_staff_id=(
+                session.scalar(select(tables.Staff.id).where(tables.Staff.login == ctx.actor.login))
+                if source == "patrol"
+                else None
+            ),
         )
         return Done(row.code, row.version, "report", f"reported by {source}")
 
@@ -262,6 +268,7 @@ def insert_reported(
     address: str = "",
     reporter: str | None = None,
     reporter_phone: str | None = None,
+    reporter_staff_id: int | None = None,
     external_ref: str | None = None,
     source_data: str = "",
     reported_at: datetime | None = None,
@@ -294,6 +301,7 @@ def insert_reported(
         source_data=source_data,
         reporter=reporter,
         reporter_phone=reporter_phone,
+        reporter_staff_id=reporter_staff_id,
         created_at=reported_at or now,
         updated_at=now,
         updated_by=ctx.actor.login,
@@ -439,6 +447,18 @@ def close(
         code,
         Action.CLOSE,
         lambda s, r, state, now: (ctx.loop.close(state, now, satisfaction=rating, note=note), {}),
+        expected_version,
+    )
+
+
+def dismiss(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    return _act(
+        ctx,
+        code,
+        Action.FILE,
+        lambda s, r, state, now: (ctx.loop.dismiss(state, now, reason=reason), {}),
         expected_version,
     )
 

@@ -59,6 +59,8 @@ class CaseSpec:
     satisfaction: Satisfaction | None = None
     prior_share: float = 0.5  # share of its limit each earlier step took
     reported_by: str = "hotline"
+    reporter_staff_id: int | None = None  # the grid worker, for a patrol report
+    invalid: bool = False  # dismissed at filing (only with step closed)
 
 
 @dataclass
@@ -69,7 +71,9 @@ class Fabricated:
     steps: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _path(target: Step, rework: int) -> list[Step]:
+def _path(target: Step, rework: int, invalid: bool) -> list[Step]:
+    if invalid:
+        return [Step.REPORTED, Step.CLOSED]
     full = [Step.REPORTED, Step.FILED, Step.DISPATCHED, Step.FED_BACK]
     full += [Step.DISPATCHED, Step.FED_BACK] * rework
     full += [Step.VERIFIED, Step.CLOSED]
@@ -82,7 +86,7 @@ def _path(target: Step, rework: int) -> list[Step]:
 def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
     limits = spec.limits
     counting = limits.counting
-    path = _path(spec.step, spec.rework)
+    path = _path(spec.step, spec.rework, spec.invalid)
     final_limit = limits.seconds(spec.step) or 0.0
     if spec.step is Step.CLOSED:
         entries = [now]
@@ -150,6 +154,8 @@ def _move(
         return loop.verify(state, at, by=SUPERVISOR, passed=False, note=note), SUPERVISOR
     if after is Step.VERIFIED:
         return loop.verify(state, at, by=SUPERVISOR, passed=True, note=None), SUPERVISOR
+    if spec.invalid:
+        return loop.dismiss(state, at, reason="Not a case: duplicate report"), OPERATOR
     rating = spec.satisfaction or Satisfaction.SATISFIED
     return loop.close(state, at, satisfaction=rating, note=None), SUPERVISOR
 
@@ -193,6 +199,7 @@ class CaseBatch:
                 "reporter": spec.reporter,
                 "reporter_phone": spec.reporter_phone,
                 "reporter_id_number": spec.reporter_id_number,
+                "reporter_staff_id": spec.reporter_staff_id,
                 "created_at": made.created_at,
                 "updated_at": last_at,
                 "updated_by": last_actor,

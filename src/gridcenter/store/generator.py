@@ -112,6 +112,8 @@ def generate_cases(
         if rng.random() < 0.12 and level is not Level.D:
             level = level.above()
         step = rng.choices(steps, step_weights)[0] if is_open else Step.CLOSED
+        source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
+        patroller = ref.workers.get(grid_id) if source == "patrol" else None
         spec = CaseSpec(
             id=number,
             code="",
@@ -125,11 +127,14 @@ def generate_cases(
             level=level,
             step=step,
             used=rng.choice((0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.1, 1.5, 2.5)),
-            source=rng.choices(SOURCES, SOURCE_WEIGHTS)[0],
+            source=source,
             assignee=ref.owner(rng, level, grid_id, street_id),
             rework=1 if rng.random() < 0.06 else 0,
             satisfaction=rng.choices(ratings, rating_weights)[0],
             prior_share=rng.uniform(0.1, 1.3),
+            reported_by=(patroller.login or patroller.name) if patroller else source,
+            reporter_staff_id=patroller.id if patroller else None,
+            invalid=patroller is not None and not is_open and rng.random() < 0.05,
         )
         anchor = now if is_open else now - timedelta(seconds=rng.uniform(3600, days * 86400))
         made = fabricate(loop, spec, anchor)

@@ -49,6 +49,7 @@ def state_of(row: tables.Case, limits: StepLimits, assignee: Assignee | None) ->
         rework_count=row.rework_count,
         satisfaction=Satisfaction(row.satisfaction) if row.satisfaction else None,
         closed_at=row.closed_at,
+        invalid=row.invalid,
         version=row.version,
     )
 
@@ -77,4 +78,5 @@ def values_of(state: CaseState) -> dict[str, Any]:
         "rework_count": state.rework_count,
         "satisfaction": state.satisfaction.value if state.satisfaction else None,
         "closed_at": state.closed_at,
+        "invalid": state.invalid,
     }

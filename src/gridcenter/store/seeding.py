@@ -25,6 +25,7 @@ from gridcenter.resources import data_dir
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
+from gridcenter.store.generator import generate_cases
 from gridcenter.store.mapping import department_assignee, limits_of, staff_assignee
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -50,7 +51,7 @@ def read_calendar(folder: Path | None = None) -> WorkingCalendar:
     )
 
 
-@dataclass(frozen=True)
+@dataclass
 class SeedReport:
     streets: int
     communities: int
@@ -73,6 +74,7 @@ class _Loader:
         self.categories: dict[str, tables.Category] = {}
         self.departments: dict[str, tables.Department] = {}
         self.staff: dict[str, tables.Staff] = {}
+        self.grid_staff: dict[int, set[int]] = {}  # staff id -> the grids they answer for
         self.posts: dict[str, tables.DutyPost] = {}
 
     def _add(self, row: Any) -> Any:
@@ -181,9 +183,10 @@ class _Loader:
                 )
                 self.staff[person.code] = person
                 for grid_code in filter(None, item["grids"].split(";")):
-                    self.session.add(
-                        tables.GridStaff(grid_id=self.grids[grid_code].id, staff_id=person.id)
-                    )
+                    grid_id = self.grids[grid_code].id
+                    assert grid_id is not None and person.id is not None
+                    self.grid_staff.setdefault(person.id, set()).add(grid_id)
+                    self.session.add(tables.GridStaff(grid_id=grid_id, staff_id=person.id))
 
     def roster(self) -> int:
         data = tomllib.loads((self.folder / "roster.toml").read_text("utf-8"))
@@ -285,6 +288,16 @@ class _Loader:
             return staff_assignee(self.staff[code])
         return department_assignee(self.departments[code])
 
+    def _patroller(self, item: dict[str, Any]) -> int | None:
+        """A patrol report names the grid worker who made it."""
+        if item["source"] != "patrol":
+            return None
+        grid = self.grids[item["grid"]].id
+        for person in self.staff.values():
+            if person.name == item.get("reporter") and grid in self.grid_staff.get(person.id, ()):
+                return person.id
+        return None
+
     def cases(self) -> int:
         data = json.loads((self.folder / "cases.json").read_text("utf-8"))
         first_id = (self.session.scalar(select(func.max(tables.Case.id))) or 0) + 1
@@ -319,6 +332,7 @@ class _Loader:
                     Satisfaction.parse(item["satisfaction"]) if "satisfaction" in item else None
                 ),
                 reported_by=item.get("reporter") or item["source"],
+                reporter_staff_id=self._patroller(item),
             )
             made = fabricate(self.loop, spec, self.now)
             spec.code = case_code(made.created_at.astimezone(self.tz).date(), number)
@@ -347,7 +361,7 @@ def seed_demo(
         loader.sensors()
         loader.accounts()
         session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
-        return SeedReport(
+        report = SeedReport(
             streets=len(loader.streets),
             communities=len(loader.communities),
             grids=len(loader.grids),
@@ -355,3 +369,14 @@ def seed_demo(
             shifts=shifts,
             cases=cases,
         )
+    history = tomllib.loads((loader.folder / "history.toml").read_text("utf-8"))
+    report.cases += generate_cases(
+        db,
+        loop,
+        count=history["cases"],
+        now=now,
+        seed=history["seed"],
+        open_cases=0,
+        days=history["days"],
+    )
+    return report

@@ -150,6 +150,9 @@ class Case(SQLModel, table=True):
     reporter: str | None = None  # personal data
     reporter_phone: str | None = None  # personal data
     reporter_id_number: str | None = None  # personal data
+    # The grid worker whose patrol found it: counted in that worker's assessment.
+    reporter_staff_id: int | None = Field(default=None, foreign_key="staff.id", index=True)
+    invalid: bool = False  # dismissed at filing: not a case (duplicate, not a problem, ...)
     level: str = "A"
     urgent: bool = False
     step: str = "reported"
@@ -181,6 +184,7 @@ class CaseStep(SQLModel, table=True):
     """Each time a case entered a step: its clock, deadline and how it ended."""
 
     __tablename__ = "case_step"
+    __table_args__ = (Index("ix_case_step_ended", "ended_at"),)  # steps finished in a period
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
@@ -196,6 +200,7 @@ class CaseEvent(SQLModel, table=True):
     """The append-only history of a case: who, when, from where, what and why."""
 
     __tablename__ = "case_event"
+    __table_args__ = (Index("ix_case_event_action_at", "action", "at"),)  # counts per period
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="cases.id", index=True)
