@@ -3,8 +3,6 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from gridcenter.domain.alerts import (
     Kind,
     OverduePolicy,
@@ -12,7 +10,6 @@ from gridcenter.domain.alerts import (
     RiskFigures,
     Severity,
     TimerFacts,
-    period_bounds,
     risk_report,
     severity_of_trend,
     timer_alerts,
@@ -91,25 +88,6 @@ def test_uncovered_finds_gaps_and_respects_closures() -> None:
     assert uncovered([p(-2, 3), p(5, 14)], [], start, end) == [p(3, 5)]
     assert uncovered([p(-2, 3), p(5, 14)], [p(2, 6)], start, end) == []
     assert uncovered([], [], start, end) == [p(0, 12)]
-
-
-def test_period_bounds() -> None:
-    start, end, name = period_bounds("monthly", datetime(2026, 12, 1, 6, tzinfo=TZ))
-    assert (start.date().isoformat(), end.date().isoformat(), name) == (
-        "2026-11-01",
-        "2026-12-01",
-        "2026-11",
-    )
-    start, end, name = period_bounds("quarterly", datetime(2027, 1, 1, 6, tzinfo=TZ))
-    assert (start.date().isoformat(), end.date().isoformat(), name) == (
-        "2026-10-01",
-        "2027-01-01",
-        "2026-Q4",
-    )
-    start, end, name = period_bounds("yearly", datetime(2027, 1, 1, 7, tzinfo=TZ))
-    assert (start.year, end.year, name) == (2026, 2027, "2026")
-    with pytest.raises(ValueError, match="unknown period"):
-        period_bounds("weekly", NOW)
 
 
 def test_trend_and_report() -> None:

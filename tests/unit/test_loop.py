@@ -93,6 +93,19 @@ def test_reopen_returns_a_closed_case_to_dispatch(loop: ClosedLoop) -> None:
     assert outcome.state.closed_at is None and outcome.state.satisfaction is None
 
 
+def test_a_dismissed_report_is_closed_invalid_and_reopens_as_a_report(loop: ClosedLoop) -> None:
+    with pytest.raises(Refused, match="needs a reason"):
+        loop.dismiss(reported(loop), NOW, reason=" ")
+    outcome = loop.dismiss(reported(loop), NOW, reason="Duplicate of 261120-00002")
+    assert outcome.state.step is Step.CLOSED and outcome.state.invalid
+    assert outcome.state.closed_at == NOW and outcome.state.satisfaction is None
+    assert outcome.event.action == "dismiss"
+    with pytest.raises(Refused, match="only a reported case can be dismissed"):
+        loop.dismiss(dispatched(loop), NOW, reason="Too late")
+    again = loop.reopen(outcome.state, NOW, reason="Not a duplicate after all").state
+    assert again.step is Step.REPORTED and not again.invalid
+
+
 def test_reassign_keeps_the_clock(loop: ClosedLoop) -> None:
     state = dispatched(loop)
     outcome = loop.reassign(state, to=DEPT, reason="Needs a road crew")

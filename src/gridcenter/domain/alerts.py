@@ -6,7 +6,7 @@ post's gap), so raising the same draft twice stores one alert.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
 from gridcenter.domain.levels import Level
@@ -224,28 +224,3 @@ def severity_of_trend(now: RiskFigures, before: RiskFigures) -> Severity:
     if now.total > before.total:
         return Severity.WARNING
     return Severity.INFO
-
-
-def period_bounds(kind: str, at: datetime) -> tuple[datetime, datetime, str]:
-    """The period that ended most recently before `at` (local time): its start, end and name."""
-    local = at.replace(hour=0, minute=0, second=0, microsecond=0)
-    if kind == "monthly":
-        end = local.replace(day=1)
-        start = (end - timedelta(days=1)).replace(day=1)
-        return start, end, f"{start:%Y-%m}"
-    if kind == "quarterly":
-        first_month = 3 * ((local.month - 1) // 3) + 1
-        end = local.replace(month=first_month, day=1)
-        start = (end - timedelta(days=1)).replace(day=1)
-        start = start.replace(month=3 * ((start.month - 1) // 3) + 1)
-        return start, end, f"{start.year}-Q{(start.month - 1) // 3 + 1}"
-    if kind == "yearly":
-        end = local.replace(month=1, day=1)
-        start = end.replace(year=end.year - 1)
-        return start, end, f"{start.year}"
-    raise ValueError(f"unknown period {kind!r}: use monthly, quarterly or yearly")
-
-
-def previous_period(kind: str, start: datetime) -> tuple[datetime, datetime]:
-    before_start, before_end, _ = period_bounds(kind, start)
-    return before_start, before_end

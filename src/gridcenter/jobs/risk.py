@@ -11,11 +11,10 @@ from gridcenter.domain.alerts import (
     AlertDraft,
     Kind,
     RiskFigures,
-    period_bounds,
-    previous_period,
     risk_report,
     severity_of_trend,
 )
+from gridcenter.domain.periods import Period
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
@@ -79,11 +78,12 @@ def _tallies(session: Session, start: datetime, end: datetime) -> dict[int | Non
 
 
 def risk_warnings(ctx: Context, at: datetime, period: str) -> str:
-    start, end, name = period_bounds(period, at.astimezone(ctx.timezone))
-    before_start, before_end = previous_period(period, start)
+    current_period = Period.last_complete(period, at.astimezone(ctx.timezone))
+    name = current_period.name
+    before_period = current_period.shifted(-1)
     with ctx.db.write() as session:
-        now = _tallies(session, start, end)
-        before = _tallies(session, before_start, before_end)
+        now = _tallies(session, current_period.start, current_period.end)
+        before = _tallies(session, before_period.start, before_period.end)
         streets = dict(session.execute(select(tables.Street.id, tables.Street.name)).all())
         district = session.scalar(select(tables.District.name)) or "the district"
         drafts = []

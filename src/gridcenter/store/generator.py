@@ -56,13 +56,17 @@ class _Reference:
             )
         )
         workers: dict[int, Assignee] = {}
+        patrollers: dict[int, Assignee] = {}  # who files a grid's patrol reports
         for grid_id, staff in session.execute(
             select(tables.GridStaff.grid_id, tables.Staff)
             .join(tables.Staff)
             .order_by(tables.GridStaff.grid_id, tables.Staff.id)
         ):
             workers.setdefault(grid_id, staff_assignee(staff))
+            if staff.role == "grid_worker":
+                patrollers.setdefault(grid_id, staff_assignee(staff))
         self.workers = workers
+        self.patrollers = patrollers
         self.departments: dict[tuple[str, int | None], list[Assignee]] = defaultdict(list)
         for department in session.scalars(select(tables.Department).order_by(tables.Department.id)):
             key = (department.level, department.street_id)
@@ -113,7 +117,7 @@ def generate_cases(
             level = level.above()
         step = rng.choices(steps, step_weights)[0] if is_open else Step.CLOSED
         source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
-        patroller = ref.workers.get(grid_id) if source == "patrol" else None
+        patroller = ref.patrollers.get(grid_id) if source == "patrol" else None
         spec = CaseSpec(
             id=number,
             code="",

@@ -1,0 +1,496 @@
+"""The counts behind the assessment figures, the report and the risk map.
+
+Every count is one grouped statement that the database answers from its
+indexes; Python only adds the groups up. What the counts mean is decided in
+`gridcenter.domain.assessment`.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from gridcenter.domain.access import Territory
+from gridcenter.domain.assessment import (
+    DepartmentDuty,
+    Dispatcher,
+    GridRisk,
+    StepTime,
+    Tally,
+    Worker,
+    step_times,
+)
+from gridcenter.domain.loop import OPEN_STEPS, Satisfaction
+from gridcenter.domain.periods import Period
+from gridcenter.queries.scope import in_territory
+from gridcenter.queries.sql import instant, local_day, seconds_between
+from gridcenter.store import tables
+
+Case, Step, Event = tables.Case, tables.CaseStep, tables.CaseEvent
+
+# What a table of figures can be broken down by: the case column and the named table.
+GROUPINGS: dict[str, tuple[Any, Any]] = {
+    "street": (Case.street_id, tables.Street),
+    "community": (Case.community_id, tables.Community),
+    "grid": (Case.grid_id, tables.Grid),
+    "category": (Case.category_id, tables.Category),
+    "department": (Case.assignee_department_id, tables.Department),
+    "person": (Case.assignee_staff_id, tables.Staff),
+}
+# Drilling down a territory: what lies under each kind of place.
+BELOW = {"district": "street", "street": "community", "community": "grid"}
+RATED = tuple(item.value for item in Satisfaction if item is not Satisfaction.NOT_RATED)
+
+
+@dataclass(frozen=True)
+class Place:
+    """The territory figures are counted for: the district, or one street, community or grid."""
+
+    kind: str  # district, street, community or grid
+    id: int | None
+    name: str
+
+    def where(self) -> ColumnElement[bool]:
+        column = {
+            "street": Case.street_id,
+            "community": Case.community_id,
+            "grid": Case.grid_id,
+        }.get(self.kind)
+        return true() if column is None else column == self.id
+
+
+def find_place(session: Session, kind: str, code: str | None) -> Place | None:
+    """A place by its code, or the district itself; None when there is no such place."""
+    if kind == "district" or code is None:
+        name = session.scalar(select(tables.District.name)) or "the district"
+        return Place("district", None, name)
+    table = GROUPINGS[kind][1]
+    found = session.execute(select(table.id, table.name).where(table.code == code)).first()
+    return None if found is None else Place(kind, found.id, found.name)
+
+
+def place_of(session: Session, kind: str, place_id: int) -> Place:
+    table = GROUPINGS[kind][1]
+    return Place(kind, place_id, session.scalar(select(table.name).where(table.id == place_id)))
+
+
+def _scope(territory: Territory, place: Place) -> ColumnElement[bool]:
+    return and_(in_territory(territory, Case.street_id, Case.community_id), place.where())
+
+
+def tallies(
+    session: Session,
+    period: Period,
+    territory: Territory,
+    place: Place,
+    by: str | None = None,
+) -> dict[Any, Tally]:
+    """The counts for the period, per group of `by` (one GROUPINGS key) or, with no `by`,
+    for the whole place under the key None."""
+    start, end = period.start, period.end
+    key: Any = GROUPINGS[by][0] if by else func.min(None)
+    key = key.label("key")
+    scope = _scope(territory, place)
+    group = (key,) if by else ()
+    result: dict[Any, Tally] = defaultdict(Tally)
+
+    # Reported in the period, by source; invalid ones; valid ones closed by the end.
+    closed_by_end = and_(Case.closed_at < end, ~Case.invalid)
+    for k, source, n, invalid, closed in session.execute(
+        select(
+            key,
+            Case.source,
+            func.count(),
+            func.sum(case((Case.invalid, 1), else_=0)),
+            func.sum(case((closed_by_end, 1), else_=0)),
+        )
+        .where(scope, Case.created_at >= start, Case.created_at < end)
+        .group_by(*group, Case.source)
+    ):
+        tally = result[k]
+        tally.reported += n
+        tally.invalid += int(invalid or 0)
+        tally.reported_closed += int(closed or 0)
+        tally.by_source[source] = tally.by_source.get(source, 0) + n
+
+    # Closed in the period: satisfaction, and whether any step ran past its deadline.
+    late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
+    for k, n, satisfied, rated, on_time in session.execute(
+        select(
+            key,
+            func.count(),
+            func.sum(case((Case.satisfaction == Satisfaction.SATISFIED.value, 1), else_=0)),
+            func.sum(case((Case.satisfaction.in_(RATED), 1), else_=0)),
+            func.sum(case((~late_step, 1), else_=0)),
+        )
+        .where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid)
+        .group_by(*group)
+    ):
+        tally = result[k]
+        tally.closed += n
+        tally.due += n
+        tally.satisfied += int(satisfied or 0)
+        tally.rated += int(rated or 0)
+        tally.on_time += int(on_time or 0)
+
+    # Open at the end with the step past its deadline; a parked clock is stopped.
+    end_at = instant(end)
+    running_at_end = and_(
+        Step.started_at < end,
+        or_(Step.ended_at.is_(None), Step.ended_at >= end),
+        Step.deadline < end,
+        ~and_(_parked_now, Case.parked_at < end),
+    )
+    for k, n, multiple in session.execute(
+        select(key, func.count(), func.sum(_multiple(end_at)))
+        .join(Case, Case.id == Step.case_id)
+        .where(scope, running_at_end)
+        .group_by(*group)
+    ):
+        tally = result[k]
+        tally.overdue += n
+        tally.due += n
+        tally.overrun_steps += n
+        tally.overrun_sum += float(multiple or 0)
+
+    # Steps that finished in the period past their deadline.
+    for k, n, multiple in session.execute(
+        select(key, func.count(), func.sum(_multiple(Step.ended_at)))
+        .join(Case, Case.id == Step.case_id)
+        .where(scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline)
+        .group_by(*group)
+    ):
+        tally = result[k]
+        tally.overrun_steps += n
+        tally.overrun_sum += float(multiple or 0)
+
+    # Actions taken in the period.
+    # Labelled, so that GROUP BY names the very expression PostgreSQL sees in the select list.
+    failed = case((Event.to_value.like("failed%"), 1), else_=0).label("failed")
+    counted = ("file", "dispatch", "verify", "grant_extension", "park", "reopen")
+    for k, action, is_failed, n in session.execute(
+        select(key, Event.action, failed, func.count())
+        .join(Case, Case.id == Event.case_id)
+        .where(scope, Event.action.in_(counted), Event.at >= start, Event.at < end)
+        .group_by(*group, Event.action, failed)
+    ):
+        tally = result[k]
+        if action == "verify":
+            tally.verified += n
+            tally.rework += n if is_failed else 0
+        else:
+            field = {
+                "file": "filed",
+                "dispatch": "dispatched",
+                "grant_extension": "extensions",
+                "park": "parked",
+                "reopen": "reopened",
+            }[action]
+            setattr(tally, field, getattr(tally, field) + n)
+    return dict(result)
+
+
+# The case's current step is parked: its clock stopped and its deadline will move.
+_parked_now = and_(Step.ended_at.is_(None), Case.parked_at.is_not(None))
+
+
+def _multiple(until: Any) -> Any:
+    """How many times its allowed time a step has taken by `until`."""
+    allowed = func.nullif(seconds_between(Step.deadline, Step.started_at), 0)
+    return seconds_between(until, Step.started_at) / allowed
+
+
+def labels(session: Session, by: str, keys: list[Any]) -> dict[Any, str]:
+    """The names of the groups a table shows (and nothing else)."""
+    table = GROUPINGS[by][1]
+    ids = [k for k in keys if k is not None]
+    names = dict(session.execute(select(table.id, table.name).where(table.id.in_(ids))).all())
+    return {k: names.get(k, "(nobody)") if k is not None else "(nobody)" for k in keys}
+
+
+def named_tallies(
+    session: Session, period: Period, territory: Territory, place: Place, by: str
+) -> dict[str, Tally]:
+    """Tallies per group, keyed by the group's name, for a ranked table."""
+    found = tallies(session, period, territory, place, by)
+    names = labels(session, by, list(found))
+    return {names[k]: tally for k, tally in found.items()}
+
+
+def children(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[tuple[Place, Tally]]:
+    """The places one level down (streets of the district, ...), each with its tally;
+    places with no cases at all are listed too, with zero counts."""
+    below = BELOW.get(place.kind)
+    if below is None:
+        return []
+    found = tallies(session, period, territory, place, below)
+    table = GROUPINGS[below][1]
+    query = select(table.id, table.name).order_by(table.code)
+    if below == "community":
+        query = query.where(table.street_id == place.id)
+    elif below == "grid":
+        query = query.where(table.community_id == place.id)
+    if territory.street_id is not None and below in ("street", "community"):
+        column = table.id if below == "street" else table.street_id
+        query = query.where(column == territory.street_id)
+    return [(Place(below, i, name), found.get(i, Tally())) for i, name in session.execute(query)]
+
+
+def step_durations(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[StepTime]:
+    """How long each step took, for the steps that finished in the period."""
+    took = seconds_between(Step.ended_at, Step.started_at) - Step.paused_s
+    durations: dict[str, list[float]] = defaultdict(list)
+    for step, seconds in session.execute(
+        select(Step.step, took)
+        .join(Case, Case.id == Step.case_id)
+        .where(_scope(territory, place), Step.ended_at >= period.start, Step.ended_at < period.end)
+    ):
+        durations[step].append(max(float(seconds), 0.0))
+    return step_times(durations, (step.value for step in OPEN_STEPS))
+
+
+def workers(session: Session, period: Period, territory: Territory, place: Place) -> list[Worker]:
+    """Every active grid worker of the place with the patrol reports they filed."""
+    counts = {
+        staff_id: (n, int(invalid or 0))
+        for staff_id, n, invalid in session.execute(
+            select(Case.reporter_staff_id, func.count(), func.sum(case((Case.invalid, 1), else_=0)))
+            .where(
+                _scope(territory, place),
+                Case.source == "patrol",
+                Case.reporter_staff_id.is_not(None),
+                Case.created_at >= period.start,
+                Case.created_at < period.end,
+            )
+            .group_by(Case.reporter_staff_id)
+        )
+    }
+    staff = tables.Staff
+    query = select(staff.id, staff.name).where(staff.role == "grid_worker", staff.active)
+    query = query.where(in_territory(territory, staff.street_id, staff.community_id))
+    if place.kind == "grid":
+        query = query.join(tables.GridStaff).where(tables.GridStaff.grid_id == place.id)
+    elif place.kind == "street":
+        query = query.where(staff.street_id == place.id)
+    elif place.kind == "community":
+        query = query.where(staff.community_id == place.id)
+    return [
+        Worker(name, *counts.get(staff_id, (0, 0)), period.months)
+        for staff_id, name in session.execute(query.order_by(staff.code))
+    ]
+
+
+def dispatchers(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[Dispatcher]:
+    """Who dispatched in the period, and how many of those cases were never reassigned."""
+    later = aliased(Event)
+    moved_on = exists().where(
+        later.case_id == Event.case_id, later.action == "reassign", later.at >= Event.at
+    )
+    rows = session.execute(
+        select(Event.actor, func.count(), func.sum(case((~moved_on, 1), else_=0)))
+        .join(Case, Case.id == Event.case_id)
+        .where(
+            _scope(territory, place),
+            Event.action == "dispatch",
+            Event.at >= period.start,
+            Event.at < period.end,
+        )
+        .group_by(Event.actor)
+        .order_by(Event.actor)
+    )
+    return [Dispatcher(actor, n, int(right or 0)) for actor, n, right in rows]
+
+
+def departments(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[DepartmentDuty]:
+    """Departments' handling steps due in the period, handled on time, and cases returned."""
+    department = tables.Department
+    scope = _scope(territory, place)
+    due = {
+        dept: (n, int(on_time or 0))
+        for dept, n, on_time in session.execute(
+            select(
+                Case.assignee_department_id,
+                func.count(),
+                func.sum(case((Step.ended_at <= Step.deadline, 1), else_=0)),
+            )
+            .join(Case, Case.id == Step.case_id)
+            .where(
+                scope,
+                Case.assignee_department_id.is_not(None),
+                Step.step == "dispatched",
+                Step.deadline >= period.start,
+                Step.deadline < period.end,
+                ~_parked_now,
+            )
+            .group_by(Case.assignee_department_id)
+        )
+    }
+    returned = dict(
+        session.execute(
+            select(Event.from_value, func.count())
+            .join(Case, Case.id == Event.case_id)
+            .where(
+                scope, Event.action == "reassign", Event.at >= period.start, Event.at < period.end
+            )
+            .group_by(Event.from_value)
+        ).all()
+    )
+    result = []
+    for dept_id, name in session.execute(
+        select(department.id, department.name).order_by(department.code)
+    ):
+        n, on_time = due.get(dept_id, (0, 0))
+        back = returned.get(name, 0)
+        if n or back:
+            result.append(DepartmentDuty(name, n, on_time, back))
+    return result
+
+
+def category_trend(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> dict[str, dict[date, int]]:
+    """Cases reported per local day, by kind of risk (dispute, security, hazard, service)."""
+    offset = int(period.start.utcoffset().total_seconds())  # type: ignore[union-attr]
+    day = local_day(Case.created_at, offset).label("day")
+    trend: dict[str, dict[date, int]] = defaultdict(dict)
+    for kind, when, n in session.execute(
+        select(tables.Category.kind, day, func.count())
+        .join(tables.Category, tables.Category.id == Case.category_id)
+        .where(
+            _scope(territory, place),
+            Case.created_at >= period.start,
+            Case.created_at < period.end,
+        )
+        .group_by(tables.Category.kind, day)
+    ):
+        trend[kind][when] = n
+    return dict(trend)
+
+
+@dataclass(frozen=True)
+class GridOnMap:
+    id: int
+    code: str
+    name: str
+    community: str
+    street: str
+    risk: GridRisk
+
+
+def risk_map(
+    session: Session, period: Period, territory: Territory, place: Place, now: datetime
+) -> list[GridOnMap]:
+    """Every grid of the place with what makes it risky, by street and community."""
+    scope = _scope(territory, place)
+    open_now = Case.step != "closed"
+    overdue_now = and_(open_now, Case.deadline < now, Case.parked_at.is_(None))
+    open_counts = {
+        grid: (n, int(late or 0))
+        for grid, n, late in session.execute(
+            select(Case.grid_id, func.count(), func.sum(case((overdue_now, 1), else_=0)))
+            .where(scope, open_now)
+            .group_by(Case.grid_id)
+        )
+    }
+    alerts = dict(
+        session.execute(
+            select(tables.Alert.grid_id, func.count())
+            .join(tables.Grid, tables.Grid.id == tables.Alert.grid_id)
+            .where(
+                tables.Alert.resolved_at.is_(None),
+                in_territory(territory, tables.Grid.street_id, tables.Grid.community_id),
+            )
+            .group_by(tables.Alert.grid_id)
+        ).all()
+    )
+    rework = dict(
+        session.execute(
+            select(Case.grid_id, func.count())
+            .select_from(Event)
+            .join(Case, Case.id == Event.case_id)
+            .where(
+                scope,
+                Event.action == "verify",
+                Event.to_value.like("failed%"),
+                Event.at >= period.start,
+                Event.at < period.end,
+            )
+            .group_by(Case.grid_id)
+        ).all()
+    )
+    same = (
+        select(Case.grid_id.label("grid_id"), (func.count() - 1).label("extra"))
+        .where(scope, Case.created_at >= period.start, Case.created_at < period.end)
+        .group_by(Case.grid_id, Case.category_id)
+        .having(func.count() > 1)
+        .subquery()
+    )
+    repeats = dict(
+        session.execute(
+            select(same.c.grid_id, func.sum(same.c.extra)).group_by(same.c.grid_id)
+        ).all()
+    )
+    grid, community, street = tables.Grid, tables.Community, tables.Street
+    query = (
+        select(grid.id, grid.code, grid.name, community.name, street.name)
+        .join(community, community.id == grid.community_id)
+        .join(street, street.id == grid.street_id)
+        .where(in_territory(territory, grid.street_id, grid.community_id))
+        .order_by(street.code, community.code, grid.code)
+    )
+    if place.kind != "district":
+        column = {"street": grid.street_id, "community": grid.community_id, "grid": grid.id}
+        query = query.where(column[place.kind] == place.id)
+    result = []
+    for grid_id, code, name, community_name, street_name in session.execute(query):
+        n_open, n_late = open_counts.get(grid_id, (0, 0))
+        risk = GridRisk(
+            open=n_open,
+            overdue=n_late,
+            alerts=alerts.get(grid_id, 0),
+            rework=rework.get(grid_id, 0),
+            repeats=int(repeats.get(grid_id, 0) or 0),
+        )
+        result.append(GridOnMap(grid_id, code, name, community_name, street_name, risk))
+    return result
+
+
+def cases_behind(
+    session: Session,
+    period: Period,
+    territory: Territory,
+    place: Place,
+    figure: str,
+    limit: int = 200,
+) -> list[tuple[str, str, str, str]]:
+    """The cases behind a number (code, title, step, grid), for drilling down to them."""
+    start, end = period.start, period.end
+    late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
+    conditions = {
+        "reported": and_(Case.created_at >= start, Case.created_at < end),
+        "closed": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
+        "late": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, late_step),
+        "invalid": and_(Case.created_at >= start, Case.created_at < end, Case.invalid),
+        "open": and_(Case.created_at >= start, Case.created_at < end, Case.step != "closed"),
+    }
+    if figure not in conditions:
+        raise KeyError(figure)
+    rows = session.execute(
+        select(Case.code, Case.title, Case.step, tables.Grid.name)
+        .join(tables.Grid, tables.Grid.id == Case.grid_id)
+        .where(_scope(territory, place), conditions[figure])
+        .order_by(Case.created_at, Case.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in rows]  # type: ignore[misc]

@@ -1,0 +1,285 @@
+"""Every assessment figure against a small set of cases worked out by hand.
+
+March 2025 holds no demo cases, so the nine cases below are all there is in
+that period. Times are local (Asia/Shanghai); March 3rd 2025 is a Monday;
+working hours are 08:30-12:00 and 14:00-17:30; the category is "Neighbour
+dispute" (file 2 h, dispatch 4 h, handle 24 h, verify 16 h, close 24 h of
+working time).
+
+  C1 G1 patrol by Luo Xuejun: the whole loop on 3 March, satisfied.
+  C2 G1 hotline: handled on 20 March, far past its handling deadline; dissatisfied.
+  C3 G1 hotline: fails its first check (rework), then closed; neutral.
+  C4 G1 patrol by Luo Xuejun: dismissed as an invalid report.
+  C5 G2 (another street) hotline: dispatched on 10 March, never fed back: overdue at the end.
+  C6 G1 hotline: dispatched, then parked: its clock is stopped, so it is not overdue.
+  C7 G1 hotline: dispatched to one department, reassigned to another, closed, not rated.
+  C8 G1 hotline: closed, reopened after closing, dispatched again and closed again; satisfied.
+  C9 G3 (a third street) hotline: reported on 31 March at 16:00 and extended: not yet due.
+"""
+
+from dataclasses import replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select, update
+
+from gridcenter.domain.access import Actor, Role, Territory
+from gridcenter.domain.periods import Period
+from gridcenter.queries import assessment as q
+from gridcenter.services import cases as service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+
+TZ = ZoneInfo("Asia/Shanghai")
+G1, G2, G3 = "430199001001001", "430199002001001", "430199003001001"
+CATEGORY = "SEC-DSP-01"
+MARCH = Period.parse("2025-03", TZ)
+DISTRICT = Territory()
+WORKER = "luo.xuejun"
+
+
+def _at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2025, 3, day, hour, minute, tzinfo=TZ)
+
+
+class Desk:
+    """Runs the fixture's actions at the times the story gives."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def at(self, day: int, hour: int, minute: int = 0, actor: str = "chen.jie") -> Context:
+        self.ctx.clock.frozen = _at(day, hour, minute)
+        return replace(self.ctx, actor=Actor(actor, Role.ADMIN))
+
+    def handler(self, day: int, hour: int, minute: int = 0) -> Context:
+        """The assignee feeding back: not the one who verifies."""
+        return self.at(day, hour, minute, actor="zhou.hui")
+
+    def report(self, day: int, hour: int, grid: str, source: str = "hotline", by: str = "") -> str:
+        ctx = self.at(day, hour, actor=by or "liu.min")
+        return service.report_case(
+            ctx, title="Quarrel over a shared corridor", category=CATEGORY, grid=grid, source=source
+        ).code
+
+    def to_closing(self, code: str, day: int, dept: str, rating: str) -> None:
+        """File at 09:10, dispatch 09:20, feed back 10:00, verify 10:30, close 11:00."""
+        service.file_case(self.at(day, 9, 10), code)
+        service.dispatch(self.at(day, 9, 20), code, to=dept)
+        service.feed_back(self.handler(day, 10), code, result="Talked both sides round")
+        service.verify(self.at(day, 10, 30), code, passed=True, note=None)
+        service.close(self.at(day, 11), code, satisfaction=rating)
+
+
+@pytest.fixture
+def march(context: Context) -> dict[str, str]:
+    return build_march(context)
+
+
+def build_march(context: Context) -> dict[str, str]:
+    with context.db.write() as s:
+        s.execute(update(tables.Staff).where(tables.Staff.code == "S0041").values(login=WORKER))
+    desk = Desk(context)
+    codes: dict[str, str] = {}
+
+    codes["C1"] = c = desk.report(3, 9, G1, "patrol", by=WORKER)
+    service.file_case(desk.at(3, 9, 30), c)
+    service.dispatch(desk.at(3, 10), c, to="ST01-LAW")
+    service.feed_back(desk.handler(3, 11), c, result="Done")
+    service.verify(desk.at(3, 11, 30), c, passed=True, note=None)
+    service.close(desk.at(3, 14, 30), c, satisfaction="satisfied")
+
+    codes["C2"] = c = desk.report(4, 9, G1)
+    service.file_case(desk.at(4, 9, 10), c)
+    service.dispatch(desk.at(4, 9, 20), c, to="ST01-SAFE")
+    service.feed_back(desk.handler(20, 10), c, result="Done at last")
+    service.verify(desk.at(20, 11), c, passed=True, note=None)
+    service.close(desk.at(21, 9), c, satisfaction="dissatisfied")
+
+    codes["C3"] = c = desk.report(5, 9, G1)
+    service.file_case(desk.at(5, 9, 10), c)
+    service.dispatch(desk.at(5, 9, 20), c, to="ST01-LAW")
+    service.feed_back(desk.handler(5, 10), c, result="Done")
+    service.verify(desk.at(5, 10, 30), c, passed=False, note="Still quarrelling")
+    service.feed_back(desk.handler(5, 11), c, result="Done again")
+    service.verify(desk.at(5, 11, 15), c, passed=True, note=None)
+    service.close(desk.at(6, 9), c, satisfaction="neutral")
+
+    codes["C4"] = c = desk.report(6, 9, G1, "patrol", by=WORKER)
+    service.dismiss(desk.at(6, 9, 30), c, reason="Same as C1")
+
+    codes["C5"] = c = desk.report(10, 9, G2)
+    service.file_case(desk.at(10, 9, 10), c)
+    service.dispatch(desk.at(10, 10), c, to="ST02-LAW")
+
+    codes["C6"] = c = desk.report(11, 9, G1)
+    service.file_case(desk.at(11, 9, 10), c)
+    service.dispatch(desk.at(11, 10), c, to="ST01-LAW")
+    service.park(desk.at(11, 11), c, reason="Waiting for the court's ruling")
+
+    codes["C7"] = c = desk.report(12, 9, G1)
+    service.file_case(desk.at(12, 9, 10), c)
+    service.dispatch(desk.at(12, 9, 20), c, to="ST01-LAW")
+    service.reassign(desk.at(12, 10), c, to="ST01-SAFE", reason="A safety matter")
+    service.feed_back(desk.handler(13, 9), c, result="Done")
+    service.verify(desk.at(13, 9, 30), c, passed=True, note=None)
+    service.close(desk.at(13, 10), c, satisfaction="not_rated")
+
+    codes["C8"] = c = desk.report(14, 9, G1)
+    desk.to_closing(c, 14, "ST01-LAW", "satisfied")
+    service.reopen(desk.at(17, 9), c, reason="The quarrel started again")
+    service.dispatch(desk.at(17, 9, 30), c, to="ST01-LAW")
+    service.feed_back(desk.handler(17, 10), c, result="Done")
+    service.verify(desk.at(17, 10, 30), c, passed=True, note=None)
+    service.close(desk.at(17, 11), c, satisfaction="satisfied")
+
+    codes["C9"] = c = desk.report(31, 16, G3)
+    service.request_extension(desk.at(31, 16, 10), c, reason="The reporter is away")
+    service.grant_extension(
+        desk.at(31, 16, 30), c, until=datetime(2025, 4, 3, 17, tzinfo=TZ), reason="Fine"
+    )
+    return codes
+
+
+def _district(context: Context) -> q.Place:
+    with context.db.read() as s:
+        place = q.find_place(s, "district", None)
+    assert place is not None
+    return place
+
+
+def test_the_district_figures_are_the_hand_counts(context: Context, march: dict[str, str]) -> None:
+    with context.db.read() as s:
+        whole = q.tallies(s, MARCH, DISTRICT, _district(context))[None]
+    assert (whole.reported, whole.invalid, whole.valid) == (9, 1, 8)
+    assert whole.by_source == {"patrol": 2, "hotline": 7}
+    assert (whole.filed, whole.dispatched, whole.closed) == (7, 8, 5)  # C8 dispatched twice
+    assert whole.completion_rate == pytest.approx(5 / 8)  # C1 C2 C3 C7 C8 of the valid 8
+    # Due: the 5 closed and C5 overdue at the end; C6 is parked and C9 not yet due.
+    assert (whole.due, whole.on_time, whole.overdue) == (6, 4, 1)
+    assert whole.on_time_rate == pytest.approx(4 / 6)  # C2 closed late; C5 still open
+    assert (whole.verified, whole.rework) == (7, 1)  # C3 and C8 were checked twice
+    assert whole.rework_rate == pytest.approx(1 / 7)
+    assert (whole.rated, whole.satisfied) == (4, 2)  # C7 not rated
+    assert whole.satisfaction_rate == pytest.approx(0.5)
+    assert (whole.extensions, whole.parked, whole.reopened) == (1, 1, 1)
+    assert whole.overrun_steps == 2  # C2's handling and C5's, still running
+
+
+def test_the_overrun_multiple_is_time_taken_over_time_allowed(
+    context: Context, march: dict[str, str]
+) -> None:
+    with context.db.read() as s:
+        whole = q.tallies(s, MARCH, DISTRICT, _district(context))[None]
+        steps = {
+            code: s.execute(
+                select(tables.CaseStep.started_at, tables.CaseStep.deadline)
+                .join(tables.Case)
+                .where(tables.Case.code == code, tables.CaseStep.step == "dispatched")
+            ).one()
+            for code in (march["C2"], march["C5"])
+        }
+    c2_start, c2_deadline = steps[march["C2"]]
+    c5_start, c5_deadline = steps[march["C5"]]
+    c2 = (_at(20, 10) - c2_start) / (c2_deadline - c2_start)
+    c5 = (MARCH.end - c5_start) / (c5_deadline - c5_start)
+    assert c2 > 3 and c5 > 5
+    assert whole.overrun_multiple == pytest.approx((c2 + c5) / 2, rel=1e-6)
+
+
+def test_streets_cover_the_edge_cases(context: Context, march: dict[str, str]) -> None:
+    with context.db.read() as s:
+        rows = {
+            place.name: tally for place, tally in q.children(s, MARCH, DISTRICT, _district(context))
+        }
+    assert list(rows) == [
+        "Xiangjiang Street",
+        "Yuelu Hill Street",
+        "Meixi Lake Street",
+        "Wangyue Street",
+    ]
+    assert rows["Xiangjiang Street"].on_time_rate == pytest.approx(4 / 5)
+    assert rows["Yuelu Hill Street"].on_time_rate == 0.0  # all overdue
+    assert rows["Meixi Lake Street"].due == 0
+    assert rows["Meixi Lake Street"].on_time_rate is None  # nothing due: no rate at all
+    assert rows["Wangyue Street"].reported == 0  # nothing happened there, still listed
+
+
+def test_step_times_workers_dispatchers_and_departments(
+    context: Context, march: dict[str, str]
+) -> None:
+    place = _district(context)
+    with context.db.read() as s:
+        steps = {row.step: row for row in q.step_durations(s, MARCH, DISTRICT, place)}
+        workers = {w.name: w for w in q.workers(s, MARCH, DISTRICT, place)}
+        dispatchers = q.dispatchers(s, MARCH, DISTRICT, place)
+        departments = {d.name: d for d in q.departments(s, MARCH, DISTRICT, place)}
+    # Filed steps, in minutes: C1 30, C2 10, C3 10, C5 50, C6 50, C7 10, C8 10 and 30 (reopened).
+    filed = steps["filed"]
+    assert filed.count == 8
+    assert filed.mean_s == pytest.approx(25 * 60)
+    assert filed.p90_s == pytest.approx(50 * 60)
+    luo = workers["Luo Xuejun"]
+    assert (luo.reports, luo.valid, luo.invalid, luo.per_month, luo.meets_bar) == (
+        2,
+        1,
+        1,
+        2.0,
+        False,
+    )
+    assert sum(w.reports for w in workers.values()) == 2
+    # Eight dispatches by chen.jie; C7's went to the wrong owner first.
+    assert [(d.name, d.dispatches, d.right_first_time) for d in dispatchers] == [("chen.jie", 8, 7)]
+    law = departments["Xiangjiang Law Enforcement Team"]
+    safety = departments["Xiangjiang Safety Office"]
+    yuelu = departments["Yuelu Law Enforcement Team"]
+    assert (law.due, law.on_time, law.returned) == (5, 5, 1)  # C1, C3 twice, C8 twice; C7 back
+    assert (safety.due, safety.on_time, safety.returned) == (2, 1, 0)  # C2 late, C7 on time
+    assert (yuelu.due, yuelu.on_time) == (1, 0)  # C5
+
+
+def test_ranked_tables_and_the_cases_behind_a_number(
+    context: Context, march: dict[str, str]
+) -> None:
+    from gridcenter.domain.assessment import MEASURE, ranked
+
+    place = _district(context)
+    with context.db.read() as s:
+        streets = q.named_tallies(s, MARCH, DISTRICT, place, "street")
+        late = q.cases_behind(s, MARCH, DISTRICT, place, "late")
+        invalid = q.cases_behind(s, MARCH, DISTRICT, place, "invalid")
+    on_time = ranked(streets, MEASURE["on_time"], least=1)
+    assert [(r.label, r.value) for r in on_time] == [
+        ("Xiangjiang Street", pytest.approx(0.8)),
+        ("Yuelu Hill Street", 0.0),
+    ]
+    assert [row[0] for row in late] == [march["C2"]]
+    assert [row[0] for row in invalid] == [march["C4"]]
+
+
+def test_a_street_office_sees_only_its_street(context: Context, march: dict[str, str]) -> None:
+    with context.db.read() as s:
+        street = s.scalar(select(tables.Street.id).where(tables.Street.code == "430199002"))
+        yuelu = Territory(street_id=street)
+        whole = q.tallies(s, MARCH, yuelu, _district(context))[None]
+        names = [p.name for p, _ in q.children(s, MARCH, yuelu, _district(context))]
+    assert (whole.reported, whole.overdue) == (1, 1)
+    assert names == ["Yuelu Hill Street"]
+
+
+def test_the_risk_map_counts_what_march_added(context: Context) -> None:
+    place = _district(context)
+    now = context.now()
+    with context.db.read() as s:
+        before = {g.code: g.risk for g in q.risk_map(s, MARCH, DISTRICT, place, now)}
+    build_march(context)
+    context.clock.frozen = now
+    with context.db.read() as s:
+        after = {g.code: g.risk for g in q.risk_map(s, MARCH, DISTRICT, place, now)}
+    assert len(after) == 257
+    g1, g2 = after[G1], after[G2]
+    assert g1.open - before[G1].open == 1  # C6, parked: open but not overdue
+    assert g1.overdue == before[G1].overdue
+    assert (g1.rework, g1.repeats) == (1, 6)  # seven dispute reports from G1 in March
+    assert (g2.open - before[G2].open, g2.overdue - before[G2].overdue) == (1, 1)  # C5
