@@ -17,8 +17,15 @@ working time).
   C9 G3 (a third street) hotline: reported on 31 March at 16:00 and extended: not yet due.
 """
 
+import csv
+import io
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from datetime import datetime
+from html.parser import HTMLParser
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -283,3 +290,79 @@ def test_the_risk_map_counts_what_march_added(context: Context) -> None:
     assert g1.overdue == before[G1].overdue
     assert (g1.rework, g1.repeats) == (1, 6)  # seven dispute reports from G1 in March
     assert (g2.open - before[G2].open, g2.overdue - before[G2].overdue) == (1, 1)  # C5
+
+
+def _report(url: str, *args: str, operator: str = "chen.jie") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "GRIDCENTER_DB": url, "GRIDCENTER_OPERATOR": operator}
+    env["GRIDCENTER_NOW"] = "2026-11-20T10:00:00+08:00"
+    return subprocess.run(
+        [sys.executable, "-m", "gridcenter", "report", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_the_report_writes_the_same_figures_in_every_format(
+    demo_url: str, context: Context, march: dict[str, str], tmp_path: Path
+) -> None:
+    md = _report(demo_url, "--period", "2025-03")
+    assert md.returncode == 0, md.stderr
+    assert md.stdout.startswith("# Assessment: Yuehu District, 2025-03")
+    assert "| Completion rate | 62.5% | 5 of 8 |" in md.stdout
+    assert "| On-time closure | 66.7% | 4 of 6 due |" in md.stdout
+    assert "| Satisfaction | 50.0% | 2 of 4 rated |" in md.stdout
+    assert "| Yuelu Hill Street | 1 | 0 | 0.0% | 0.0% | 1 | - | - |" in md.stdout
+    assert "| Luo Xuejun | 2 | 1 | 1 | 2.0 | no |" in md.stdout
+
+    sheet = _report(demo_url, "--period", "2025-03", "--format", "csv")
+    assert sheet.returncode == 0, sheet.stderr
+    rows = list(csv.reader(io.StringIO(sheet.stdout)))
+    assert ["headline", "Rework rate", "14.3%", "1 of 7 checks"] in rows
+    assert ["dispatchers", "chen.jie", "8", "7", "87.5%"] in rows
+
+    page = tmp_path / "march.html"
+    written = _report(demo_url, "--period", "2025-03", "--format", "html", "-o", str(page))
+    assert written.returncode == 0, written.stderr
+    text = page.read_text("utf-8")
+    assert "@media print" in text and "<td>On-time closure</td>" in text
+    checker = _TagBalance()
+    checker.feed(text)
+    assert checker.open == [], "every tag the report opens, it closes"
+
+
+def test_a_street_report_and_what_is_refused(demo_url: str, march: dict[str, str]) -> None:
+    street = _report(demo_url, "--period", "2025-03", "--street", "430199002")
+    assert street.returncode == 0, street.stderr
+    assert "# Assessment: Yuelu Hill Street, 2025-03" in street.stdout
+    assert "| Overdue at the end | 1 |" in street.stdout
+    # A street office reporting on another street is refused; its default is its own street.
+    other = _report(demo_url, "--street", "430199002", operator="xiangjiang")
+    assert other.returncode == 1 and "outside your territory" in other.stderr
+    own = _report(demo_url, "--period", "2025-03", operator="xiangjiang")
+    assert own.returncode == 0 and "# Assessment: Xiangjiang Street, 2025-03" in own.stdout
+    for args, message in [
+        (("--period", "last month"), "cannot read period"),
+        (("--format", "pdf"), "unknown format"),
+        (("--street", "999"), "no street '999'"),
+        (("--street", "430199001", "--grid", G1), "at most one of"),
+    ]:
+        result = _report(demo_url, *args)
+        assert result.returncode == 1 and message in result.stderr, (args, result.stderr)
+
+
+class _TagBalance(HTMLParser):
+    VOID = {"meta", "br", "hr", "img", "link", "input"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
+        self.open.pop()

@@ -13,6 +13,7 @@ FORBIDDEN = {
     "store": {"queries", "services", "console", "cli"},
     "queries": {"services", "console", "cli"},
     "services": {"console", "cli"},
+    "report": {"store", "console", "cli", "jobs"},
 }
 THIRD_PARTY_FORBIDDEN = {"domain": {"sqlalchemy", "sqlmodel", "textual", "httpx", "apscheduler"}}
 

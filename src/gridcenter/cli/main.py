@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, store
+from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, report, store
 from gridcenter.cli.common import fail, refusals, settings_of
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
@@ -35,6 +35,7 @@ app.add_typer(accounts.audit, name="audit")
 app.add_typer(store.app, name="db")
 app.command("scheduler")(jobs.scheduler)
 app.command("bench")(bench.bench)
+app.command("report")(report.report)
 
 
 @app.callback(invoke_without_command=True)

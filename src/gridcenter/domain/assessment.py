@@ -234,9 +234,10 @@ def ranked(groups: dict[str, Tally], measure: Measure, *, least: int = 3) -> lis
 
 
 def best_and_worst(rows: list[Ranked], n: int = 5) -> tuple[list[Ranked], list[Ranked]]:
-    """The n best and the n worst (worst first), without showing a row twice."""
-    best = rows[:n]
-    worst = list(reversed(rows[max(n, len(rows) - n) :]))
+    """The n best and the n worst (worst first); a short table is split in two halves,
+    so that no row shows in both lists."""
+    best = rows[: min(n, (len(rows) + 1) // 2)]
+    worst = list(reversed(rows[len(best) :]))[:n]
     return best, worst
 
 

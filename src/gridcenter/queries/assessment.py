@@ -77,6 +77,23 @@ def place_of(session: Session, kind: str, place_id: int) -> Place:
     return Place(kind, place_id, session.scalar(select(table.name).where(table.id == place_id)))
 
 
+def place_inside(session: Session, place: Place, territory: Territory) -> bool:
+    """Whether a street, community or grid lies in an operator's territory."""
+    if place.kind == "district":
+        return territory.street_id is None and territory.community_id is None
+    table = GROUPINGS[place.kind][1]
+    street = table.id if place.kind == "street" else table.street_id
+    community = table.id if place.kind == "community" else getattr(table, "community_id", None)
+    if place.kind == "street" and territory.community_id is not None:
+        return False
+    query = select(table.id).where(table.id == place.id)
+    if territory.community_id is not None:
+        query = query.where(community == territory.community_id)
+    elif territory.street_id is not None:
+        query = query.where(street == territory.street_id)
+    return session.scalar(query) is not None
+
+
 def _scope(territory: Territory, place: Place) -> ColumnElement[bool]:
     return and_(in_territory(territory, Case.street_id, Case.community_id), place.where())
 
@@ -206,16 +223,16 @@ def _multiple(until: Any) -> Any:
 def labels(session: Session, by: str, keys: list[Any]) -> dict[Any, str]:
     """The names of the groups a table shows (and nothing else)."""
     table = GROUPINGS[by][1]
-    ids = [k for k in keys if k is not None]
-    names = dict(session.execute(select(table.id, table.name).where(table.id.in_(ids))).all())
-    return {k: names.get(k, "(nobody)") if k is not None else "(nobody)" for k in keys}
+    return dict(session.execute(select(table.id, table.name).where(table.id.in_(keys))).all())
 
 
 def named_tallies(
     session: Session, period: Period, territory: Territory, place: Place, by: str
 ) -> dict[str, Tally]:
-    """Tallies per group, keyed by the group's name, for a ranked table."""
+    """Tallies per group, keyed by the group's name, for a ranked table; cases with no
+    such group (no department assigned, ...) are left out."""
     found = tallies(session, period, territory, place, by)
+    found.pop(None, None)
     names = labels(session, by, list(found))
     return {names[k]: tally for k, tally in found.items()}
 

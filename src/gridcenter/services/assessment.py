@@ -1,0 +1,105 @@
+"""One assessment of a period and a place: the same figures for the console, the CLI and
+the report written for the stationing-day meeting."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from gridcenter.domain.assessment import (
+    MEASURES,
+    DepartmentDuty,
+    Dispatcher,
+    Measure,
+    Ranked,
+    StepTime,
+    Tally,
+    Worker,
+    best_and_worst,
+    ranked,
+)
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.periods import Period
+from gridcenter.queries import assessment as q
+from gridcenter.services.context import Context
+
+# The breakdowns a report ranks, with the title each table carries.
+BREAKDOWNS = {"category": "categories", "department": "departments", "person": "people"}
+
+
+@dataclass(frozen=True)
+class RankedTable:
+    breakdown: str  # streets, communities, grids, categories, departments, people
+    measure: Measure
+    best: list[Ranked]
+    worst: list[Ranked]
+
+
+@dataclass
+class Assessment:
+    period: Period
+    place: q.Place
+    whole: Tally
+    below: list[tuple[q.Place, Tally]]  # the places one level down, in code order
+    steps: list[StepTime]
+    workers: list[Worker]
+    dispatchers: list[Dispatcher]
+    departments: list[DepartmentDuty]
+    tables: list[RankedTable] = field(default_factory=list)
+    trend: dict[str, dict[date, int]] = field(default_factory=dict)
+
+    @property
+    def workers_over_bar(self) -> int:
+        return sum(worker.meets_bar for worker in self.workers)
+
+
+def resolve_place(ctx: Context, kind: str, code: str | None) -> q.Place:
+    """The place asked for, refused when unknown or outside the operator's territory."""
+    with ctx.db.read() as session:
+        place = q.find_place(session, kind, code)
+        if place is None:
+            raise Refused(f"no {kind} {code!r}")
+        territory = ctx.actor.territory
+        if territory.street_id is None and territory.community_id is None:
+            return place
+        if place.kind == "district":
+            # A street office's "district" is its own territory.
+            if territory.community_id is not None:
+                return q.place_of(session, "community", territory.community_id)
+            assert territory.street_id is not None
+            return q.place_of(session, "street", territory.street_id)
+        inside = q.place_inside(session, place, territory)
+    if not inside:
+        raise Refused(f"{place.kind} {code} is outside your territory")
+    return place
+
+
+def assess(
+    ctx: Context, period: Period, place: q.Place, *, top: int = 5, trend: bool = False
+) -> Assessment:
+    """Every figure of the period for the place, with the ranked tables."""
+    territory = ctx.actor.territory
+    with ctx.db.read() as session:
+        whole = q.tallies(session, period, territory, place).get(None, Tally())
+        below = q.children(session, period, territory, place)
+        result = Assessment(
+            period=period,
+            place=place,
+            whole=whole,
+            below=below,
+            steps=q.step_durations(session, period, territory, place),
+            workers=q.workers(session, period, territory, place),
+            dispatchers=q.dispatchers(session, period, territory, place),
+            departments=q.departments(session, period, territory, place),
+        )
+        breakdowns: dict[str, dict[str, Tally]] = {}
+        if below:
+            name = {"street": "streets", "community": "communities", "grid": "grids"}
+            breakdowns[name[below[0][0].kind]] = {p.name: t for p, t in below}
+        for by, title in BREAKDOWNS.items():
+            breakdowns[title] = q.named_tallies(session, period, territory, place, by)
+        if trend:
+            result.trend = q.category_trend(session, period, territory, place)
+    for title, groups_of in breakdowns.items():
+        for measure in MEASURES:
+            best, worst = best_and_worst(ranked(groups_of, measure), top)
+            result.tables.append(RankedTable(title, measure, best, worst))
+    return result
