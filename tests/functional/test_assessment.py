@@ -195,6 +195,18 @@ def test_the_overrun_multiple_is_time_taken_over_time_allowed(
     assert whole.overrun_multiple == pytest.approx((c2 + c5) / 2, rel=1e-6)
 
 
+def test_a_running_period_is_counted_up_to_now(context: Context, march: dict[str, str]) -> None:
+    place = _district(context)
+    with context.db.read() as s:
+        early = q.tallies(s, MARCH, DISTRICT, place, now=_at(12, 12))[None]
+        later = q.tallies(s, MARCH, DISTRICT, place, now=_at(24, 12))[None]
+    # On the 12th at noon only C2 is overdue (its 24 working hours of handling ran out on
+    # Friday the 7th at 14:20); C5's handling, dispatched on the 10th, is not due yet.
+    assert (early.closed, early.overdue, early.due) == (2, 1, 3)  # C1 and C3 closed
+    # On the 24th C2 is closed (late) and C5 has run out.
+    assert (later.closed, later.overdue, later.due, later.on_time) == (5, 1, 6, 4)
+
+
 def test_streets_cover_the_edge_cases(context: Context, march: dict[str, str]) -> None:
     with context.db.read() as s:
         rows = {
@@ -310,7 +322,7 @@ def test_the_report_writes_the_same_figures_in_every_format(
     md = _report(demo_url, "--period", "2025-03")
     assert md.returncode == 0, md.stderr
     assert md.stdout.startswith("# Assessment: Yuehu District, 2025-03")
-    assert "| Completion rate | 62.5% | 5 of 8 |" in md.stdout
+    assert "| Completion | 62.5% | 5 of 8 closed |" in md.stdout
     assert "| On-time closure | 66.7% | 4 of 6 due |" in md.stdout
     assert "| Satisfaction | 50.0% | 2 of 4 rated |" in md.stdout
     assert "| Yuelu Hill Street | 1 | 0 | 0.0% | 0.0% | 1 | - | - |" in md.stdout
@@ -336,7 +348,7 @@ def test_a_street_report_and_what_is_refused(demo_url: str, march: dict[str, str
     street = _report(demo_url, "--period", "2025-03", "--street", "430199002")
     assert street.returncode == 0, street.stderr
     assert "# Assessment: Yuelu Hill Street, 2025-03" in street.stdout
-    assert "| Overdue at the end | 1 |" in street.stdout
+    assert "| Overdue at end | 1 |" in street.stdout
     # A street office reporting on another street is refused; its default is its own street.
     other = _report(demo_url, "--street", "430199002", operator="xiangjiang")
     assert other.returncode == 1 and "outside your territory" in other.stderr

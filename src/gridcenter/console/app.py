@@ -16,11 +16,13 @@ from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
 from gridcenter.console.live import LiveFeed, Snapshot, View
 from gridcenter.console.screens.alert_detail import AlertScreen
+from gridcenter.console.screens.assessment import AssessmentScreen, AssessmentSource
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
 from gridcenter.console.screens.help import HelpScreen
 from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
+from gridcenter.console.screens.risk_map import RiskData, RiskMapScreen
 from gridcenter.console.themes import load_themes
 from gridcenter.console.widgets.alert_strip import AlertStrip
 from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, TIMER_COLUMNS, CaseList
@@ -29,12 +31,15 @@ from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
+from gridcenter.domain.periods import Period
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
+from gridcenter.queries import assessment as assessment_queries
 from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
 from gridcenter.queries.people import AssigneeOption, search_assignees
 from gridcenter.services import alerts as alert_service
+from gridcenter.services import assessment as assessment_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
@@ -402,6 +407,56 @@ class GridCenterApp(App[None]):
 
     def action_history(self) -> None:
         self.push_screen(HistoryScreen(self._load_history, self.context.timezone))
+
+    # -- assessment and the risk map --------------------------------------------------
+
+    def _this_month(self) -> Period:
+        today = self.context.now().astimezone(self.context.timezone).date()
+        return Period.containing("month", today, self.context.timezone)
+
+    def _load_risk(self, period: Period, place: assessment_queries.Place) -> RiskData:
+        ctx = self.context
+        territory = ctx.actor.territory
+        with ctx.db.read() as session:
+            grids = assessment_queries.risk_map(session, period, territory, place, ctx.now())
+            trend = assessment_queries.category_trend(session, period, territory, place)
+        return grids, trend
+
+    def _load_cases(
+        self, period: Period, place: assessment_queries.Place, figure: str
+    ) -> list[tuple[str, str, str, str]]:
+        ctx = self.context
+        with ctx.db.read() as session:
+            return assessment_queries.cases_behind(
+                session, period, ctx.actor.territory, place, figure
+            )
+
+    def open_risk_map(self, period: Period, place: assessment_queries.Place) -> None:
+        self.push_screen(RiskMapScreen(self._load_risk, period, place))
+
+    def _home_place(self) -> assessment_queries.Place | None:
+        try:
+            return assessment_service.resolve_place(self.context, "district", None)
+        except (Refused, StoreBusy) as problem:
+            self.notify(str(problem), severity="error")
+            return None
+
+    def action_assessment(self) -> None:
+        place = self._home_place()
+        if place is None:
+            return
+        source = AssessmentSource(
+            assess=partial(assessment_service.assess, self.context),
+            cases=self._load_cases,
+            open_case=self.open_case,
+            open_map=self.open_risk_map,
+        )
+        self.push_screen(AssessmentScreen(source, self._this_month(), place))
+
+    def action_risk_map(self) -> None:
+        place = self._home_place()
+        if place is not None:
+            self.open_risk_map(self._this_month(), place)
 
     def _selected_case(self) -> CaseRow | None:
         focused = self.focused

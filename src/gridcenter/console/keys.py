@@ -21,6 +21,8 @@ DASHBOARD_KEYS = [
     Binding("/", "filter", "Filter", id="queue.filter"),
     Binding("t", "troubled", "Troubled grids", show=False, id="grids.troubled"),
     Binding("h", "history", "History", show=False, id="app.history"),
+    Binding("s", "assessment", "Assessment", id="app.assessment"),
+    Binding("m", "risk_map", "Risk map", show=False, id="app.risk_map"),
     Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
     Binding("question_mark", "help", "Keys", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),

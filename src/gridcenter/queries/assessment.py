@@ -104,10 +104,13 @@ def tallies(
     territory: Territory,
     place: Place,
     by: str | None = None,
+    now: datetime | None = None,
 ) -> dict[Any, Tally]:
     """The counts for the period, per group of `by` (one GROUPINGS key) or, with no `by`,
-    for the whole place under the key None."""
-    start, end = period.start, period.end
+    for the whole place under the key None. A period still running is counted up to `now`:
+    a step due tomorrow is not overdue yet."""
+    start = period.start
+    end = period.end if now is None else min(period.end, now)
     key: Any = GROUPINGS[by][0] if by else func.min(None)
     key = key.label("key")
     scope = _scope(territory, place)
@@ -227,25 +230,34 @@ def labels(session: Session, by: str, keys: list[Any]) -> dict[Any, str]:
 
 
 def named_tallies(
-    session: Session, period: Period, territory: Territory, place: Place, by: str
+    session: Session,
+    period: Period,
+    territory: Territory,
+    place: Place,
+    by: str,
+    now: datetime | None = None,
 ) -> dict[str, Tally]:
     """Tallies per group, keyed by the group's name, for a ranked table; cases with no
     such group (no department assigned, ...) are left out."""
-    found = tallies(session, period, territory, place, by)
+    found = tallies(session, period, territory, place, by, now)
     found.pop(None, None)
     names = labels(session, by, list(found))
     return {names[k]: tally for k, tally in found.items()}
 
 
 def children(
-    session: Session, period: Period, territory: Territory, place: Place
+    session: Session,
+    period: Period,
+    territory: Territory,
+    place: Place,
+    now: datetime | None = None,
 ) -> list[tuple[Place, Tally]]:
     """The places one level down (streets of the district, ...), each with its tally;
     places with no cases at all are listed too, with zero counts."""
     below = BELOW.get(place.kind)
     if below is None:
         return []
-    found = tallies(session, period, territory, place, below)
+    found = tallies(session, period, territory, place, below, now)
     table = GROUPINGS[below][1]
     query = select(table.id, table.name).order_by(table.code)
     if below == "community":

@@ -53,14 +53,18 @@ def multiple(value: float | None) -> str:
 def headline(t: Tally) -> list[list[str]]:
     """The figures of one tally, each with the counts behind it."""
     return [
-        ["Cases reported", str(t.reported), f"{t.invalid} invalid reports"],
-        ["Filed / dispatched / closed", f"{t.filed} / {t.dispatched} / {t.closed}", ""],
-        ["Completion rate", percent(t.completion_rate), f"{t.reported_closed} of {t.valid}"],
+        ["Reported", str(t.reported), f"{t.invalid} invalid"],
+        ["Completion", percent(t.completion_rate), f"{t.reported_closed} of {t.valid} closed"],
+        ["Filed", str(t.filed), ""],
         ["On-time closure", percent(t.on_time_rate), f"{t.on_time} of {t.due} due"],
-        ["Overdue at the end", str(t.overdue), f"overrun {multiple(t.overrun_multiple)}"],
+        ["Dispatched", str(t.dispatched), ""],
+        ["Closed", str(t.closed), ""],
+        ["Overdue at end", str(t.overdue), f"overrun {multiple(t.overrun_multiple)}"],
         ["Rework rate", percent(t.rework_rate), f"{t.rework} of {t.verified} checks"],
-        ["Extensions / parked / reopened", f"{t.extensions} / {t.parked} / {t.reopened}", ""],
         ["Satisfaction", percent(t.satisfaction_rate), f"{t.satisfied} of {t.rated} rated"],
+        ["Extensions", str(t.extensions), ""],
+        ["Parked", str(t.parked), ""],
+        ["Reopened", str(t.reopened), ""],
     ]
 
 

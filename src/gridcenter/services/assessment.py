@@ -77,9 +77,10 @@ def assess(
 ) -> Assessment:
     """Every figure of the period for the place, with the ranked tables."""
     territory = ctx.actor.territory
+    now = ctx.now()
     with ctx.db.read() as session:
-        whole = q.tallies(session, period, territory, place).get(None, Tally())
-        below = q.children(session, period, territory, place)
+        whole = q.tallies(session, period, territory, place, now=now).get(None, Tally())
+        below = q.children(session, period, territory, place, now)
         result = Assessment(
             period=period,
             place=place,
@@ -95,7 +96,7 @@ def assess(
             name = {"street": "streets", "community": "communities", "grid": "grids"}
             breakdowns[name[below[0][0].kind]] = {p.name: t for p, t in below}
         for by, title in BREAKDOWNS.items():
-            breakdowns[title] = q.named_tallies(session, period, territory, place, by)
+            breakdowns[title] = q.named_tallies(session, period, territory, place, by, now)
         if trend:
             result.trend = q.category_trend(session, period, territory, place)
     for title, groups_of in breakdowns.items():

@@ -1,0 +1,257 @@
+"""The assessment screen: a period and a place, the headline figures, the places below,
+the ranked tables; enter drills down street -> community -> grid -> the cases behind."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from gridcenter.domain.assessment import MEASURES
+from gridcenter.domain.periods import KINDS, Period
+from gridcenter.queries.assessment import Place
+from gridcenter.report.document import TERRITORY_HEADERS, duration, headline, territory_row
+from gridcenter.services.assessment import Assessment
+
+# Headline rows that open the cases behind them, by row: reported, completion, on time.
+CASES_BEHIND = {0: "reported", 1: "open", 3: "late"}
+BREAKDOWN_ORDER = ("streets", "communities", "grids", "categories", "departments", "people")
+
+ASSESSMENT_KEYS = [
+    Binding("left_square_bracket", "shift(-1)", "Earlier", id="assess.earlier"),
+    Binding("right_square_bracket", "shift(1)", "Later", id="assess.later"),
+    Binding("p", "kind", "Day/week/month…", id="assess.kind"),
+    Binding("c", "cases_behind", "Cases behind", id="assess.cases"),
+    Binding("backspace", "up", "Up", id="assess.up"),
+    Binding("b", "breakdown", "Ranked by", id="assess.breakdown"),
+    Binding("f", "measure", "Figure", id="assess.measure"),
+    Binding("m", "risk_map", "Risk map", id="assess.map"),
+    Binding("escape,q", "close", "Back", id="assess.close"),
+]
+
+
+@dataclass(frozen=True)
+class AssessmentSource:
+    """What the screen may ask of the store, as the app allows it."""
+
+    assess: Callable[[Period, Place], Assessment]
+    cases: Callable[[Period, Place, str], list[tuple[str, str, str, str]]]
+    open_case: Callable[[str], None]
+    open_map: Callable[[Period, Place], None]
+
+
+class AssessmentScreen(Screen[None]):
+    BINDINGS = ASSESSMENT_KEYS
+    DEFAULT_CSS = """
+    AssessmentScreen #assess-title { height: 1; background: $primary 35%; text-style: bold; }
+    AssessmentScreen #assess-body { grid-size: 2 2; grid-columns: 2fr 3fr; height: 1fr; }
+    AssessmentScreen.-narrow #assess-body { grid-size: 1; grid-rows: auto; overflow-y: auto; }
+    AssessmentScreen .box { border: round $panel-lighten-2; height: 1fr; }
+    AssessmentScreen.-narrow .box { height: auto; max-height: 14; }
+    AssessmentScreen .box:focus-within { border: round $accent; }
+    AssessmentScreen .box-title { color: $text-muted; height: 1; padding: 0 1; }
+    AssessmentScreen DataTable { height: 1fr; }
+    AssessmentScreen.-narrow DataTable { height: auto; max-height: 12; }
+    """
+
+    def __init__(self, source: AssessmentSource, period: Period, place: Place) -> None:
+        super().__init__()
+        self.source = source
+        self.period = period
+        self.trail = [place]  # the places drilled through, the district first
+        self.breakdown = 0
+        self.measure = 0
+        self.result: Assessment | None = None
+        self.showing_cases: list[str] = []  # case codes listed in the places box, if any
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="assess-title")
+        with Grid(id="assess-body"):
+            with Vertical(classes="box"):
+                yield Label("Headline (c: the cases behind a row)", classes="box-title")
+                yield DataTable(id="headline", cursor_type="row", zebra_stripes=True)
+            with Vertical(classes="box"):
+                yield Label("", id="places-title", classes="box-title")
+                yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
+            with Vertical(classes="box"):
+                yield Label("Time per step", classes="box-title")
+                yield DataTable(id="steps", cursor_type="row", zebra_stripes=True)
+            with Vertical(classes="box"):
+                yield Label("", id="ranked-title", classes="box-title")
+                yield DataTable(id="ranked", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.on_resize()
+        self.query_one("#headline", DataTable).add_columns("Figure", "Value", "Behind it")
+        self.query_one("#steps", DataTable).add_columns("Step", "Done", "Average", "p90")
+        self.query_one("#ranked", DataTable).add_columns("#", "Best", "", "Worst", "")
+        self.query_one("#places", DataTable).focus()
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.width < 120 or self.app.size.height < 30, "-narrow")
+
+    @property
+    def place(self) -> Place:
+        return self.trail[-1]
+
+    def _title(self) -> str:
+        where = " > ".join(place.name for place in self.trail)
+        period = self.period
+        span = f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d}"
+        return f" Assessment · {where} · {period.name} ({period.kind}, {span})"
+
+    @work(thread=True, exclusive=True, group="assessment")
+    def reload(self) -> None:
+        self.app.call_from_thread(self._loading)
+        result = self.source.assess(self.period, self.place)
+        self.app.call_from_thread(self._show, result)
+
+    def _loading(self) -> None:
+        self.query_one("#assess-title", Static).update(self._title() + " · counting…")
+
+    def _show(self, result: Assessment) -> None:
+        self.result = result
+        self.showing_cases = []
+        self.query_one("#assess-title", Static).update(self._title())
+        table = self.query_one("#headline", DataTable)
+        table.clear()
+        for row in headline(result.whole):
+            table.add_row(*row)
+        steps = self.query_one("#steps", DataTable)
+        steps.clear()
+        for step in result.steps:
+            steps.add_row(
+                step.step.replace("_", " "),
+                str(step.count),
+                duration(step.mean_s),
+                duration(step.p90_s),
+            )
+        places = self.query_one("#places", DataTable)
+        places.clear(columns=True)
+        if result.below:
+            kind = result.below[0][0].kind
+            self.query_one("#places-title", Label).update(
+                f"By {kind} (enter: drill down, backspace: up)"
+            )
+            places.add_columns(*TERRITORY_HEADERS)
+            for place, tally in result.below:
+                places.add_row(*territory_row(place.name, tally))
+        else:
+            self._list_cases("reported")
+        self._show_ranked()
+
+    def _list_cases(self, figure: str) -> None:
+        self._fill_cases(figure, self.source.cases(self.period, self.place, figure))
+
+    def _fill_cases(self, figure: str, rows: list[tuple[str, str, str, str]]) -> None:
+        places = self.query_one("#places", DataTable)
+        places.clear(columns=True)
+        places.add_columns("Case", "Title", "Step", "Grid")
+        for code, title, step, grid in rows:
+            places.add_row(code, title, step.replace("_", " "), grid)
+        self.showing_cases = [row[0] for row in rows]
+        label = {"reported": "reported", "open": "not closed", "late": "closed late"}[figure]
+        self.query_one("#places-title", Label).update(
+            f"Cases {label}: {len(rows)}{'+' if len(rows) >= 200 else ''} "
+            "(enter: open, backspace: back)"
+        )
+
+    def _breakdowns(self) -> list[str]:
+        if self.result is None:
+            return []
+        present = {table.breakdown for table in self.result.tables}
+        return [name for name in BREAKDOWN_ORDER if name in present]
+
+    def _show_ranked(self) -> None:
+        ranked = self.query_one("#ranked", DataTable)
+        ranked.clear()
+        breakdowns = self._breakdowns()
+        if self.result is None or not breakdowns:
+            return
+        breakdown = breakdowns[self.breakdown % len(breakdowns)]
+        measure = MEASURES[self.measure % len(MEASURES)]
+        self.query_one("#ranked-title", Label).update(
+            f"Ranked {breakdown} by {measure.title.lower()} (b: breakdown, f: figure)"
+        )
+        table = next(
+            t for t in self.result.tables if t.breakdown == breakdown and t.measure == measure
+        )
+
+        def shown(value: float) -> str:
+            return f"{value * 100:.1f}%" if measure.percent else f"{value:.0f}"
+
+        for index in range(max(len(table.best), len(table.worst))):
+            best = table.best[index] if index < len(table.best) else None
+            worst = table.worst[index] if index < len(table.worst) else None
+            ranked.add_row(
+                str(index + 1),
+                best.label if best else "",
+                shown(best.value) if best else "",
+                worst.label if worst else "",
+                shown(worst.value) if worst else "",
+            )
+        if not table.best:
+            ranked.add_row("", "too few cases to rank (fewer than 3 each)", "", "", "")
+
+    # -- actions ------------------------------------------------------------------
+
+    def action_shift(self, steps: int) -> None:
+        self.period = self.period.shifted(steps)
+        self.reload()
+
+    def action_kind(self) -> None:
+        kinds = list(KINDS)
+        current = kinds.index(self.period.kind) if self.period.kind in kinds else -1
+        self.period = self.period.with_kind(kinds[(current + 1) % len(kinds)])
+        self.reload()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter: on a headline row, the cases behind it; on a place, drill down."""
+        if event.data_table.id == "headline":
+            self.action_cases_behind()
+        elif event.data_table.id == "places":
+            self.drill(event.cursor_row)
+
+    def drill(self, row: int) -> None:
+        if self.result is None:
+            return
+        if self.showing_cases:
+            self.source.open_case(self.showing_cases[row])
+        elif row < len(self.result.below):
+            self.trail.append(self.result.below[row][0])
+            self.reload()
+
+    def action_cases_behind(self) -> None:
+        figure = CASES_BEHIND.get(self.query_one("#headline", DataTable).cursor_row)
+        if figure is None:
+            self.notify("Choose the reported, completion or on-time row", severity="warning")
+            return
+        self._list_cases(figure)
+        self.query_one("#places", DataTable).focus()
+
+    def action_up(self) -> None:
+        if self.showing_cases and self.result is not None and self.result.below:
+            self._show(self.result)  # back from a case list to the places
+        elif len(self.trail) > 1:
+            self.trail.pop()
+            self.reload()
+
+    def action_breakdown(self) -> None:
+        self.breakdown += 1
+        self._show_ranked()
+
+    def action_measure(self) -> None:
+        self.measure += 1
+        self._show_ranked()
+
+    def action_risk_map(self) -> None:
+        self.source.open_map(self.period, self.place)
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,259 @@
+"""The risk map: every grid by street and community, shaded by its risk score, with a
+legend, the selected grid's figures and a trend of cases by kind over the period."""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Static
+from textual_plotext import PlotextPlot
+
+from gridcenter.domain.assessment import BANDS, RISK_WEIGHTS, band_limits, band_of
+from gridcenter.domain.periods import Period
+from gridcenter.queries.assessment import GridOnMap, Place
+
+RiskData = tuple[list[GridOnMap], dict[str, dict[date, int]]]
+# One colour per band, chosen to read on dark and light themes alike.
+BAND_STYLE = {
+    "none": "grey50",
+    "low": "green3",
+    "elevated": "yellow3",
+    "high": "dark_orange",
+    "severe": "bold red1",
+}
+CELL = "■ "
+NAME_WIDTH = 22
+
+RISK_MAP_KEYS = [
+    Binding("left,h", "move(-1)", "Grid ←", show=False, id="map.left"),
+    Binding("right,l", "move(1)", "Grid →", show=False, id="map.right"),
+    Binding("up,k", "line(-1)", "Line ↑", show=False, id="map.up"),
+    Binding("down,j", "line(1)", "Line ↓", show=False, id="map.down"),
+    Binding("left_square_bracket", "shift(-1)", "Earlier", id="map.earlier"),
+    Binding("right_square_bracket", "shift(1)", "Later", id="map.later"),
+    Binding("escape,q", "close", "Back", id="map.close"),
+]
+
+
+class RiskMap(Widget):
+    """The grids as coloured cells, one line per community (wrapped when long)."""
+
+    DEFAULT_CSS = "RiskMap { height: auto; }"
+
+    def __init__(self) -> None:
+        super().__init__(id="risk-map")
+        self.grids: list[GridOnMap] = []
+        self.limits = band_limits([])
+        self.cursor = 0
+
+    def show(self, grids: list[GridOnMap]) -> None:
+        self.grids = grids
+        self.limits = band_limits(grid.risk.score for grid in grids)
+        self.cursor = min(self.cursor, max(len(grids) - 1, 0))
+        self.refresh(layout=True)
+
+    @property
+    def selected(self) -> GridOnMap | None:
+        return self.grids[self.cursor] if self.grids else None
+
+    def _per_line(self) -> int:
+        return max(4, (self.size.width - NAME_WIDTH - 2) // len(CELL))
+
+    def lines(self) -> list[tuple[Text, list[int]]]:
+        """Each line of the map and the grid indexes it shows."""
+        per_line = self._per_line()
+        result: list[tuple[Text, list[int]]] = []
+        street = community = None
+        row: list[int] = []
+
+        def flush() -> None:
+            for start in range(0, len(row), per_line):
+                chunk = row[start : start + per_line]
+                label = (community or "")[:NAME_WIDTH] if start == 0 else ""
+                text = Text(f"  {label:<{NAME_WIDTH}}")
+                for index in chunk:
+                    grid = self.grids[index]
+                    style = BAND_STYLE[band_of(grid.risk.score, self.limits)]
+                    if index == self.cursor:
+                        style += " reverse"
+                    text.append(CELL[0], style=style)
+                    text.append(CELL[1:])
+                result.append((text, chunk))
+
+        for index, grid in enumerate(self.grids):
+            if grid.street != street:
+                flush()
+                row = []
+                street, community = grid.street, None
+                result.append((Text(grid.street, style="bold"), []))
+            if grid.community != community:
+                flush()
+                row = []
+                community = grid.community
+            row.append(index)
+        flush()
+        return result
+
+    def render(self) -> Text:
+        if not self.grids:
+            return Text("no grids in this territory")
+        return Text("\n").join(text for text, _ in self.lines())
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return max(1, len(self.lines())) if self.grids else 1
+
+    def line_of_cursor(self) -> int:
+        for number, (_, indexes) in enumerate(self.lines()):
+            if self.cursor in indexes:
+                return number
+        return 0
+
+    def move(self, step: int) -> None:
+        if self.grids:
+            self.cursor = max(0, min(len(self.grids) - 1, self.cursor + step))
+            self.refresh()
+
+    def move_line(self, step: int) -> None:
+        lines = [indexes for _, indexes in self.lines() if indexes]
+        current = next((n for n, idx in enumerate(lines) if self.cursor in idx), 0)
+        target = max(0, min(len(lines) - 1, current + step))
+        column = lines[current].index(self.cursor) if lines else 0
+        if lines:
+            self.cursor = lines[target][min(column, len(lines[target]) - 1)]
+            self.refresh()
+
+
+def _span(low: int, high: int | None) -> str:
+    if high is None:
+        return f"{low}+"
+    return f"{low}" if high - 1 == low else f"{low}-{high - 1}"
+
+
+def legend(limits: dict[str, int]) -> Text:
+    text = Text("Risk score\n", style="bold")
+    bounds = [limits[band] for band in BANDS] + [None]
+    for band, low, high in zip(BANDS, bounds, bounds[1:], strict=False):
+        span = _span(low, high)
+        text.append(CELL[0], style=BAND_STYLE[band])
+        text.append(f" {band:<9}{span}\n")
+    weights = ", ".join(f"{name} x{weight}" for name, weight in RISK_WEIGHTS.items())
+    text.append(f"\nscore = {weights}", style="dim")
+    return text
+
+
+def grid_card(grid: GridOnMap | None, limits: dict[str, int]) -> Text:
+    if grid is None:
+        return Text("")
+    risk = grid.risk
+    text = Text(f"{grid.name}\n", style="bold")
+    text.append(f"{grid.code}\n{grid.community}\n\n", style="dim")
+    text.append(f"score {risk.score} · {band_of(risk.score, limits)}\n")
+    text.append(f"open {risk.open} · overdue {risk.overdue}\n")
+    text.append(f"open alerts {risk.alerts}\n")
+    text.append(f"rework {risk.rework} · repeats {risk.repeats}")
+    return text
+
+
+class RiskMapScreen(Screen[None]):
+    BINDINGS = RISK_MAP_KEYS
+    DEFAULT_CSS = """
+    RiskMapScreen #map-title { height: 1; background: $primary 35%; text-style: bold; }
+    RiskMapScreen #map-row { height: 1fr; }
+    RiskMapScreen #map-scroll { width: 1fr; border: round $panel-lighten-2; }
+    RiskMapScreen #map-side { width: 30; border: round $panel-lighten-2; padding: 0 1; }
+    RiskMapScreen #grid-card { height: auto; margin-bottom: 1; }
+    RiskMapScreen #trend { height: 12; border: round $panel-lighten-2; }
+    RiskMapScreen.-narrow #trend { height: 9; }
+    RiskMapScreen.-narrow #map-side { width: 26; }
+    """
+
+    def __init__(
+        self, load: Callable[[Period, Place], RiskData], period: Period, place: Place
+    ) -> None:
+        super().__init__()
+        self.load = load
+        self.period = period
+        self.place = place
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="map-title")
+        with Horizontal(id="map-row"):
+            with VerticalScroll(id="map-scroll"):
+                yield RiskMap()
+            with Vertical(id="map-side"):
+                yield Static("", id="grid-card")
+                yield Static("", id="legend")
+        yield PlotextPlot(id="trend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.on_resize()
+        self.query_one("#map-scroll").border_title = "Grids by street and community"
+        self.query_one("#trend").border_title = "Cases reported per day, by kind"
+        self.reload()
+
+    def on_resize(self) -> None:
+        self.set_class(self.app.size.height < 30, "-narrow")
+
+    def _title(self) -> str:
+        return (
+            f" Risk map · {self.place.name} · {self.period.name} "
+            "(open and overdue now; rework and repeats in the period)"
+        )
+
+    @work(thread=True, exclusive=True, group="risk-map")
+    def reload(self) -> None:
+        self.app.call_from_thread(
+            self.query_one("#map-title", Static).update, self._title() + " · counting…"
+        )
+        data = self.load(self.period, self.place)
+        self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: RiskData) -> None:
+        grids, trend = data
+        self.query_one("#map-title", Static).update(self._title())
+        board = self.query_one(RiskMap)
+        board.show(grids)
+        self.query_one("#legend", Static).update(legend(board.limits))
+        self._card()
+        self._plot(trend)
+
+    def _card(self) -> None:
+        board = self.query_one(RiskMap)
+        self.query_one("#grid-card", Static).update(grid_card(board.selected, board.limits))
+        self.query_one("#map-scroll", VerticalScroll).scroll_to(
+            y=max(0, board.line_of_cursor() - 2), animate=False
+        )
+
+    def _plot(self, trend: dict[str, dict[date, int]]) -> None:
+        plt = self.query_one(PlotextPlot).plt
+        plt.clear_data()
+        plt.clear_figure()
+        days = [self.period.first + timedelta(days=n) for n in range(min(self.period.days, 366))]
+        xs = list(range(1, len(days) + 1))
+        for kind in sorted(trend):
+            plt.plot(xs, [trend[kind].get(day, 0) for day in days], label=kind, marker="braille")
+        step = max(1, len(days) // 6)
+        plt.xticks(xs[::step], [f"{day:%m-%d}" for day in days[::step]])
+        self.query_one(PlotextPlot).refresh()
+
+    def action_move(self, step: int) -> None:
+        self.query_one(RiskMap).move(step)
+        self._card()
+
+    def action_line(self, step: int) -> None:
+        self.query_one(RiskMap).move_line(step)
+        self._card()
+
+    def action_shift(self, steps: int) -> None:
+        self.period = self.period.shifted(steps)
+        self.reload()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
