@@ -57,3 +57,19 @@ def test_reassign_modal(
 def test_help(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
     app = make_app(demo_path, loop)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_assessment(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    # November 2026 up to the frozen clock, drilled into the first street.
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("s", "enter"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_risk_map(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
+    app = make_app(demo_path, loop)
+    keys = ("m", "down", "down", "right", "right")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))

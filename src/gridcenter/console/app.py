@@ -57,6 +57,7 @@ PANE_NAMES = {
     "alerts": "Alerts",
 }
 NARROW = 110  # below this width the panes are shown one at a time
+DASHBOARD_ONLY = {binding.action for binding in DASHBOARD_KEYS} - {"help", "quit"}
 FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
 
 
@@ -87,6 +88,13 @@ class GridCenterApp(App[None]):
         for item in load_themes():
             self.register_theme(item)
         self.theme = theme
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The dashboard's keys act on the dashboard only: on the assessment and the risk map
+        they are neither shown nor run (tab moves between tables there)."""
+        return not (
+            action in DASHBOARD_ONLY and isinstance(self.screen, AssessmentScreen | RiskMapScreen)
+        )
 
     # -- restrictions over SSH ------------------------------------------------------
 
@@ -420,7 +428,7 @@ class GridCenterApp(App[None]):
         with ctx.db.read() as session:
             grids = assessment_queries.risk_map(session, period, territory, place, ctx.now())
             trend = assessment_queries.category_trend(session, period, territory, place)
-        return grids, trend
+        return grids, trend, ctx.now().astimezone(ctx.timezone).date()
 
     def _load_cases(
         self, period: Period, place: assessment_queries.Place, figure: str

@@ -93,14 +93,13 @@ def territory_row(name: str, t: Tally) -> list[str]:
     ]
 
 
+def ranked_value(value: float, as_percent: bool) -> str:
+    return percent(value) if as_percent else f"{value:.1f}".removesuffix(".0")
+
+
 def _ranked_cell(rows: list[Ranked], as_percent: bool) -> str:
-    return (
-        "; ".join(
-            f"{row.label} {percent(row.value) if as_percent else f'{row.value:.0f}'} ({row.base})"
-            for row in rows
-        )
-        or NO_RATE
-    )
+    cells = [f"{row.label} {ranked_value(row.value, as_percent)} ({row.base})" for row in rows]
+    return "; ".join(cells) or NO_RATE
 
 
 def layout(a: Assessment, generated_at: datetime) -> list[Block]:
@@ -149,9 +148,9 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
             [
                 [
                     table.breakdown,
-                    table.measure.title,
-                    _ranked_cell(table.best, table.measure.percent),
-                    _ranked_cell(table.worst, table.measure.percent),
+                    table.title,
+                    _ranked_cell(table.best, table.percent),
+                    _ranked_cell(table.worst, table.percent),
                 ]
                 for table in a.tables
             ],

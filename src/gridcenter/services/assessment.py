@@ -8,7 +8,6 @@ from gridcenter.domain.assessment import (
     MEASURES,
     DepartmentDuty,
     Dispatcher,
-    Measure,
     Ranked,
     StepTime,
     Tally,
@@ -27,10 +26,42 @@ BREAKDOWNS = {"category": "categories", "department": "departments", "person": "
 
 @dataclass(frozen=True)
 class RankedTable:
-    breakdown: str  # streets, communities, grids, categories, departments, people
-    measure: Measure
+    breakdown: str  # streets, communities, ..., grid workers, dispatchers
+    title: str  # the figure ranked by
+    percent: bool
     best: list[Ranked]
     worst: list[Ranked]
+
+
+def _people_tables(a: "Assessment", top: int) -> list[RankedTable]:
+    """Grid workers by patrol reports, dispatchers by right first time, departments by
+    handling on time: each ranked the way they are assessed."""
+    tables = []
+    workers = sorted(
+        (Ranked(w.name, w.per_month, w.reports) for w in a.workers),
+        key=lambda row: (-row.value, row.label),
+    )
+    best, worst = best_and_worst(workers, top)
+    tables.append(RankedTable("grid workers", "Patrol reports a month", False, best, worst))
+    for breakdown, title, rows in (
+        (
+            "dispatchers",
+            "Right owner first time",
+            [(d.name, d.right_rate, d.dispatches) for d in a.dispatchers],
+        ),
+        (
+            "departments",
+            "Handling on time",
+            [(d.name, d.on_time_rate, d.due) for d in a.departments],
+        ),
+    ):
+        found = sorted(
+            (Ranked(name, value, base) for name, value, base in rows if value is not None),
+            key=lambda row: (-row.value, -row.base, row.label),
+        )
+        best, worst = best_and_worst(found, top)
+        tables.append(RankedTable(breakdown, title, True, best, worst))
+    return tables
 
 
 @dataclass
@@ -102,5 +133,6 @@ def assess(
     for title, groups_of in breakdowns.items():
         for measure in MEASURES:
             best, worst = best_and_worst(ranked(groups_of, measure), top)
-            result.tables.append(RankedTable(title, measure, best, worst))
+            result.tables.append(RankedTable(title, measure.title, measure.percent, best, worst))
+    result.tables += _people_tables(result, top)
     return result

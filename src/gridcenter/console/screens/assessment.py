@@ -11,15 +11,29 @@ from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
-from gridcenter.domain.assessment import MEASURES
 from gridcenter.domain.periods import KINDS, Period
 from gridcenter.queries.assessment import Place
-from gridcenter.report.document import TERRITORY_HEADERS, duration, headline, territory_row
+from gridcenter.report.document import (
+    TERRITORY_HEADERS,
+    duration,
+    headline,
+    ranked_value,
+    territory_row,
+)
 from gridcenter.services.assessment import Assessment
 
 # Headline rows that open the cases behind them, by row: reported, completion, on time.
 CASES_BEHIND = {0: "reported", 1: "open", 3: "late"}
-BREAKDOWN_ORDER = ("streets", "communities", "grids", "categories", "departments", "people")
+BREAKDOWN_ORDER = (
+    "streets",
+    "communities",
+    "grids",
+    "categories",
+    "departments",
+    "people",
+    "grid workers",
+    "dispatchers",
+)
 
 ASSESSMENT_KEYS = [
     Binding("left_square_bracket", "shift(-1)", "Earlier", id="assess.earlier"),
@@ -175,16 +189,15 @@ class AssessmentScreen(Screen[None]):
         if self.result is None or not breakdowns:
             return
         breakdown = breakdowns[self.breakdown % len(breakdowns)]
-        measure = MEASURES[self.measure % len(MEASURES)]
+        # "departments" names two tables: by cases (completion, ...) and by handling on time.
+        tables = [t for t in self.result.tables if t.breakdown == breakdown]
+        table = tables[self.measure % len(tables)]
         self.query_one("#ranked-title", Label).update(
-            f"Ranked {breakdown} by {measure.title.lower()} (b: breakdown, f: figure)"
-        )
-        table = next(
-            t for t in self.result.tables if t.breakdown == breakdown and t.measure == measure
+            f"Ranked {breakdown} by {table.title.lower()} (b: breakdown, f: figure)"
         )
 
         def shown(value: float) -> str:
-            return f"{value * 100:.1f}%" if measure.percent else f"{value:.0f}"
+            return ranked_value(value, table.percent)
 
         for index in range(max(len(table.best), len(table.worst))):
             best = table.best[index] if index < len(table.best) else None
@@ -244,6 +257,7 @@ class AssessmentScreen(Screen[None]):
 
     def action_breakdown(self) -> None:
         self.breakdown += 1
+        self.measure = 0
         self._show_ranked()
 
     def action_measure(self) -> None:

@@ -18,7 +18,8 @@ from gridcenter.domain.assessment import BANDS, RISK_WEIGHTS, band_limits, band_
 from gridcenter.domain.periods import Period
 from gridcenter.queries.assessment import GridOnMap, Place
 
-RiskData = tuple[list[GridOnMap], dict[str, dict[date, int]]]
+# The grids, the cases per day by kind, and the last day to draw (today, in a running period).
+RiskData = tuple[list[GridOnMap], dict[str, dict[date, int]], date]
 # One colour per band, chosen to read on dark and light themes alike.
 BAND_STYLE = {
     "none": "grey50",
@@ -80,8 +81,11 @@ class RiskMap(Widget):
                 for index in chunk:
                     grid = self.grids[index]
                     style = BAND_STYLE[band_of(grid.risk.score, self.limits)]
-                    if index == self.cursor:
-                        style += " reverse"
+                    if index == self.cursor:  # the selected grid: a bracketed cell
+                        text.append("[", style="bold")
+                        text.append(CELL[0], style=style)
+                        text.append("]", style="bold")
+                        continue
                     text.append(CELL[0], style=style)
                     text.append(CELL[1:])
                 result.append((text, chunk))
@@ -142,21 +146,24 @@ def legend(limits: dict[str, int]) -> Text:
         span = _span(low, high)
         text.append(CELL[0], style=BAND_STYLE[band])
         text.append(f" {band:<9}{span}\n")
-    weights = ", ".join(f"{name} x{weight}" for name, weight in RISK_WEIGHTS.items())
-    text.append(f"\nscore = {weights}", style="dim")
     return text
+
+
+def formula() -> Text:
+    weights = ", ".join(f"{name} x{weight}" for name, weight in RISK_WEIGHTS.items())
+    return Text(f"score = {weights}", style="dim")
 
 
 def grid_card(grid: GridOnMap | None, limits: dict[str, int]) -> Text:
     if grid is None:
         return Text("")
     risk = grid.risk
-    text = Text(f"{grid.name}\n", style="bold")
-    text.append(f"{grid.code}\n{grid.community}\n\n", style="dim")
-    text.append(f"score {risk.score} · {band_of(risk.score, limits)}\n")
+    text = Text(f"{grid.name} ", style="bold")
+    text.append(f"{grid.code}\n", style="dim")
+    text.append(f"score {risk.score}: {band_of(risk.score, limits)}\n")
     text.append(f"open {risk.open} · overdue {risk.overdue}\n")
-    text.append(f"open alerts {risk.alerts}\n")
-    text.append(f"rework {risk.rework} · repeats {risk.repeats}")
+    text.append(f"alerts {risk.alerts} · rework {risk.rework}\n")
+    text.append(f"repeat reports {risk.repeats}")
     return text
 
 
@@ -169,8 +176,9 @@ class RiskMapScreen(Screen[None]):
     RiskMapScreen #map-side { width: 30; border: round $panel-lighten-2; padding: 0 1; }
     RiskMapScreen #grid-card { height: auto; margin-bottom: 1; }
     RiskMapScreen #trend { height: 12; border: round $panel-lighten-2; }
-    RiskMapScreen.-narrow #trend { height: 9; }
+    RiskMapScreen.-narrow #trend { height: 7; }
     RiskMapScreen.-narrow #map-side { width: 26; }
+    RiskMapScreen.-narrow #formula { display: none; }
     """
 
     def __init__(
@@ -184,11 +192,12 @@ class RiskMapScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="map-title")
         with Horizontal(id="map-row"):
-            with VerticalScroll(id="map-scroll"):
+            with VerticalScroll(id="map-scroll", can_focus=False):
                 yield RiskMap()
             with Vertical(id="map-side"):
                 yield Static("", id="grid-card")
                 yield Static("", id="legend")
+                yield Static(formula(), id="formula")
         yield PlotextPlot(id="trend")
         yield Footer()
 
@@ -216,13 +225,13 @@ class RiskMapScreen(Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: RiskData) -> None:
-        grids, trend = data
+        grids, trend, until = data
         self.query_one("#map-title", Static).update(self._title())
         board = self.query_one(RiskMap)
         board.show(grids)
         self.query_one("#legend", Static).update(legend(board.limits))
         self._card()
-        self._plot(trend)
+        self._plot(trend, until)
 
     def _card(self) -> None:
         board = self.query_one(RiskMap)
@@ -231,11 +240,12 @@ class RiskMapScreen(Screen[None]):
             y=max(0, board.line_of_cursor() - 2), animate=False
         )
 
-    def _plot(self, trend: dict[str, dict[date, int]]) -> None:
+    def _plot(self, trend: dict[str, dict[date, int]], until: date) -> None:
         plt = self.query_one(PlotextPlot).plt
         plt.clear_data()
         plt.clear_figure()
-        days = [self.period.first + timedelta(days=n) for n in range(min(self.period.days, 366))]
+        shown = (min(self.period.last, until) - self.period.first).days + 1
+        days = [self.period.first + timedelta(days=n) for n in range(max(shown, 1))]
         xs = list(range(1, len(days) + 1))
         for kind in sorted(trend):
             plt.plot(xs, [trend[kind].get(day, 0) for day in days], label=kind, marker="braille")
