@@ -112,6 +112,21 @@ async def _measure_console(context: Context) -> tuple[float, list[float], float]
     return first_paint, refreshes, action
 
 
+def measure_report(db: Database) -> tuple[str, float]:
+    """The monthly district report of the last whole month, as `gridcenter report` writes it."""
+    from gridcenter.domain.periods import Period
+    from gridcenter.report.document import layout
+    from gridcenter.report.formats import render
+    from gridcenter.services.assessment import assess, resolve_place
+
+    context = Context(db, make_loop(), Clock(), Actor("bench", Role.ADMIN))
+    now = datetime.now(UTC).astimezone(context.timezone)
+    period = Period.last_complete("month", now)
+    began = time.perf_counter()
+    render(layout(assess(context, period, resolve_place(context, "district", None)), now), "md")
+    return period.name, _ms(time.perf_counter() - began)
+
+
 def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
     loop = make_loop()
     context = Context(db, loop, Clock(), Actor("bench", Role.ADMIN))

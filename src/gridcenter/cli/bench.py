@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from platformdirs import user_cache_dir
 
-from gridcenter.bench.run import prepare, run_bench
+from gridcenter.bench.run import measure_report, prepare, run_bench
 from gridcenter.cli.common import fail
 
 
@@ -41,6 +41,7 @@ def bench(
         fail(str(error))
     try:
         figures = run_bench(store, grids, cases, open_cases)
+        month, report_ms = (None, 0.0) if as_json else measure_report(store)
     finally:
         store.dispose()
     if as_json:
@@ -63,3 +64,4 @@ def bench(
         value = getattr(figures, key)
         print(f"  {key:<16} {value:>10.2f}   {value / floor:>6.1f}x floor")
     print(f"  {'rss_mb':<16} {figures.rss_mb:>10.1f}")
+    print(f"  {'report_ms':<16} {report_ms:>10.2f}   (monthly district report for {month})")

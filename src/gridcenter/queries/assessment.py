@@ -6,6 +6,7 @@ indexes; Python only adds the groups up. What the counts mean is decided in
 """
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -98,63 +99,78 @@ def _scope(territory: Territory, place: Place) -> ColumnElement[bool]:
     return and_(in_territory(territory, Case.street_id, Case.community_id), place.where())
 
 
+Breakdown = dict[str | None, dict[Any, Tally]]
+
+
 def tallies(
     session: Session,
     period: Period,
     territory: Territory,
     place: Place,
-    by: str | None = None,
+    bys: Sequence[str] = (),
     now: datetime | None = None,
-) -> dict[Any, Tally]:
-    """The counts for the period, per group of `by` (one GROUPINGS key) or, with no `by`,
-    for the whole place under the key None. A period still running is counted up to `now`:
-    a step due tomorrow is not overdue yet."""
+) -> Breakdown:
+    """The counts for the period: for the whole place under [None][None], and per group of
+    each of `bys` (GROUPINGS keys) under [by][group id], all from one pass over the rows.
+    A period still running is counted up to `now`: a step due tomorrow is not overdue yet."""
     start = period.start
     end = period.end if now is None else min(period.end, now)
-    key: Any = GROUPINGS[by][0] if by else func.min(None)
-    key = key.label("key")
+    keys = [GROUPINGS[by][0].label(f"k{n}") for n, by in enumerate(bys)]
     scope = _scope(territory, place)
-    group = (key,) if by else ()
-    result: dict[Any, Tally] = defaultdict(Tally)
+    result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
 
+    def add(row_keys: Sequence[Any], **counts: int | float) -> Tally:
+        """Add counts to the whole and to each group the row belongs to."""
+        targets = [result[None][None]]
+        targets += [result[by][k] for by, k in zip(bys, row_keys, strict=True)]
+        for tally in targets:
+            for name, n in counts.items():
+                setattr(tally, name, getattr(tally, name) + n)
+        return targets[0]
+
+    width = len(keys)
     # Reported in the period, by source; invalid ones; valid ones closed by the end.
     closed_by_end = and_(Case.closed_at < end, ~Case.invalid)
-    for k, source, n, invalid, closed in session.execute(
+    for row in session.execute(
         select(
-            key,
+            *keys,
             Case.source,
             func.count(),
             func.sum(case((Case.invalid, 1), else_=0)),
             func.sum(case((closed_by_end, 1), else_=0)),
         )
         .where(scope, Case.created_at >= start, Case.created_at < end)
-        .group_by(*group, Case.source)
+        .group_by(*keys, Case.source)
     ):
-        tally = result[k]
-        tally.reported += n
-        tally.invalid += int(invalid or 0)
-        tally.reported_closed += int(closed or 0)
-        tally.by_source[source] = tally.by_source.get(source, 0) + n
+        source, n, invalid, closed = row[width:]
+        add(row[:width], reported=n, invalid=int(invalid or 0), reported_closed=int(closed or 0))
+        for tally in [result[None][None]] + [
+            result[by][k] for by, k in zip(bys, row[:width], strict=True)
+        ]:
+            tally.by_source[source] = tally.by_source.get(source, 0) + n
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
-    for k, n, satisfied, rated, on_time in session.execute(
+    for row in session.execute(
         select(
-            key,
+            *keys,
             func.count(),
             func.sum(case((Case.satisfaction == Satisfaction.SATISFIED.value, 1), else_=0)),
             func.sum(case((Case.satisfaction.in_(RATED), 1), else_=0)),
             func.sum(case((~late_step, 1), else_=0)),
         )
         .where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid)
-        .group_by(*group)
+        .group_by(*keys)
     ):
-        tally = result[k]
-        tally.closed += n
-        tally.due += n
-        tally.satisfied += int(satisfied or 0)
-        tally.rated += int(rated or 0)
-        tally.on_time += int(on_time or 0)
+        n, satisfied, rated, on_time = row[width:]
+        add(
+            row[:width],
+            closed=n,
+            due=n,
+            satisfied=int(satisfied or 0),
+            rated=int(rated or 0),
+            on_time=int(on_time or 0),
+        )
 
     # Open at the end with the step past its deadline; a parked clock is stopped.
     end_at = instant(end)
@@ -164,53 +180,47 @@ def tallies(
         Step.deadline < end,
         ~and_(_parked_now, Case.parked_at < end),
     )
-    for k, n, multiple in session.execute(
-        select(key, func.count(), func.sum(_multiple(end_at)))
+    for row in session.execute(
+        select(*keys, func.count(), func.sum(_multiple(end_at)))
         .join(Case, Case.id == Step.case_id)
         .where(scope, running_at_end)
-        .group_by(*group)
+        .group_by(*keys)
     ):
-        tally = result[k]
-        tally.overdue += n
-        tally.due += n
-        tally.overrun_steps += n
-        tally.overrun_sum += float(multiple or 0)
+        n, multiple = row[width:]
+        add(row[:width], overdue=n, due=n, overrun_steps=n, overrun_sum=float(multiple or 0))
 
     # Steps that finished in the period past their deadline.
-    for k, n, multiple in session.execute(
-        select(key, func.count(), func.sum(_multiple(Step.ended_at)))
+    for row in session.execute(
+        select(*keys, func.count(), func.sum(_multiple(Step.ended_at)))
         .join(Case, Case.id == Step.case_id)
         .where(scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline)
-        .group_by(*group)
+        .group_by(*keys)
     ):
-        tally = result[k]
-        tally.overrun_steps += n
-        tally.overrun_sum += float(multiple or 0)
+        n, multiple = row[width:]
+        add(row[:width], overrun_steps=n, overrun_sum=float(multiple or 0))
 
     # Actions taken in the period.
     # Labelled, so that GROUP BY names the very expression PostgreSQL sees in the select list.
     failed = case((Event.to_value.like("failed%"), 1), else_=0).label("failed")
-    counted = ("file", "dispatch", "verify", "grant_extension", "park", "reopen")
-    for k, action, is_failed, n in session.execute(
-        select(key, Event.action, failed, func.count())
+    fields = {
+        "file": "filed",
+        "dispatch": "dispatched",
+        "verify": "verified",
+        "grant_extension": "extensions",
+        "park": "parked",
+        "reopen": "reopened",
+    }
+    for row in session.execute(
+        select(*keys, Event.action, failed, func.count())
         .join(Case, Case.id == Event.case_id)
-        .where(scope, Event.action.in_(counted), Event.at >= start, Event.at < end)
-        .group_by(*group, Event.action, failed)
+        .where(scope, Event.action.in_(fields), Event.at >= start, Event.at < end)
+        .group_by(*keys, Event.action, failed)
     ):
-        tally = result[k]
-        if action == "verify":
-            tally.verified += n
-            tally.rework += n if is_failed else 0
-        else:
-            field = {
-                "file": "filed",
-                "dispatch": "dispatched",
-                "grant_extension": "extensions",
-                "park": "parked",
-                "reopen": "reopened",
-            }[action]
-            setattr(tally, field, getattr(tally, field) + n)
-    return dict(result)
+        action, is_failed, n = row[width:]
+        add(row[:width], **{fields[action]: n})
+        if is_failed:
+            add(row[:width], rework=n)
+    return result
 
 
 # The case's current step is parked: its clock stopped and its deadline will move.
@@ -229,35 +239,22 @@ def labels(session: Session, by: str, keys: list[Any]) -> dict[Any, str]:
     return dict(session.execute(select(table.id, table.name).where(table.id.in_(keys))).all())
 
 
-def named_tallies(
-    session: Session,
-    period: Period,
-    territory: Territory,
-    place: Place,
-    by: str,
-    now: datetime | None = None,
-) -> dict[str, Tally]:
-    """Tallies per group, keyed by the group's name, for a ranked table; cases with no
-    such group (no department assigned, ...) are left out."""
-    found = tallies(session, period, territory, place, by, now)
-    found.pop(None, None)
-    names = labels(session, by, list(found))
-    return {names[k]: tally for k, tally in found.items()}
+def named(session: Session, by: str, groups: dict[Any, Tally]) -> dict[str, Tally]:
+    """Tallies keyed by the group's name, for ranked tables; cases with no such group
+    (no department assigned, ...) are left out."""
+    names = labels(session, by, [k for k in groups if k is not None])
+    return {names[k]: tally for k, tally in groups.items() if k is not None}
 
 
 def children(
-    session: Session,
-    period: Period,
-    territory: Territory,
-    place: Place,
-    now: datetime | None = None,
+    session: Session, territory: Territory, place: Place, counted: Breakdown
 ) -> list[tuple[Place, Tally]]:
-    """The places one level down (streets of the district, ...), each with its tally;
-    places with no cases at all are listed too, with zero counts."""
+    """The places one level down (streets of the district, ...), each with its tally from
+    `counted` (tallies by BELOW[place.kind]); places with no cases are listed too."""
     below = BELOW.get(place.kind)
     if below is None:
         return []
-    found = tallies(session, period, territory, place, below, now)
+    found = counted.get(below, {})
     table = GROUPINGS[below][1]
     query = select(table.id, table.name).order_by(table.code)
     if below == "community":

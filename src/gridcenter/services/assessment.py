@@ -109,13 +109,15 @@ def assess(
     """Every figure of the period for the place, with the ranked tables."""
     territory = ctx.actor.territory
     now = ctx.now()
+    below_kind = q.BELOW.get(place.kind)
+    bys = [*([below_kind] if below_kind else []), *BREAKDOWNS]
     with ctx.db.read() as session:
-        whole = q.tallies(session, period, territory, place, now=now).get(None, Tally())
-        below = q.children(session, period, territory, place, now)
+        counted = q.tallies(session, period, territory, place, bys, now)  # one pass for all
+        below = q.children(session, territory, place, counted)
         result = Assessment(
             period=period,
             place=place,
-            whole=whole,
+            whole=counted[None][None],
             below=below,
             steps=q.step_durations(session, period, territory, place),
             workers=q.workers(session, period, territory, place),
@@ -127,7 +129,7 @@ def assess(
             name = {"street": "streets", "community": "communities", "grid": "grids"}
             breakdowns[name[below[0][0].kind]] = {p.name: t for p, t in below}
         for by, title in BREAKDOWNS.items():
-            breakdowns[title] = q.named_tallies(session, period, territory, place, by, now)
+            breakdowns[title] = q.named(session, by, counted[by])
         if trend:
             result.trend = q.category_trend(session, period, territory, place)
     for title, groups_of in breakdowns.items():
