@@ -23,6 +23,9 @@ def run_before(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
         for key in keys:
             await pilot.press(key)
             await settle(pilot)
+        # A search typed into a dialog starts its worker after the last key: let it land.
+        await pilot.pause(0.2)
+        await settle(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
         await pilot.pause()
