@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 from platformdirs import user_cache_dir
 
+from gridcenter.bench.load import run_load
 from gridcenter.bench.run import measure_report, prepare, run_bench
 from gridcenter.cli.common import fail
 
@@ -20,8 +21,15 @@ def bench(
     open_cases: Annotated[int, typer.Option("--open", min=10)] = 100_000,
     staff: Annotated[int, typer.Option(min=10)] = 5_000,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object.")] = False,
+    consoles: Annotated[
+        int,
+        typer.Option(min=0, help="A load run instead: this many consoles' live loops at once."),
+    ] = 0,
+    seconds: Annotated[float, typer.Option(min=1, help="How long the load run writes.")] = 60,
+    rate: Annotated[float, typer.Option(min=0.1, help="Case changes a second in a load run.")] = 20,
 ) -> None:
-    """Build (or reuse) a synthetic city and measure the console on it."""
+    """Build (or reuse) a synthetic city and measure the console on it, or (with --consoles)
+    run many consoles' live loops while a writer changes cases."""
     if open_cases > cases:
         fail("--open cannot exceed --cases")
     if db is None:
@@ -39,6 +47,23 @@ def bench(
         )
     except ValueError as error:
         fail(str(error))
+    if consoles:
+        try:
+            load = run_load(store, consoles, seconds, rate)
+        except (ValueError, RuntimeError) as error:
+            fail(str(error))
+        finally:
+            store.dispose()
+        if as_json:
+            print(json.dumps(load.as_json()))
+            return
+        print(
+            f"load run on {load.engine}: {load.consoles} consoles, {load.changes} changes in "
+            f"{load.seconds:.0f} s\n  errors {load.errors}, lost {load.lost}, never on screen "
+            f"{load.unseen}\n  on every console within: worst {load.worst_s:.2f} s, "
+            f"p95 {load.p95_s:.2f} s"
+        )
+        return
     try:
         figures = run_bench(store, grids, cases, open_cases)
         month, report_ms = (None, 0.0) if as_json else measure_report(store)
