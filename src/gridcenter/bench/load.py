@@ -30,6 +30,7 @@ from gridcenter.store.database import Database
 from gridcenter.store.notify import ChangeListener
 
 WRITER = "bench-writer"
+GRACE_S = 10.0  # after the last write, how long consoles get to show it
 
 
 @dataclass
@@ -38,6 +39,7 @@ class LoadFigures:
     consoles: int
     seconds: float
     changes: int  # committed by the writer
+    writing_s: float  # how long the writer took (longer than `seconds` when it fell behind)
     errors: int  # writer and console errors together
     lost: int  # committed but missing from the history
     unseen: int  # (change, console) pairs never on screen before the run ended
@@ -48,16 +50,16 @@ class LoadFigures:
         return asdict(self)
 
 
-def watch(url: str, seconds: float, interval: float, out: Path) -> None:
-    """One console's live loop, without a screen, for `seconds`."""
+def watch(url: str, interval: float, out: Path) -> None:
+    """One console's live loop, without a screen, until the run says stop."""
     db = Database(url)
     feed = LiveFeed(Context(db, make_loop(), Clock(), Actor("bench", Role.ADMIN)))
     listener = ChangeListener(url) if db.engine.dialect.name == "postgresql" else None
     view = View()
     lines = [f"{feed.read(view).mark} {time.time()}"]
     out.with_suffix(".ready").touch()  # painted once: the writer may start
-    deadline = time.time() + seconds
-    while time.time() < deadline:
+    stop = out.parent / "stop"
+    while not stop.exists():
         try:
             if listener is not None:
                 listener.wait(timeout=interval)
@@ -110,7 +112,6 @@ def run_load(
                 "-m",
                 "gridcenter.bench.load",
                 url,
-                str(seconds + 5 + 0.05 * consoles),
                 str(interval),
                 str(folder / f"console-{n}.txt"),
             ]
@@ -141,8 +142,11 @@ def run_load(
             commits.append((db.change_mark(), time.time()))
         except Exception:  # a refused or busy write is an error of the run
             errors += 1
+    writing = time.time() - started
+    time.sleep(GRACE_S)  # what is not on a console by now counts as never on screen
+    (folder / "stop").touch()
     for watcher in watchers:
-        watcher.wait(timeout=seconds + 120)
+        watcher.wait(timeout=120)
     with db.read() as session:
         recorded = session.scalar(
             select(func.count())
@@ -180,6 +184,7 @@ def run_load(
         consoles=consoles,
         seconds=seconds,
         changes=len(commits),
+        writing_s=round(writing, 1),
         errors=errors,
         lost=len(commits) - (recorded or 0),
         unseen=unseen,
@@ -189,4 +194,4 @@ def run_load(
 
 
 if __name__ == "__main__":
-    watch(sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), Path(sys.argv[4]))
+    watch(sys.argv[1], float(sys.argv[2]), Path(sys.argv[3]))

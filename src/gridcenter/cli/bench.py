@@ -58,11 +58,11 @@ def bench(
             print(json.dumps(load.as_json()))
             return
         print(
-            f"load run on {load.engine}: {load.consoles} consoles, {load.changes} changes in "
-            f"{load.seconds:.0f} s\n  errors {load.errors}, lost {load.lost}, never on screen "
-            f"{load.unseen}\n  on every console within: worst {load.worst_s:.2f} s, "
-            f"p95 {load.p95_s:.2f} s"
+            f"load run on {load.engine}: {load.consoles} consoles, {load.changes} changes "
+            f"meant for {load.seconds:.0f} s, written in {load.writing_s:.0f} s"
         )
+        print(f"  errors {load.errors}, lost {load.lost}, never on screen {load.unseen}")
+        print(f"  on every console within: worst {load.worst_s:.2f} s, p95 {load.p95_s:.2f} s")
         return
     try:
         figures = run_bench(store, grids, cases, open_cases)
