@@ -1,5 +1,6 @@
 """The assessment screen and the risk map, driven by keys over the demo store."""
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Label
 
 from gridcenter.console.app import GridCenterApp
@@ -13,13 +14,18 @@ def _cells(table: DataTable, row: int) -> list[str]:
     return [str(cell) for cell in table.get_row_at(row)]
 
 
+async def _open_assessment(pilot: Pilot) -> AssessmentScreen:
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, AssessmentScreen)
+    return screen
+
+
 async def test_drilling_from_the_district_to_a_case_and_back(app: GridCenterApp) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+        screen = await _open_assessment(pilot)
         assert screen.period.name == "2026-11"
         places = screen.query_one("#places", DataTable)
         assert [_cells(places, n)[0] for n in range(places.row_count)] == [
@@ -51,11 +57,7 @@ async def test_drilling_from_the_district_to_a_case_and_back(app: GridCenterApp)
 
 async def test_periods_move_and_change_kind(app: GridCenterApp) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+        screen = await _open_assessment(pilot)
         await pilot.press("left_square_bracket")
         await settle(pilot)
         assert screen.period.name == "2026-10"
@@ -77,11 +79,7 @@ async def test_periods_move_and_change_kind(app: GridCenterApp) -> None:
 
 async def test_the_cases_behind_a_headline_figure(app: GridCenterApp) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, AssessmentScreen)
+        screen = await _open_assessment(pilot)
         screen.query_one("#headline", DataTable).focus()
         await pilot.press("down", "down", "down", "c")  # the on-time closure row
         await settle(pilot)

@@ -31,13 +31,6 @@ def test_percentile_is_the_nearest_rank() -> None:
     assert percentile([10.0, 10.0, 10.0, 50.0], 0.9) == 50.0
 
 
-def test_tallies_add_up_with_their_sources() -> None:
-    a = Tally(reported=3, due=2, on_time=1, by_source={"patrol": 3})
-    a.add(Tally(reported=2, due=2, on_time=2, by_source={"patrol": 1, "hotline": 1}))
-    assert (a.reported, a.due, a.on_time) == (5, 4, 3)
-    assert a.by_source == {"patrol": 4, "hotline": 1}
-
-
 def test_ranking_leaves_out_thin_groups_and_orders_each_way() -> None:
     groups = {
         "A": Tally(due=10, on_time=9, verified=10, rework=1),

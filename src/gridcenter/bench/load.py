@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from gridcenter.clock import Clock
 from gridcenter.console.live import LiveFeed, View
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.assessment import percentile
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
@@ -178,7 +179,6 @@ def run_load(
             else:
                 slowest = max(slowest, seen - committed)
         delays.append(slowest)
-    delays.sort()
     return LoadFigures(
         engine=db.engine.dialect.name,
         consoles=consoles,
@@ -188,8 +188,8 @@ def run_load(
         errors=errors,
         lost=len(commits) - (recorded or 0),
         unseen=unseen,
-        worst_s=round(delays[-1], 3) if delays else 0.0,
-        p95_s=round(delays[int(0.95 * (len(delays) - 1))], 3) if delays else 0.0,
+        worst_s=round(max(delays, default=0.0), 3),
+        p95_s=round(percentile(delays, 0.95) or 0.0, 3),
     )
 
 

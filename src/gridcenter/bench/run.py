@@ -11,6 +11,7 @@ from gridcenter.bench.city import build_city, city_name, holds_city
 from gridcenter.bench.floor import read_panes_raw
 from gridcenter.clock import Clock
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.assessment import percentile
 from gridcenter.jobs.policy import read_policy
 from gridcenter.jobs.sweep import overdue_sweep
 from gridcenter.queries.dashboard import DUE_SOON
@@ -44,11 +45,6 @@ class Figures:
 
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def prepare(
@@ -159,7 +155,7 @@ def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
         open=open_cases,
         first_paint_ms=_ms(first_paint),
         refresh_p50_ms=_ms(statistics.median(refreshes)),
-        refresh_p95_ms=_ms(_p95(refreshes)),
+        refresh_p95_ms=_ms(percentile(refreshes, 0.95) or 0.0),
         idle_poll_ms=_ms(statistics.median(polls)),
         action_ms=_ms(action),
         sweep_ms=_ms(sweep),

@@ -23,7 +23,7 @@ The store counts; this module decides what the counts mean. For a period
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from enum import Enum
 
 PATROL_BAR = 4  # a grid worker is expected to file more than 4 patrol reports a month
@@ -52,14 +52,6 @@ class Tally:
     rated: int = 0
     satisfied: int = 0
     by_source: dict[str, int] = field(default_factory=dict)
-
-    def add(self, other: "Tally") -> None:
-        for item in fields(self):
-            if item.name == "by_source":
-                for source, n in other.by_source.items():
-                    self.by_source[source] = self.by_source.get(source, 0) + n
-            else:
-                setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     @property
     def valid(self) -> int:

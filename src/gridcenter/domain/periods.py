@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from gridcenter.domain.errors import Refused
 
 KINDS = ("day", "week", "month", "quarter", "year")
+MONTHS_IN = {"month": 1, "quarter": 3, "year": 12}
 # The regular risk warnings name their period with an adjective.
 _ADJECTIVES = {
     "daily": "day",
@@ -55,8 +56,8 @@ class Period:
     @property
     def months(self) -> float:
         """How many months long, for figures counted per month (a month is 1.0)."""
-        if self.kind in ("month", "quarter", "year"):
-            return {"month": 1.0, "quarter": 3.0, "year": 12.0}[self.kind]
+        if self.kind in MONTHS_IN:
+            return float(MONTHS_IN[self.kind])
         return self.days / 30.4375
 
     @property
@@ -90,8 +91,7 @@ class Period:
             first = date(day.year, 1, 1)
         else:
             raise Refused(f"unknown period kind {kind!r}: use one of {', '.join(KINDS)}")
-        months = {"month": 1, "quarter": 3, "year": 12}[kind]
-        return cls(kind, first, _month_start(first, months) - timedelta(days=1), zone)
+        return cls(kind, first, _month_start(first, MONTHS_IN[kind]) - timedelta(days=1), zone)
 
     @classmethod
     def last_complete(cls, kind: str, at: datetime) -> "Period":
@@ -137,8 +137,8 @@ class Period:
             return Period.containing("day", self.first + timedelta(days=steps), self.zone)
         if self.kind == "week":
             return Period.containing("week", self.first + timedelta(weeks=steps), self.zone)
-        if self.kind in ("month", "quarter", "year"):
-            months = {"month": 1, "quarter": 3, "year": 12}[self.kind] * steps
+        if self.kind in MONTHS_IN:
+            months = MONTHS_IN[self.kind] * steps
             return Period.containing(self.kind, _month_start(self.first, months), self.zone)
         length = timedelta(days=self.days * steps)
         return Period("span", self.first + length, self.last + length, self.zone)

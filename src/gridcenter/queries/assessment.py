@@ -99,6 +99,13 @@ def _whole_district(territory: Territory, place: Place) -> bool:
     return place.kind == "district" and territory == Territory()
 
 
+def _grid_in(place: Place) -> ColumnElement[bool]:
+    """The grids of a place, for queries on the grid table itself."""
+    grid = tables.Grid
+    column = {"street": grid.street_id, "community": grid.community_id, "grid": grid.id}
+    return true() if place.kind == "district" else column[place.kind] == place.id
+
+
 def _scope(territory: Territory, place: Place) -> ColumnElement[bool]:
     return and_(in_territory(territory, Case.street_id, Case.community_id), place.where())
 
@@ -123,14 +130,14 @@ def tallies(
     scope = _scope(territory, place)
     result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
 
-    def add(row_keys: Sequence[Any], **counts: int | float) -> Tally:
+    def add(row_keys: Sequence[Any], **counts: int | float) -> list[Tally]:
         """Add counts to the whole and to each group the row belongs to."""
         targets = [result[None][None]]
         targets += [result[by][k] for by, k in zip(bys, row_keys, strict=True)]
         for tally in targets:
             for name, n in counts.items():
                 setattr(tally, name, getattr(tally, name) + n)
-        return targets[0]
+        return targets
 
     width = len(keys)
     # Reported in the period, by source; invalid ones; valid ones closed by the end.
@@ -147,10 +154,8 @@ def tallies(
         .group_by(*keys, Case.source)
     ):
         source, n, invalid, closed = row[width:]
-        add(row[:width], reported=n, invalid=int(invalid or 0), reported_closed=int(closed or 0))
-        for tally in [result[None][None]] + [
-            result[by][k] for by, k in zip(bys, row[:width], strict=True)
-        ]:
+        counts = {"reported": n, "invalid": int(invalid or 0), "reported_closed": int(closed or 0)}
+        for tally in add(row[:width], **counts):
             tally.by_source[source] = tally.by_source.get(source, 0) + n
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
@@ -439,6 +444,7 @@ def risk_map(
             .where(
                 tables.Alert.resolved_at.is_(None),
                 in_territory(territory, tables.Grid.street_id, tables.Grid.community_id),
+                _grid_in(place),
             )
             .group_by(tables.Alert.grid_id)
         ).all()
@@ -478,9 +484,7 @@ def risk_map(
         .where(in_territory(territory, grid.street_id, grid.community_id))
         .order_by(street.code, community.code, grid.code)
     )
-    if place.kind != "district":
-        column = {"street": grid.street_id, "community": grid.community_id, "grid": grid.id}
-        query = query.where(column[place.kind] == place.id)
+    query = query.where(_grid_in(place))
     result = []
     for grid_id, code, name, community_name, street_name in session.execute(query):
         n_open, n_late = open_counts.get(grid_id, (0, 0))

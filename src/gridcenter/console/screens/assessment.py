@@ -157,13 +157,16 @@ class AssessmentScreen(Screen[None]):
             for place, tally in result.below:
                 places.add_row(*territory_row(place.name, tally))
         else:
-            self._list_cases("reported")
+            self.list_cases("reported")
         self._show_ranked()
 
-    def _list_cases(self, figure: str) -> None:
-        self._fill_cases(figure, self.source.cases(self.period, self.place, figure))
+    @work(thread=True, exclusive=True, group="assessment-cases")
+    def list_cases(self, figure: str) -> None:
+        """The cases behind a figure, read off the screen's thread, then shown."""
+        rows = self.source.cases(self.period, self.place, figure)
+        self.app.call_from_thread(self._show_cases, figure, rows)
 
-    def _fill_cases(self, figure: str, rows: list[tuple[str, str, str, str]]) -> None:
+    def _show_cases(self, figure: str, rows: list[tuple[str, str, str, str]]) -> None:
         places = self.query_one("#places", DataTable)
         places.clear(columns=True)
         places.add_columns("Case", "Title", "Step", "Grid")
@@ -245,7 +248,7 @@ class AssessmentScreen(Screen[None]):
         if figure is None:
             self.notify("Choose the reported, completion or on-time row", severity="warning")
             return
-        self._list_cases(figure)
+        self.list_cases(figure)
         self.query_one("#places", DataTable).focus()
 
     def action_up(self) -> None:

@@ -52,71 +52,66 @@ class RiskMap(Widget):
         self.grids: list[GridOnMap] = []
         self.limits = band_limits([])
         self.cursor = 0
+        # The map's lines as (label, bold, grid indexes), laid out for one width; the
+        # cursor only changes styles, so moving it never lays the map out again.
+        self._layout: list[tuple[str, bool, list[int]]] = []
+        self._layout_width = -1
 
     def show(self, grids: list[GridOnMap]) -> None:
         self.grids = grids
         self.limits = band_limits(grid.risk.score for grid in grids)
         self.cursor = min(self.cursor, max(len(grids) - 1, 0))
+        self._layout_width = -1
         self.refresh(layout=True)
 
     @property
     def selected(self) -> GridOnMap | None:
         return self.grids[self.cursor] if self.grids else None
 
-    def _per_line(self) -> int:
-        return max(4, (self.size.width - NAME_WIDTH - 2) // len(CELL))
+    def layout_lines(self, width: int | None = None) -> list[tuple[str, bool, list[int]]]:
+        width = self.size.width if width is None else width
+        if width != self._layout_width:
+            self._layout = self._lay_out(max(4, (width - NAME_WIDTH - 2) // len(CELL)))
+            self._layout_width = width
+        return self._layout
 
-    def lines(self) -> list[tuple[Text, list[int]]]:
-        """Each line of the map and the grid indexes it shows."""
-        per_line = self._per_line()
-        result: list[tuple[Text, list[int]]] = []
+    def _lay_out(self, per_line: int) -> list[tuple[str, bool, list[int]]]:
+        result: list[tuple[str, bool, list[int]]] = []
         street = community = None
-        row: list[int] = []
-
-        def flush() -> None:
-            for start in range(0, len(row), per_line):
-                chunk = row[start : start + per_line]
-                label = (community or "")[:NAME_WIDTH] if start == 0 else ""
-                text = Text(f"  {label:<{NAME_WIDTH}}")
-                for index in chunk:
-                    grid = self.grids[index]
-                    style = BAND_STYLE[band_of(grid.risk.score, self.limits)]
-                    if index == self.cursor:  # the selected grid: a bracketed cell
-                        text.append("[", style="bold")
-                        text.append(CELL[0], style=style)
-                        text.append("]", style="bold")
-                        continue
-                    text.append(CELL[0], style=style)
-                    text.append(CELL[1:])
-                result.append((text, chunk))
-
         for index, grid in enumerate(self.grids):
             if grid.street != street:
-                flush()
-                row = []
                 street, community = grid.street, None
-                result.append((Text(grid.street, style="bold"), []))
+                result.append((grid.street, True, []))
             if grid.community != community:
-                flush()
-                row = []
                 community = grid.community
-            row.append(index)
-        flush()
+                result.append((f"  {community[:NAME_WIDTH]:<{NAME_WIDTH}}", False, []))
+            elif len(result[-1][2]) == per_line:  # wrap a long community
+                result.append((" " * (NAME_WIDTH + 2), False, []))
+            result[-1][2].append(index)
         return result
 
     def render(self) -> Text:
         if not self.grids:
             return Text("no grids in this territory")
-        return Text("\n").join(text for text, _ in self.lines())
+        lines = []
+        for label, bold, indexes in self.layout_lines():
+            text = Text(label, style="bold" if bold else "")
+            for index in indexes:
+                style = BAND_STYLE[band_of(self.grids[index].risk.score, self.limits)]
+                text.append(CELL[0], style=style)
+                # The selected grid is marked beside its cell, so no line shifts.
+                text.append("◂" if index == self.cursor else CELL[1:], style="bold")
+            lines.append(text)
+        return Text("\n").join(lines)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        return max(1, len(self.lines())) if self.grids else 1
+        return max(1, len(self.layout_lines(width)))
 
     def line_of_cursor(self) -> int:
-        for number, (_, indexes) in enumerate(self.lines()):
-            if self.cursor in indexes:
-                return number
-        return 0
+        return next(
+            (n for n, (_, _, indexes) in enumerate(self.layout_lines()) if self.cursor in indexes),
+            0,
+        )
 
     def move(self, step: int) -> None:
         if self.grids:
@@ -124,13 +119,14 @@ class RiskMap(Widget):
             self.refresh()
 
     def move_line(self, step: int) -> None:
-        lines = [indexes for _, indexes in self.lines() if indexes]
+        lines = [indexes for _, _, indexes in self.layout_lines() if indexes]
+        if not lines:
+            return
         current = next((n for n, idx in enumerate(lines) if self.cursor in idx), 0)
         target = max(0, min(len(lines) - 1, current + step))
-        column = lines[current].index(self.cursor) if lines else 0
-        if lines:
-            self.cursor = lines[target][min(column, len(lines[target]) - 1)]
-            self.refresh()
+        column = lines[current].index(self.cursor)
+        self.cursor = lines[target][min(column, len(lines[target]) - 1)]
+        self.refresh()
 
 
 def _span(low: int, high: int | None) -> str:
