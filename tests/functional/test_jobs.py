@@ -62,8 +62,35 @@ def test_sweep_raises_once_and_escalates_with_a_reason(context: Context, policy:
     assert all("overdue sweep" in (e.reason or "") for e in escalations)
     assert f"{len(escalations)} escalated" in summary
     again = run(context, policy, "overdue-sweep", NOW)
-    assert "0 alerts raised, 0 escalated" in again
+    assert again.startswith("0 cases checked, 0 alerts raised, 0 escalated")
     assert len(alerts(context, "overdue")) == len(overdue)
+
+
+def test_an_overdue_case_is_looked_at_again_when_supervision_is_due(
+    context: Context, policy: Policy
+) -> None:
+    run(context, policy, "overdue-sweep", NOW)
+    with context.db.read() as s:
+        code, due = s.execute(
+            select(tables.Case.code, tables.Case.alert_due_at)
+            .where(tables.Case.alert_stage == 2, tables.Case.parked_at.is_(None))
+            .order_by(tables.Case.alert_due_at)
+        ).first()
+
+    def kinds() -> set[str]:
+        with context.db.read() as s:
+            return set(
+                s.scalars(
+                    select(tables.Alert.kind)
+                    .join(tables.Case, tables.Case.id == tables.Alert.case_id)
+                    .where(tables.Case.code == code)
+                )
+            )
+
+    run(context, policy, "overdue-sweep", due - timedelta(seconds=1))
+    assert "overdue" in kinds() and "supervision" not in kinds()
+    run(context, policy, "overdue-sweep", due)
+    assert "supervision" in kinds()
 
 
 def test_moving_a_case_on_settles_its_timer_alerts(context: Context, policy: Policy) -> None:

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import MetaData, func, insert, select
 from sqlmodel import SQLModel
 
-from gridcenter.store import migrate
+from gridcenter.store import migrate, tables
 from gridcenter.store.copy import CopyRefused, copy_store
 from gridcenter.store.database import Database, StoreOutdated
 from gridcenter.store.history import verify
@@ -59,6 +59,19 @@ def first_release_store(url: str, template: Database) -> None:
     target.dispose()
 
 
+def timer_checks(db: Database) -> dict[str, object]:
+    """When the sweep next looks at each open case that has had no timer alert yet."""
+    case = tables.Case
+    with db.read() as session:
+        return dict(
+            session.execute(
+                select(case.code, case.alert_due_at).where(
+                    case.step != "closed", case.alert_stage == 0
+                )
+            ).all()
+        )
+
+
 def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
     demo_url: str, tmp_path: Path
 ) -> None:
@@ -81,6 +94,8 @@ def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
     assert migrate.current_revision(old.engine) == migrate.head()
     after = counts(old)
     assert {name: after[name] for name in before} == before
+    checks = timer_checks(template)
+    assert checks and timer_checks(old) == checks  # 0003 filled alert_due_at in
     assert gridcenter(old_url, "--operator", "admin", "audit", "verify").returncode == 0
     old.dispose()
     template.dispose()

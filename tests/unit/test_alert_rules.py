@@ -10,6 +10,7 @@ from gridcenter.domain.alerts import (
     RiskFigures,
     Severity,
     TimerFacts,
+    next_timer_check,
     risk_report,
     severity_of_trend,
     timer_alerts,
@@ -79,6 +80,19 @@ def test_a_long_overdue_case_seen_first_time_gets_both() -> None:
 
 def p(start_h: float, end_h: float) -> Period:
     return Period(NOW + timedelta(hours=start_h), NOW + timedelta(hours=end_h))
+
+
+def test_next_timer_check_follows_the_stages() -> None:
+    warn, deadline, supervise = NOW, NOW + timedelta(hours=1), NOW + timedelta(hours=3)
+    assert next_timer_check(0, warn, deadline, None) == warn
+    assert next_timer_check(0, None, deadline, None) == deadline
+    assert next_timer_check(0, deadline + timedelta(1), deadline, None) == deadline
+    assert next_timer_check(1, warn, deadline, supervise) == deadline
+    assert next_timer_check(2, warn, deadline, supervise) == supervise
+    assert next_timer_check(2, warn, deadline, warn) == deadline  # never before the deadline
+    assert next_timer_check(2, warn, deadline, None) is None  # no limit: never supervised
+    assert next_timer_check(3, warn, deadline, supervise) is None
+    assert next_timer_check(0, warn, None, None) is None
 
 
 def test_uncovered_finds_gaps_and_respects_closures() -> None:

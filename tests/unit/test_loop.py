@@ -287,3 +287,12 @@ def test_extension_request_grant_and_refusal(loop: ClosedLoop) -> None:
         loop.grant_extension(refused, NOW, until=new_deadline, reason=None)
     with pytest.raises(Refused, match="no extension request to refuse"):
         loop.refuse_extension(refused, reason="no")
+
+
+@pytest.mark.parametrize("share", [0.5, 1.0, 1.5, 3.0])
+def test_share_reached_at_is_when_used_share_gets_there(loop: ClosedLoop, share: float) -> None:
+    state = replace(dispatched(loop), paused_s=1800.0)  # working hours, with a pause
+    at = loop.share_reached_at(state, share)
+    assert at is not None
+    assert loop.used_share(state, at) == pytest.approx(share)
+    assert loop.used_share(state, at - timedelta(minutes=1)) < share

@@ -137,6 +137,20 @@ def timer_alerts(facts: TimerFacts, now: datetime, policy: OverduePolicy) -> Tim
     return TimerDecision(drafts, stage, escalate)
 
 
+def next_timer_check(
+    stage: int, warn_at: datetime | None, deadline: datetime | None, supervise_at: datetime | None
+) -> datetime | None:
+    """When the sweep must look at a case again, given the timer alerts raised so far:
+    so that a sweep reads only the cases whose clock calls for something now."""
+    if deadline is None or stage >= 3:
+        return None
+    if stage == 0 and warn_at is not None and warn_at < deadline:
+        return warn_at
+    if stage <= 1:
+        return deadline
+    return None if supervise_at is None else max(deadline, supervise_at)
+
+
 # -- roster --------------------------------------------------------------------------
 
 

@@ -213,6 +213,13 @@ class ClosedLoop:
         elapsed = self.time.elapsed(state.step_started_at, end, counting) - state.paused_s
         return max(elapsed, 0.0) / state.step_limit_s
 
+    def share_reached_at(self, state: CaseState, share: float) -> datetime | None:
+        """When the step will have used `share` of its limit if its clock keeps running."""
+        if state.step_limit_s is None or state.step_limit_s <= 0:
+            return None
+        used = share * state.step_limit_s + state.paused_s
+        return self.time.add(state.step_started_at, used, state.limits.counting)
+
     def overrun_multiple(self, state: CaseState, now: datetime) -> float | None:
         """By what multiple of its limit an overdue case has run; None when not overdue."""
         if not self.is_overdue(state, now):

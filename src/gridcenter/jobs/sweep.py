@@ -1,11 +1,12 @@
 """The overdue sweep: warnings, overdue alerts and supervision, once per case and deadline."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import bindparam, select, update
 
 from gridcenter.clock import Clock
-from gridcenter.domain.alerts import TimerFacts, timer_alerts
+from gridcenter.domain.alerts import TimerFacts, next_timer_check, timer_alerts
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.jobs.policy import Policy
@@ -25,18 +26,10 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
         due = session.execute(
             select(tables.Case, tables.Category)
             .join(tables.Category, tables.Category.id == tables.Case.category_id)
-            .where(
-                OPEN,
-                tables.Case.parked_at.is_(None),
-                tables.Case.deadline.is_not(None),
-                or_(
-                    and_(tables.Case.alert_stage < 1, tables.Case.warn_at <= at),
-                    and_(tables.Case.alert_stage < 3, tables.Case.deadline <= at),
-                ),
-            )
+            .where(OPEN, tables.Case.parked_at.is_(None), tables.Case.alert_due_at <= at)
         ).all()
         drafts = []
-        stages: list[dict[str, int]] = []
+        stages: list[dict[str, Any]] = []
         for case, category in due:
             assert case.id is not None and case.deadline is not None
             state = state_of(case, limits_of(category), None)
@@ -56,15 +49,16 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
             )
             decision = timer_alerts(facts, at, policy.overdue)
             drafts += decision.drafts
-            if decision.stage != case.alert_stage:
-                stages.append({"case": case.id, "stage": decision.stage})
+            supervise_at = ctx.loop.share_reached_at(state, policy.overdue.supervise_at_share)
+            next_check = next_timer_check(decision.stage, case.warn_at, case.deadline, supervise_at)
+            stages.append({"case": case.id, "stage": decision.stage, "due": next_check})
             if decision.escalate:
                 escalate.append((case.code, facts.used_share))
         if stages:  # one executemany, not a statement per case
             session.connection().execute(
                 update(tables.Case.__table__)  # type: ignore[arg-type]
                 .where(tables.Case.__table__.c.id == bindparam("case"))  # type: ignore[attr-defined]
-                .values(alert_stage=bindparam("stage")),
+                .values(alert_stage=bindparam("stage"), alert_due_at=bindparam("due")),
                 stages,
             )
         raised = raise_alerts(session, drafts, at)

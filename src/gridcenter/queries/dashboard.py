@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Select, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -24,15 +24,37 @@ class LevelCount:
     overdue: int
 
 
+def _running_late(territory: Territory, now: datetime) -> CTE:
+    """The territory's open cases whose running clock is past its deadline (a parked
+    clock is stopped). Materialized, so that the database reads these few from the index
+    of running clocks instead of walking every open case in the order of another index."""
+    return (
+        select(tables.Case.grid_id, tables.Case.level)
+        .where(
+            OPEN,
+            tables.Case.parked_at.is_(None),
+            tables.Case.deadline < now,
+            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        )
+        .cte("late")
+        .prefix_with("MATERIALIZED")
+    )
+
+
 def level_counts(session: Session, territory: Territory, now: datetime) -> dict[Level, LevelCount]:
-    overdue = case((and_(tables.Case.deadline < now, tables.Case.parked_at.is_(None)), 1), else_=0)
-    rows = session.execute(
-        select(tables.Case.level, func.count(), func.coalesce(func.sum(overdue), 0))
-        .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
-        .group_by(tables.Case.level)
-    ).all()
-    found = {Level(level): LevelCount(Level(level), n, int(late)) for level, n, late in rows}
-    return {level: found.get(level, LevelCount(level, 0, 0)) for level in Level}
+    opened = dict(
+        session.execute(
+            select(tables.Case.level, func.count())
+            .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
+            .group_by(tables.Case.level)
+        ).all()
+    )
+    late = _running_late(territory, now)
+    overdue = dict(session.execute(select(late.c.level, func.count()).group_by(late.c.level)).all())
+    return {
+        level: LevelCount(level, opened.get(level.value, 0), overdue.get(level.value, 0))
+        for level in Level
+    }
 
 
 def _text_filter(text: str) -> ColumnElement[bool]:
@@ -144,16 +166,16 @@ def _on_duty_streets(session: Session, now: datetime) -> tuple[set[int], set[int
 
 def grid_board(session: Session, territory: Territory, now: datetime) -> list[GridLine]:
     """Every grid of the territory with its counts and status, grouped by street and community."""
-    scope = in_territory(territory, tables.Case.street_id, tables.Case.community_id)
-    late = case((and_(tables.Case.deadline < now, tables.Case.parked_at.is_(None)), 1), else_=0)
-    cases = (
-        select(
-            tables.Case.grid_id.label("grid_id"),
-            func.count().label("open"),
-            func.sum(late).label("overdue"),
-        )
-        .where(OPEN, scope)
+    opened = (
+        select(tables.Case.grid_id.label("grid_id"), func.count().label("n"))
+        .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
         .group_by(tables.Case.grid_id)
+        .subquery()
+    )
+    running_late = _running_late(territory, now)
+    late = (
+        select(running_late.c.grid_id, func.count().label("n"))
+        .group_by(running_late.c.grid_id)
         .subquery()
     )
     alarm = case((tables.Alert.severity == "alarm", 1), else_=0)
@@ -177,15 +199,16 @@ def grid_board(session: Session, territory: Territory, now: datetime) -> list[Gr
             tables.Grid.street_id,
             street.name,
             community.name,
-            func.coalesce(cases.c.open, 0),
-            func.coalesce(cases.c.overdue, 0),
+            func.coalesce(opened.c.n, 0),
+            func.coalesce(late.c.n, 0),
             func.coalesce(alerts.c.alerts, 0),
             func.coalesce(alerts.c.alarms, 0),
             staffed.c.grid_id.is_not(None),
         )
         .join(street, street.id == tables.Grid.street_id)
         .join(community, community.id == tables.Grid.community_id)
-        .outerjoin(cases, cases.c.grid_id == tables.Grid.id)
+        .outerjoin(opened, opened.c.grid_id == tables.Grid.id)
+        .outerjoin(late, late.c.grid_id == tables.Grid.id)
         .outerjoin(alerts, alerts.c.grid_id == tables.Grid.id)
         .outerjoin(staffed, staffed.c.grid_id == tables.Grid.id)
         .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))

@@ -21,6 +21,7 @@ from gridcenter.store.alerts import resolve_case_timers
 from gridcenter.store.history import append
 from gridcenter.store.mapping import (
     department_assignee,
+    fresh_timers,
     limits_of,
     staff_assignee,
     state_of,
@@ -157,7 +158,8 @@ def _write(
     if new_step or after.deadline != before.deadline or after.paused_s != before.paused_s:
         _move_step_clock(session, row, after, now, new_step)
     if new_step or after.deadline != before.deadline:
-        row.alert_stage = 0  # a new deadline gets its own warnings
+        for key, value in fresh_timers(after).items():  # a new deadline gets its own warnings
+            setattr(row, key, value)
         resolve_case_timers(session, row.id, now)
     append(
         session,
@@ -306,6 +308,7 @@ def insert_reported(
         updated_at=now,
         updated_by=ctx.actor.login,
         **values_of(state),
+        **fresh_timers(state),
     )
     session.add(row)
     session.flush()

@@ -26,7 +26,7 @@ from gridcenter.domain.loop import (
 )
 from gridcenter.store import tables
 from gridcenter.store.history import append
-from gridcenter.store.mapping import values_of
+from gridcenter.store.mapping import fresh_timers, values_of
 
 OPERATOR = "liu.min"  # the demo's command-center operator files cases
 SUPERVISOR = "chen.jie"  # and its supervisor dispatches, verifies and closes them
@@ -205,6 +205,7 @@ class CaseBatch:
                 "updated_by": last_actor,
                 "version": len(made.history),
                 **values_of(made.state),
+                **fresh_timers(made.state),
             }
         )
         self.steps.extend({"case_id": spec.id, **row} for row in made.steps)

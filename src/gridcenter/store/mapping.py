@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from gridcenter.domain.alerts import next_timer_check
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Satisfaction, Step, StepLimits
 from gridcenter.store import tables
@@ -79,4 +80,13 @@ def values_of(state: CaseState) -> dict[str, Any]:
         "satisfaction": state.satisfaction.value if state.satisfaction else None,
         "closed_at": state.closed_at,
         "invalid": state.invalid,
+    }
+
+
+def fresh_timers(state: CaseState) -> dict[str, Any]:
+    """The timer columns for a new deadline: nothing raised yet, the first look is due at
+    its warning point."""
+    return {
+        "alert_stage": 0,
+        "alert_due_at": next_timer_check(0, state.warn_at, state.deadline, None),
     }

@@ -126,6 +126,22 @@ class Case(SQLModel, table=True):
             sqlite_where=text("step <> 'closed'"),
             postgresql_where=text("step <> 'closed'"),
         ),
+        # The running clocks by deadline: timers, and the overdue counts per grid and level.
+        Index(
+            "ix_cases_running",
+            "parked_at",
+            "deadline",
+            "grid_id",
+            "level",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
+        Index(
+            "ix_cases_alert_due",
+            "alert_due_at",
+            sqlite_where=text("step <> 'closed'"),
+            postgresql_where=text("step <> 'closed'"),
+        ),
         Index(
             "ix_cases_open_grid",
             "grid_id",
@@ -178,6 +194,7 @@ class Case(SQLModel, table=True):
     updated_by: str = ""
     version: int = 1
     alert_stage: int = 0  # timer alerts raised for the current deadline: see domain.alerts
+    alert_due_at: datetime | None = _at(nullable=True)  # when the sweep next looks at it
 
 
 class CaseStep(SQLModel, table=True):
