@@ -6,10 +6,14 @@ from typing import Any
 
 from gridcenter.store.database import Database
 
+LATE = (
+    "WITH late AS MATERIALIZED (SELECT grid_id, level FROM cases WHERE step <> 'closed'"
+    " AND parked_at IS NULL AND deadline < :now) "
+)
 PANE_SQL = [
-    # case queue counts per level
-    "SELECT level, count(*), sum(CASE WHEN deadline < :now AND parked_at IS NULL THEN 1 ELSE 0 END)"
-    " FROM cases WHERE step <> 'closed' GROUP BY level",
+    # case queue counts per level, and how many of them are overdue
+    "SELECT level, count(*) FROM cases WHERE step <> 'closed' GROUP BY level",
+    LATE + "SELECT level, count(*) FROM late GROUP BY level",
     # the first page of queue A
     "SELECT c.code, c.title, c.level, c.step, k.name, g.name, coalesce(s.name, d.name, ''),"
     " c.deadline, c.parked_at IS NOT NULL, c.urgent, c.version FROM cases c"
@@ -22,10 +26,15 @@ PANE_SQL = [
     " AND c.deadline >= :now AND c.deadline < :soon ORDER BY c.deadline LIMIT 200",
     "SELECT c.code, c.deadline FROM cases c WHERE c.step <> 'closed' AND c.parked_at IS NULL"
     " AND c.deadline < :now ORDER BY c.deadline DESC LIMIT 200",
-    # the grid board
-    "SELECT g.id, g.name, count(c.id), sum(CASE WHEN c.deadline < :now THEN 1 ELSE 0 END)"
-    " FROM grid g LEFT JOIN cases c ON c.grid_id = g.id AND c.step <> 'closed'"
-    " GROUP BY g.id, g.name",
+    # the grid board: every grid with its open, overdue, alerts and whether it is staffed
+    LATE + "SELECT g.id, g.code, g.name, s.name, m.name, o.n, l.n, a.n,"
+    " EXISTS (SELECT 1 FROM gridstaff w WHERE w.grid_id = g.id)"
+    " FROM grid g JOIN street s ON s.id = g.street_id JOIN community m ON m.id = g.community_id"
+    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM cases WHERE step <> 'closed'"
+    " GROUP BY grid_id) o ON o.grid_id = g.id"
+    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM late GROUP BY grid_id) l ON l.grid_id = g.id"
+    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM alert WHERE resolved_at IS NULL"
+    " GROUP BY grid_id) a ON a.grid_id = g.id ORDER BY g.code",
     # the roster and the alerts
     "SELECT p.name, s.name, f.ends_at FROM duty_post p LEFT JOIN duty_shift f ON f.post_id = p.id"
     " AND f.starts_at <= :now AND f.ends_at > :now LEFT JOIN staff s ON s.id = f.staff_id",

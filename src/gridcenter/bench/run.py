@@ -54,6 +54,9 @@ def prepare(
     db = Database(url)
     name = city_name(grids, cases, open_cases)
     if holds_city(db, name):
+        if migrate.current_revision(db.engine) != migrate.head():
+            say(f"upgrading {name} to the newest schema …")  # type: ignore[operator]
+            migrate.upgrade(db.engine)
         return db, 0.0
     if not migrate.is_empty(db.engine):
         raise ValueError(f"{url} holds something else; give the benchmark an empty store")
