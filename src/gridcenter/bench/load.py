@@ -24,6 +24,7 @@ from gridcenter.clock import Clock
 from gridcenter.console.live import LiveFeed, View
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.assessment import percentile
+from gridcenter.queries.cases import OPEN
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
@@ -82,7 +83,7 @@ def _cases_to_move(db: Database, n: int) -> list[str]:
         return list(
             session.scalars(
                 select(tables.Case.code)
-                .where(tables.Case.step != "closed", tables.Case.level == "A")
+                .where(OPEN, tables.Case.level == "A")
                 .order_by(tables.Case.id)
                 .limit(n)
             )

@@ -15,6 +15,7 @@ from gridcenter.domain.alerts import (
     severity_of_trend,
 )
 from gridcenter.domain.periods import Period
+from gridcenter.queries.cases import OPEN
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
@@ -46,7 +47,7 @@ def _tallies(session: Session, start: datetime, end: datetime) -> dict[int | Non
     """Per street (and None for the whole district), counted by the database in one query."""
     # Labelled, so GROUP BY names the same expressions PostgreSQL sees in the select list.
     severe = tables.Case.level.in_(("C", "D")).label("severe")
-    late = ((tables.Case.step != "closed") & (tables.Case.deadline < end)).label("late")
+    late = (OPEN & (tables.Case.deadline < end)).label("late")
     columns = (
         tables.Case.street_id,
         tables.Category.kind,

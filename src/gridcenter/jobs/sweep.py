@@ -10,13 +10,12 @@ from gridcenter.domain.alerts import TimerFacts, next_timer_check, timer_alerts
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.jobs.policy import Policy
+from gridcenter.queries.cases import OPEN
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
 from gridcenter.store.mapping import limits_of, state_of
-
-OPEN = tables.Case.step != "closed"
 
 
 def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:

@@ -26,6 +26,7 @@ from gridcenter.domain.assessment import (
 )
 from gridcenter.domain.loop import OPEN_STEPS, Satisfaction
 from gridcenter.domain.periods import Period
+from gridcenter.queries.cases import OPEN
 from gridcenter.queries.scope import in_territory
 from gridcenter.queries.sql import instant, local_day, seconds_between
 from gridcenter.store import tables
@@ -427,7 +428,7 @@ def risk_map(
 ) -> list[GridOnMap]:
     """Every grid of the place with what makes it risky, by street and community."""
     scope = _scope(territory, place)
-    open_now = Case.step != "closed"
+    open_now = OPEN
     overdue_now = and_(open_now, Case.deadline < now, Case.parked_at.is_(None))
     open_counts = {
         grid: (n, int(late or 0))
@@ -515,7 +516,7 @@ def cases_behind(
         "closed": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
         "late": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, late_step),
         "invalid": and_(Case.created_at >= start, Case.created_at < end, Case.invalid),
-        "open": and_(Case.created_at >= start, Case.created_at < end, Case.step != "closed"),
+        "open": and_(Case.created_at >= start, Case.created_at < end, OPEN),
     }
     if figure not in conditions:
         raise KeyError(figure)

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, literal_column, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
@@ -14,7 +14,10 @@ from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 from gridcenter.store.mapping import limits_of, state_of
 
-OPEN = tables.Case.step != "closed"
+# Written out, not bound: a partial index over open cases (WHERE step <> 'closed') covers a
+# query only when the query spells that very condition; SQLite re-checks a bound value in
+# the table, row by row.
+OPEN = tables.Case.step != literal_column("'closed'")
 
 
 @dataclass(frozen=True)

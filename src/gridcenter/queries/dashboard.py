@@ -304,12 +304,17 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> l
     scope = in_territory(territory, tables.Alert.street_id, tables.Alert.community_id)
     if not territory.is_district:
         scope = or_(scope, tables.Alert.street_id.is_(None))
-    rows = session.scalars(
-        select(tables.Alert)
-        .where(tables.Alert.resolved_at.is_(None), scope)
-        .order_by(tables.Alert.acknowledged_at.is_not(None), tables.Alert.raised_at.desc())
-        .limit(limit)
+    unresolved = select(tables.Alert).where(tables.Alert.resolved_at.is_(None), scope)
+    newest = tables.Alert.raised_at.desc()
+    # Two reads, so that each walks the index of unresolved alerts from the newest.
+    rows = list(
+        session.scalars(
+            unresolved.where(tables.Alert.acknowledged_at.is_(None)).order_by(newest).limit(limit)
+        )
     )
+    if len(rows) < limit:
+        seen = unresolved.where(tables.Alert.acknowledged_at.is_not(None))
+        rows += session.scalars(seen.order_by(newest).limit(limit - len(rows)))
     return [
         AlertLine(a.id or 0, a.kind, a.severity, a.title, a.raised_at, a.acknowledged_by)
         for a in rows

@@ -274,6 +274,23 @@ class Account(SQLModel, table=True):
 
 
 class Alert(SQLModel, table=True):
+    __table_args__ = (
+        # The unresolved alerts: the newest for the strip, the counts per grid for the board.
+        Index(
+            "ix_alert_open_raised",
+            "raised_at",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+        Index(
+            "ix_alert_open_grid",
+            "grid_id",
+            "severity",
+            sqlite_where=text("resolved_at IS NULL"),
+            postgresql_where=text("resolved_at IS NULL"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     kind: str  # warning, overdue, supervision, stationing, risk, roster_gap, handover, sensor
     severity: str  # info, warning, alarm

@@ -1,4 +1,5 @@
-"""city scale: an index of running clocks, and when the sweep next looks at each case
+"""city scale: an index of running clocks, when the sweep next looks at each case,
+and indexes of the unresolved alerts
 
 Revision ID: 0003
 Revises: 0002
@@ -15,6 +16,7 @@ branch_labels = None
 depends_on = None
 
 OPEN = sa.text("step <> 'closed'")
+UNRESOLVED = sa.text("resolved_at IS NULL")
 
 
 def upgrade() -> None:
@@ -37,9 +39,25 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_alert_due", "cases", ["alert_due_at"], sqlite_where=OPEN, postgresql_where=OPEN
     )
+    op.create_index(
+        "ix_alert_open_raised",
+        "alert",
+        ["raised_at"],
+        sqlite_where=UNRESOLVED,
+        postgresql_where=UNRESOLVED,
+    )
+    op.create_index(
+        "ix_alert_open_grid",
+        "alert",
+        ["grid_id", "severity"],
+        sqlite_where=UNRESOLVED,
+        postgresql_where=UNRESOLVED,
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_alert_open_grid", table_name="alert")
+    op.drop_index("ix_alert_open_raised", table_name="alert")
     op.drop_index("ix_cases_alert_due", table_name="cases")
     op.drop_index("ix_cases_running", table_name="cases")
     op.drop_column("cases", "alert_due_at")
