@@ -1,9 +1,9 @@
 """A synthetic city for scale work: thousands of grids, their staff, a month of rosters."""
 
 import random
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.store import tables
@@ -159,3 +159,11 @@ def holds_city(db: Database, name: str) -> bool:
             return session.scalar(select(tables.District.name)) == name
     except Exception:
         return False
+
+
+def city_now(db: Database) -> datetime:
+    """The moment the city was built: every run on a reused city measures at that moment,
+    so that its figures do not drift as cases age past their deadlines in real time."""
+    with db.read() as session:
+        built = session.scalar(select(func.max(tables.Case.created_at)))
+    return built if built is not None else datetime.now(UTC)

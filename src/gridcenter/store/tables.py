@@ -129,8 +129,8 @@ class Case(SQLModel, table=True):
         # The running clocks by deadline: timers, and the overdue counts per grid and level.
         Index(
             "ix_cases_running",
-            "parked_at",
             "deadline",
+            "parked_at",
             "grid_id",
             "level",
             sqlite_where=text("step <> 'closed'"),

@@ -32,7 +32,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_running",
         "cases",
-        ["parked_at", "deadline", "grid_id", "level"],
+        ["deadline", "parked_at", "grid_id", "level"],
         sqlite_where=OPEN,
         postgresql_where=OPEN,
     )
