@@ -9,6 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 CHANNEL = "gridcenter_changes"
+# A burst of changes wakes a console once: after the first notification the listener
+# gathers the rest for this long, so that a console refreshes at most a few times a second
+# however fast the writers go (each refresh reads the newest state anyway).
+SETTLE_S = 0.25
 
 
 def install_notify(connection: Connection) -> None:
@@ -39,10 +43,14 @@ class ChangeListener:
         self.connection.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> bool:
-        """True when something changed within `timeout` seconds."""
+        """True when something changed within `timeout` seconds (and the burst it began has
+        settled)."""
         changed = False
         for _ in self.connection.notifies(timeout=timeout, stop_after=1):
             changed = True
+        if changed:
+            for _ in self.connection.notifies(timeout=SETTLE_S):
+                pass
         return changed
 
     def close(self) -> None:
