@@ -120,6 +120,17 @@ def test_a_missing_store_is_created_with_the_demo(tmp_path: Path) -> None:
     assert len(json.loads(result.stdout)) == 100
 
 
+@pytest.mark.parametrize("args", [["case", "list"], ["bench", "--grids", "10", "--db", "{url}"]])
+def test_a_store_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path, args: list[str]) -> None:
+    url = f"sqlite:///{tmp_path / 'no such folder' / 'x.db'}"
+    result = gridcenter(url, *(arg.format(url=url) for arg in args))
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "gridcenter: the store could not be opened or used: unable to open database file"
+    )
+    assert not (tmp_path / "no such folder").exists()
+
+
 def test_help_is_everywhere(demo_url: str) -> None:
     for args in ([], ["case"], ["case", "reassign"], ["seed"]):
         result = gridcenter(demo_url, *args, "--help")

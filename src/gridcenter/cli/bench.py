@@ -9,7 +9,7 @@ from platformdirs import user_cache_dir
 
 from gridcenter.bench.load import run_load
 from gridcenter.bench.run import measure_report, prepare, run_bench
-from gridcenter.cli.common import fail
+from gridcenter.cli.common import fail, refusals
 
 
 def bench(
@@ -36,17 +36,18 @@ def bench(
         folder = Path(user_cache_dir("gridcenter", appauthor=False))
         folder.mkdir(parents=True, exist_ok=True)
         db = f"sqlite:///{folder / f'bench-{grids}-{cases}-{open_cases}.db'}"
-    try:
-        store, build_s = prepare(
-            db,
-            grids,
-            cases,
-            open_cases,
-            staff,
-            say=lambda text: None if as_json else print(text, flush=True),
-        )
-    except ValueError as error:
-        fail(str(error))
+    with refusals():
+        try:
+            store, build_s = prepare(
+                db,
+                grids,
+                cases,
+                open_cases,
+                staff,
+                say=lambda text: None if as_json else print(text, flush=True),
+            )
+        except ValueError as error:
+            fail(str(error))
     if consoles:
         try:
             load = run_load(store, consoles, seconds, rate)

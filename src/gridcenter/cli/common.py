@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import NoReturn, TypeVar
 
 import typer
+from sqlalchemy.exc import OperationalError
 
 from gridcenter.config import Settings
 from gridcenter.domain.errors import Refused
@@ -33,7 +34,8 @@ def settings_of(ctx: typer.Context) -> Settings:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn a refusal or a busy store into one line on stderr and a non-zero exit."""
+    """Turn a refusal, a busy or unreachable store into one line on stderr and a non-zero
+    exit."""
     try:
         yield
     except Refused as refused:
@@ -42,6 +44,9 @@ def refusals() -> Iterator[None]:
         fail(str(busy), EXIT_BUSY)
     except StoreOutdated as outdated:
         fail(str(outdated))
+    except OperationalError as error:  # no such file or folder, server down, wrong password
+        reason = str(error.orig).strip().splitlines()[0]
+        fail(f"the store could not be opened or used: {reason}")
 
 
 def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:
