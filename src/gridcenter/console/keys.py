@@ -1,4 +1,5 @@
-"""Every key of the console, named once: the bindings and the help screen read this."""
+"""Every key of the console, named once: the screens bind these lists, and the help screen
+and the command palette read the dashboard's."""
 
 from textual.binding import Binding
 
@@ -26,6 +27,28 @@ DASHBOARD_KEYS = [
     Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
     Binding("question_mark", "help", "Keys", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
+]
+
+ASSESSMENT_KEYS = [
+    Binding("left_square_bracket", "shift(-1)", "Earlier", id="assess.earlier"),
+    Binding("right_square_bracket", "shift(1)", "Later", id="assess.later"),
+    Binding("p", "kind", "Day/week/month…", id="assess.kind"),
+    Binding("c", "cases_behind", "Cases behind", id="assess.cases"),
+    Binding("backspace", "up", "Up", id="assess.up"),
+    Binding("b", "breakdown", "Ranked by", id="assess.breakdown"),
+    Binding("f", "measure", "Figure", id="assess.measure"),
+    Binding("m", "risk_map", "Risk map", id="assess.map"),
+    Binding("escape,q", "close", "Back", id="assess.close"),
+]
+
+RISK_MAP_KEYS = [
+    Binding("left,h", "move(-1)", "Grid ←", show=False, id="map.left"),
+    Binding("right,l", "move(1)", "Grid →", show=False, id="map.right"),
+    Binding("up,k", "line(-1)", "Line ↑", show=False, id="map.up"),
+    Binding("down,j", "line(1)", "Line ↓", show=False, id="map.down"),
+    Binding("left_square_bracket", "shift(-1)", "Earlier", id="map.earlier"),
+    Binding("right_square_bracket", "shift(1)", "Later", id="map.later"),
+    Binding("escape,q", "close", "Back", id="map.close"),
 ]
 
 # What the help screen lists beyond the dashboard's own bindings.

@@ -6,11 +6,11 @@ from dataclasses import dataclass
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from gridcenter.console.keys import ASSESSMENT_KEYS
 from gridcenter.domain.periods import KINDS, Period
 from gridcenter.queries.assessment import Place
 from gridcenter.report.document import (
@@ -34,18 +34,6 @@ BREAKDOWN_ORDER = (
     "grid workers",
     "dispatchers",
 )
-
-ASSESSMENT_KEYS = [
-    Binding("left_square_bracket", "shift(-1)", "Earlier", id="assess.earlier"),
-    Binding("right_square_bracket", "shift(1)", "Later", id="assess.later"),
-    Binding("p", "kind", "Day/week/month…", id="assess.kind"),
-    Binding("c", "cases_behind", "Cases behind", id="assess.cases"),
-    Binding("backspace", "up", "Up", id="assess.up"),
-    Binding("b", "breakdown", "Ranked by", id="assess.breakdown"),
-    Binding("f", "measure", "Figure", id="assess.measure"),
-    Binding("m", "risk_map", "Risk map", id="assess.map"),
-    Binding("escape,q", "close", "Back", id="assess.close"),
-]
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from datetime import date, timedelta
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
+from gridcenter.console.keys import RISK_MAP_KEYS
 from gridcenter.domain.assessment import BANDS, RISK_WEIGHTS, band_limits, band_of
 from gridcenter.domain.periods import Period
 from gridcenter.queries.assessment import GridOnMap, Place
@@ -30,16 +30,6 @@ BAND_STYLE = {
 }
 CELL = "■ "
 NAME_WIDTH = 22
-
-RISK_MAP_KEYS = [
-    Binding("left,h", "move(-1)", "Grid ←", show=False, id="map.left"),
-    Binding("right,l", "move(1)", "Grid →", show=False, id="map.right"),
-    Binding("up,k", "line(-1)", "Line ↑", show=False, id="map.up"),
-    Binding("down,j", "line(1)", "Line ↓", show=False, id="map.down"),
-    Binding("left_square_bracket", "shift(-1)", "Earlier", id="map.earlier"),
-    Binding("right_square_bracket", "shift(1)", "Later", id="map.later"),
-    Binding("escape,q", "close", "Back", id="map.close"),
-]
 
 
 class RiskMap(Widget):
