@@ -36,6 +36,13 @@ BREAKDOWN_ORDER = (
 )
 
 
+def _box(table_id: str, title: str = "") -> Vertical:
+    """A titled table; a box without a fixed title has its label retitled as the view moves."""
+    label = Label(title, classes="box-title", id=None if title else f"{table_id}-title")
+    table = DataTable(id=table_id, cursor_type="row", zebra_stripes=True)
+    return Vertical(label, table, classes="box")
+
+
 @dataclass(frozen=True)
 class AssessmentSource:
     """What the screen may ask of the store, as the app allows it."""
@@ -73,18 +80,10 @@ class AssessmentScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="assess-title")
         with Grid(id="assess-body"):
-            with Vertical(classes="box"):
-                yield Label("Headline (c: the cases behind a row)", classes="box-title")
-                yield DataTable(id="headline", cursor_type="row", zebra_stripes=True)
-            with Vertical(classes="box"):
-                yield Label("", id="places-title", classes="box-title")
-                yield DataTable(id="places", cursor_type="row", zebra_stripes=True)
-            with Vertical(classes="box"):
-                yield Label("Time per step", classes="box-title")
-                yield DataTable(id="steps", cursor_type="row", zebra_stripes=True)
-            with Vertical(classes="box"):
-                yield Label("", id="ranked-title", classes="box-title")
-                yield DataTable(id="ranked", cursor_type="row", zebra_stripes=True)
+            yield _box("headline", "Headline (c: the cases behind a row)")
+            yield _box("places")
+            yield _box("steps", "Time per step")
+            yield _box("ranked")
         yield Footer()
 
     def on_mount(self) -> None:
