@@ -124,6 +124,8 @@ def test_each_street_office_sees_only_its_street_and_leaves_nothing_behind(
             session = f"gc-{office}"
             command = " ".join([*ssh_args(center, office), "-tt", "root@127.0.0.1"])
             tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", command)
+            # Should the client or the console end early, its last words stay on the screen.
+            tmux("set-option", "-t", session, "remain-on-exit", "on")
             sessions[office] = session
         xiangjiang = wait_for_screen(sessions["xiangjiang"], "Grid alert status")
         yuelu = wait_for_screen(sessions["yuelu"], "Grid alert status")
@@ -203,3 +205,36 @@ def test_the_shipped_sshd_settings_are_valid(center: Center, tmp_path: Path) -> 
     base = "\n".join(line for line in base.splitlines() if not line.startswith("ClientAlive"))
     config.write_text(base + "\n" + snippet)
     subprocess.run([SSHD, "-t", "-f", config], check=True)
+
+
+def test_the_watchdog_keeps_a_console_whose_stdout_is_swapped(tmp_path: Path) -> None:
+    """While Textual runs it swaps sys.stdout for a capture whose fileno() is -1: that is not a
+    lost terminal, and the console must stay (it used to exit, now and then, over SSH)."""
+    script = tmp_path / "swapped.py"
+    script.write_text(
+        "import io, sys, time\n"
+        "from gridcenter.ssh import login\n"
+        "login.guard_session()\n"
+        "class Capture(io.StringIO):\n"
+        "    def fileno(self): return -1\n"
+        "real, sys.stdout = sys.stdout, Capture()\n"
+        "time.sleep(login.WATCH_EVERY_S * 2.5)\n"
+        "real.write('still here\\n'); real.flush()\n"
+        "sys.exit(3)\n"
+    )
+    pid, fd = os.forkpty()
+    if pid == 0:  # the child, on its own terminal as over SSH
+        os.execv(sys.executable, [sys.executable, str(script)])
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the terminal closed: the child is done
+            break
+        if not chunk:
+            break
+        output += chunk
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.waitstatus_to_exitcode(status) == 3, output.decode(errors="replace")
+    assert b"still here" in output

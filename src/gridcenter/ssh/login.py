@@ -47,13 +47,16 @@ def guard_session() -> None:
     for name in ("SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGQUIT"):
         signal.signal(getattr(signal, name), signal.SIG_IGN)
     parent = os.getppid()
-    terminal = os.ttyname(sys.stdout.fileno())
+    # The descriptor itself, taken now: while the console runs, Textual swaps sys.stdout for
+    # a print capture whose fileno() is -1, and reading that looked like a lost terminal.
+    screen_fd = sys.stdout.fileno()
+    terminal = os.ttyname(screen_fd)
 
     def watch() -> None:
         while True:
             time.sleep(WATCH_EVERY_S)
             try:
-                alive = os.getppid() == parent and os.ttyname(sys.stdout.fileno()) == terminal
+                alive = os.getppid() == parent and os.ttyname(screen_fd) == terminal
             except OSError:
                 alive = False
             if not alive:
