@@ -339,3 +339,15 @@ async def test_on_postgresql_a_change_arrives_by_notification(
         assert app.snapshot.counts[Level.A].open == open_a - 1
     db.dispose()
     _admin(postgres, "DROP DATABASE live_notify WITH (FORCE)")
+
+
+async def test_a_tick_or_a_late_read_after_closing_does_nothing(app: GridCenterApp) -> None:
+    # The clock ticks every second and reads finish on their own threads: either may land
+    # while the console is closing, after its panes are gone.
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        snapshot = app.snapshot
+    assert snapshot is not None
+    app._tick()
+    app._apply(snapshot, reset=False)
+    assert app._wanted_pages() == []

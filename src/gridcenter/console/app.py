@@ -199,6 +199,8 @@ class GridCenterApp(App[None]):
 
     def _tick(self) -> None:
         """Every second: the clock and every countdown, without touching the store."""
+        if not self.is_running:
+            return  # the console is closing and its panes are going away
         ctx = self.context
         now = local(ctx.now(), ctx.timezone, "%a %d %b %H:%M:%S")
         district = self.snapshot.district if self.snapshot else ""
@@ -249,6 +251,8 @@ class GridCenterApp(App[None]):
             listener.close()
 
     def _wanted_pages(self) -> list[int]:
+        if not self.is_running:
+            return []
         return self.home.query_one("#queue", CaseList).wanted_pages()
 
     def _arm_poll(self) -> None:
@@ -263,6 +267,8 @@ class GridCenterApp(App[None]):
         self.poll_data(full)
 
     def _apply(self, snapshot: Snapshot, reset: bool) -> None:
+        if not self.is_running:
+            return  # a read that finished after the console began to close
         if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
             reset = True  # the operator moved on while this was read
         self.snapshot = snapshot
