@@ -3,13 +3,14 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, func, insert, select
+from sqlalchemy import MetaData, delete, func, insert, select, update
 from sqlmodel import SQLModel
 
 from gridcenter.store import migrate, tables
 from gridcenter.store.copy import CopyRefused, copy_store
 from gridcenter.store.database import Database, StoreOutdated
 from gridcenter.store.history import verify
+from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
 
 FIRST_RELEASE = "0001"
@@ -72,6 +73,77 @@ def timer_checks(db: Database) -> dict[str, object]:
         )
 
 
+def tallies(db: Database) -> dict[int, tuple[int, ...]]:
+    """The board's counts as the triggers kept them (rows brought back to zero left out)."""
+    tally = tables.GridTally
+    columns = (tally.open_a, tally.open_b, tally.open_c, tally.open_d, tally.alerts, tally.alarms)
+    with db.read() as session:
+        rows = session.execute(select(tally.grid_id, *columns)).all()
+    return {grid_id: tuple(counted) for grid_id, *counted in rows if any(counted)}
+
+
+def recount(db: Database) -> dict[int, tuple[int, ...]]:
+    """The same counts, counted from the cases and alerts themselves."""
+    case, alert = tables.Case, tables.Alert
+    counted: dict[int, list[int]] = {}
+    with db.read() as session:
+        opened = session.execute(
+            select(case.grid_id, case.level, func.count())
+            .where(case.step != "closed")
+            .group_by(case.grid_id, case.level)
+        ).all()
+        unresolved = session.execute(
+            select(alert.grid_id, alert.severity, func.count())
+            .where(alert.resolved_at.is_(None), alert.grid_id.is_not(None))
+            .group_by(alert.grid_id, alert.severity)
+        ).all()
+    for grid_id, level, n in opened:
+        counted.setdefault(grid_id, [0] * 6)["ABCD".index(level)] += n
+    for grid_id, severity, n in unresolved:
+        row = counted.setdefault(grid_id, [0] * 6)
+        row[4] += n
+        row[5] += n if severity == "alarm" else 0
+    return {grid_id: tuple(row) for grid_id, row in counted.items()}
+
+
+def test_the_board_tallies_follow_every_kind_of_change(demo_db: Database) -> None:
+    """Written straight in SQL, past the services: the triggers count whoever writes."""
+    assert tallies(demo_db) == recount(demo_db) != {}
+    case, alert = tables.Case, tables.Alert
+    with demo_db.read() as session:
+        open_ids = session.scalars(
+            select(case.id).where(case.step != "closed").order_by(case.id)
+        ).all()
+        closed_id = session.scalar(select(case.id).where(case.step == "closed"))
+        grid_ids = session.scalars(select(tables.Grid.id).order_by(tables.Grid.id)).all()
+        alert_ids = session.scalars(
+            select(alert.id).where(alert.resolved_at.is_(None), alert.grid_id.is_not(None))
+        ).all()
+        template = session.scalar(select(alert).limit(1))
+    assert len(open_ids) >= 4 and closed_id is not None and len(alert_ids) >= 2
+    assert template is not None
+    with demo_db.write() as session:
+        first, second, third, fourth = open_ids[:4]
+        session.execute(update(case).where(case.id == first).values(step="closed"))
+        session.execute(update(case).where(case.id == second).values(level="D"))
+        session.execute(update(case).where(case.id == third).values(grid_id=grid_ids[-1]))
+        session.execute(update(case).where(case.id == fourth).values(title="only words"))
+        session.execute(update(case).where(case.id == closed_id).values(step="handle"))
+        session.execute(update(alert).where(alert.id == alert_ids[0]).values(resolved_at=NOW))
+        session.execute(update(alert).where(alert.id == alert_ids[1]).values(severity="alarm"))
+        values = template.model_dump(exclude={"id"}) | {
+            "dedup_key": "tally-test",
+            "grid_id": grid_ids[0],
+            "severity": "alarm",
+            "resolved_at": None,
+        }
+        session.execute(insert(alert).values(**values))
+    assert tallies(demo_db) == recount(demo_db)
+    with demo_db.write() as session:
+        session.execute(delete(alert).where(alert.dedup_key == "tally-test"))
+    assert tallies(demo_db) == recount(demo_db)
+
+
 def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
     demo_url: str, tmp_path: Path
 ) -> None:
@@ -96,6 +168,7 @@ def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
     assert {name: after[name] for name in before} == before
     checks = timer_checks(template)
     assert checks and timer_checks(old) == checks  # 0003 filled alert_due_at in
+    assert tallies(old) == recount(old) != {}  # 0004 counted the board's tallies
     assert gridcenter(old_url, "--operator", "admin", "audit", "verify").returncode == 0
     old.dispose()
     template.dispose()
@@ -122,7 +195,9 @@ def test_copy_moves_a_whole_store_from_sqlite_to_postgresql(demo_path: Path, pos
     result = gridcenter(target_url, "db", "copy", "--from", source.url, "--to", target_url)
     assert result.returncode == 0, result.stderr
     target = Database(target_url)
-    assert counts(target) == counts(source)
+    # The tallies are counted again by the target's triggers, not copied.
+    assert counts(target) | {"grid_tally": 0} == counts(source) | {"grid_tally": 0}
+    assert tallies(target) == tallies(source) == recount(source)
     with target.read() as session:
         checked, broken = verify(session)
     assert checked > 0 and broken == []

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 from gridcenter.store import migrate
 from gridcenter.store.database import Database
+from gridcenter.store.tallies import TABLE as TALLIES
 
 BATCH = 5_000
 
@@ -14,15 +15,17 @@ class CopyRefused(Exception):
 
 
 def copy_store(source: Database, target: Database) -> dict[str, int]:
-    """Copy every row, table by table in foreign-key order; returns the rows per table."""
+    """Copy every row, table by table in foreign-key order; returns the rows per table.
+    The grid tallies are not copied: the target's triggers count them as the rows arrive."""
     if migrate.current_revision(source.engine) != migrate.head():
         raise CopyRefused("the source store is not at the newest schema: upgrade it first")
     if not migrate.is_empty(target.engine):
         raise CopyRefused("the target store is not empty: copy into a new, empty database")
     migrate.upgrade(target.engine)
+    copied_tables = [t for t in SQLModel.metadata.sorted_tables if t.name != TALLIES]
     counts: dict[str, int] = {}
     with source.engine.connect() as reading, target.engine.begin() as writing:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in copied_tables:
             rows = reading.execution_options(yield_per=BATCH).execute(select(table))
             copied = 0
             for chunk in rows.mappings().partitions():
@@ -37,7 +40,7 @@ def copy_store(source: Database, target: Database) -> dict[str, int]:
                     )
                 )
     with target.engine.connect() as checking:
-        for table in SQLModel.metadata.sorted_tables:
+        for table in copied_tables:
             stored = checking.execute(select(func.count()).select_from(table)).scalar()
             if stored != counts[table.name]:
                 raise CopyRefused(

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, inspect
 
 from gridcenter.store.history import protect
 from gridcenter.store.notify import install_notify
+from gridcenter.store.tallies import install_tallies
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -37,7 +38,8 @@ def is_empty(engine: Engine) -> bool:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the store to `revision` (the newest by default), then protect its history."""
+    """Bring the store to `revision` (the newest by default), then (re)install its triggers:
+    history protection, change notification and the board's tallies."""
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -45,3 +47,4 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         protect(connection)
         install_notify(connection)
+        install_tallies(connection)

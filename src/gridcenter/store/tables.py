@@ -102,6 +102,22 @@ class GridStaff(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id", primary_key=True, index=True)
 
 
+class GridTally(SQLModel, table=True):
+    """What the board counts per grid, kept by the database's own triggers (store/tallies.py)
+    on every change of a case or an alert, so a console reads one row per grid instead of
+    counting the open cases and unresolved alerts again."""
+
+    __tablename__ = "grid_tally"
+
+    grid_id: int = Field(foreign_key="grid.id", primary_key=True)
+    open_a: int = 0
+    open_b: int = 0
+    open_c: int = 0
+    open_d: int = 0
+    alerts: int = 0  # unresolved
+    alarms: int = 0  # unresolved, of severity alarm
+
+
 class Case(SQLModel, table=True):
     __tablename__ = "cases"
     __table_args__ = (
