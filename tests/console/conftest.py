@@ -15,9 +15,12 @@ from tests.conftest import NOW
 
 
 def make_app(path: Path, loop: ClosedLoop, live_interval: float = 0.0) -> GridCenterApp:
-    """live_interval 0 switches polling off, so a test decides when data is read."""
+    """live_interval 0 switches polling off, so a test decides when data is read; no
+    animation, so a busy machine cannot catch the tabs' underline halfway to its place."""
     context = Context(Database(f"sqlite:///{path}"), loop, Clock(NOW), Actor("he.ping", Role.ADMIN))
-    return GridCenterApp(context, live_interval=live_interval)
+    app = GridCenterApp(context, live_interval=live_interval)
+    app.animation_level = "none"
+    return app
 
 
 @pytest.fixture
@@ -37,3 +40,7 @@ async def settle(pilot: Pilot) -> None:
         if getattr(app, "snapshot", None) is not None and not busy:
             break
         await pilot.pause(0.05)
+    # New counts relabel the level tabs; the tabs move their underline after the next
+    # frame, and it is drawn in the frame after that. Each pause waits for both.
+    for _ in range(2):
+        await pilot.pause()

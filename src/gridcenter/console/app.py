@@ -273,11 +273,18 @@ class GridCenterApp(App[None]):
             reset = True  # the operator moved on while this was read
         self.snapshot = snapshot
         tabs = self.home.query_one("#levels", Tabs)
+        relabelled = False
         for level, count in snapshot.counts.items():
             over = f" ▲{count.overdue}" if count.overdue else ""
-            tabs.query_one(
-                f"#level-{level}", Tab
-            ).label = f"{level} {level.disposer} {count.open}{over}"
+            tab = tabs.query_one(f"#level-{level}", Tab)
+            label = f"{level} {level.disposer} {count.open}{over}"
+            if str(tab.label) != label:
+                tab.label = label
+                relabelled = True
+        if relabelled and tabs.active_tab is not None:
+            # The tabs place their underline right after a relabel, sometimes before the
+            # wider labels are laid out: place it once more when they are.
+            self.call_after_refresh(tabs.post_message, Tab.Relabelled(tabs.active_tab))
         queue = self.home.query_one("#queue", CaseList)
         if snapshot.view.level == self.view.level:
             queue.set_data(snapshot.queue_total, snapshot.queue_pages, reset=reset)
