@@ -10,9 +10,10 @@ LATE = (
     "WITH late AS MATERIALIZED (SELECT grid_id, level FROM cases WHERE step <> 'closed'"
     " AND parked_at IS NULL AND deadline < :now) "
 )
+TALLY = "FROM grid_tally t JOIN grid g ON g.id = t.grid_id"
 PANE_SQL = [
-    # case queue counts per level, and how many of them are overdue
-    "SELECT level, count(*) FROM cases WHERE step <> 'closed' GROUP BY level",
+    # case queue counts per level (from the tallies), and how many of them are overdue
+    f"SELECT sum(t.open_a), sum(t.open_b), sum(t.open_c), sum(t.open_d) {TALLY}",
     LATE + "SELECT level, count(*) FROM late GROUP BY level",
     # the first page of queue A
     "SELECT c.code, c.title, c.level, c.step, k.name, g.name, coalesce(s.name, d.name, ''),"
@@ -26,15 +27,12 @@ PANE_SQL = [
     " AND c.deadline >= :now AND c.deadline < :soon ORDER BY c.deadline LIMIT 200",
     "SELECT c.code, c.deadline FROM cases c WHERE c.step <> 'closed' AND c.parked_at IS NULL"
     " AND c.deadline < :now ORDER BY c.deadline DESC LIMIT 200",
-    # the grid board: every grid with its open, overdue, alerts and whether it is staffed
-    LATE + "SELECT g.id, g.code, g.name, s.name, m.name, o.n, l.n, a.n,"
-    " EXISTS (SELECT 1 FROM gridstaff w WHERE w.grid_id = g.id)"
-    " FROM grid g JOIN street s ON s.id = g.street_id JOIN community m ON m.id = g.community_id"
-    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM cases WHERE step <> 'closed'"
-    " GROUP BY grid_id) o ON o.grid_id = g.id"
-    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM late GROUP BY grid_id) l ON l.grid_id = g.id"
-    " LEFT JOIN (SELECT grid_id, count(*) AS n FROM alert WHERE resolved_at IS NULL"
-    " GROUP BY grid_id) a ON a.grid_id = g.id ORDER BY g.code",
+    # the grid board: each grid's tallies, its overdue cases and its street's duty posts
+    # (the grids' names and staffing are read when the console starts, by both)
+    f"SELECT t.grid_id, t.open_a + t.open_b + t.open_c + t.open_d, t.alerts, t.alarms {TALLY}",
+    LATE + "SELECT grid_id, count(*) FROM late GROUP BY grid_id",
+    "SELECT id, street_id FROM duty_post WHERE street_id IS NOT NULL",
+    "SELECT post_id FROM duty_shift WHERE starts_at <= :now AND ends_at > :now",
     # the roster and the alerts
     "SELECT p.name, s.name, f.ends_at FROM duty_post p LEFT JOIN duty_shift f ON f.post_id = p.id"
     " AND f.starts_at <= :now AND f.ends_at > :now LEFT JOIN staff s ON s.id = f.staff_id",

@@ -233,7 +233,7 @@ class GridCenterApp(App[None]):
                 if not reset:
                     pages = tuple(self.call_from_thread(self._wanted_pages))
                     view = View(view.level, view.grid_id, view.grid_name, view.text, pages)
-                snapshot = self.feed.read(view)
+                snapshot = self.feed.read(view, fresh_places=reset)
                 self.call_from_thread(self._apply, snapshot, reset)
         except StoreBusy as busy:
             self.call_from_thread(self.notify, str(busy), severity="warning")

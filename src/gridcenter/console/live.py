@@ -2,6 +2,7 @@
 and, when it did, exactly the rows the panes show. No widgets here, so the
 same loop can run without a screen (load tests, many consoles at once)."""
 
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -15,6 +16,9 @@ from gridcenter.services.context import Context
 from gridcenter.store import tables
 
 PAGE = 100
+# Grids, their streets and their staff change with the territory, not with the cases:
+# a console reads them again when the operator changes view, or after this long.
+PLACES_MAX_AGE_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ class LiveFeed:
         self.context = context
         self.mark = -1
         self._district: str | None = None
+        self._places: list[dashboard.GridPlace] = []
+        self._places_read_at = -PLACES_MAX_AGE_S
 
     def changed(self) -> bool:
         """One indexed lookup of the newest change id."""
@@ -72,13 +78,16 @@ class LiveFeed:
                 limit=limit,
             )
 
-    def read(self, view: View) -> Snapshot:
+    def read(self, view: View, fresh_places: bool = False) -> Snapshot:
         """Everything the dashboard shows, read in one transaction."""
         ctx = self.context
         territory = ctx.actor.territory
         mark = ctx.db.change_mark()
         now = ctx.now()
         with ctx.db.read() as session:
+            if fresh_places or time.monotonic() - self._places_read_at > PLACES_MAX_AGE_S:
+                self._places = dashboard.grid_places(session, territory)
+                self._places_read_at = time.monotonic()
             counts = dashboard.level_counts(session, territory, now)
             if view.grid_id is None and not view.text.strip():
                 total = counts[view.level].open
@@ -107,7 +116,7 @@ class LiveFeed:
                 queue_total=total,
                 queue_pages=pages,
                 timers=dashboard.running_out(session, territory, now),
-                grids=dashboard.grid_board(session, territory, now),
+                grids=dashboard.grid_board(session, territory, now, self._places),
                 roster=dashboard.roster_now(session, territory, now),
                 alerts=dashboard.open_alerts(session, territory),
                 health=integration_health(session),

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import CTE, ColumnElement, Select, case, func, or_, select
+from sqlalchemy import CTE, ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -42,19 +42,24 @@ def _running_late(territory: Territory, now: datetime) -> CTE:
 
 
 def level_counts(session: Session, territory: Territory, now: datetime) -> dict[Level, LevelCount]:
-    opened = dict(
-        session.execute(
-            select(tables.Case.level, func.count())
-            .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
-            .group_by(tables.Case.level)
-        ).all()
-    )
+    tally = tables.GridTally
+    opened = session.execute(
+        select(*(func.coalesce(func.sum(column), 0) for column in _open_per_level()))
+        .join(tables.Grid, tables.Grid.id == tally.grid_id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+    ).one()
     late = _running_late(territory, now)
     overdue = dict(session.execute(select(late.c.level, func.count()).group_by(late.c.level)).all())
     return {
-        level: LevelCount(level, opened.get(level.value, 0), overdue.get(level.value, 0))
-        for level in Level
+        level: LevelCount(level, int(open_n), overdue.get(level.value, 0))
+        for level, open_n in zip(Level, opened, strict=True)
     }
+
+
+def _open_per_level() -> tuple[ColumnElement[int], ...]:
+    """The tally's open cases per level, in the order of Level."""
+    tally = tables.GridTally
+    return tuple(getattr(tally, f"open_{level.value.lower()}") for level in Level)
 
 
 def _text_filter(text: str) -> ColumnElement[bool]:
@@ -133,6 +138,20 @@ def running_out(
 
 
 @dataclass(frozen=True)
+class GridPlace:
+    """Where a grid lies and whether anyone answers for it: moves only with the territory,
+    so a console keeps it between refreshes."""
+
+    grid_id: int
+    code: str
+    name: str
+    street_id: int
+    street: str
+    community: str
+    staffed: bool
+
+
+@dataclass(frozen=True)
 class GridLine:
     grid_id: int
     code: str
@@ -164,33 +183,10 @@ def _on_duty_streets(session: Session, now: datetime) -> tuple[set[int], set[int
     return with_posts, with_posts - uncovered
 
 
-def grid_board(session: Session, territory: Territory, now: datetime) -> list[GridLine]:
-    """Every grid of the territory with its counts and status, grouped by street and community."""
-    opened = (
-        select(tables.Case.grid_id.label("grid_id"), func.count().label("n"))
-        .where(OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id))
-        .group_by(tables.Case.grid_id)
-        .subquery()
-    )
-    running_late = _running_late(territory, now)
-    late = (
-        select(running_late.c.grid_id, func.count().label("n"))
-        .group_by(running_late.c.grid_id)
-        .subquery()
-    )
-    alarm = case((tables.Alert.severity == "alarm", 1), else_=0)
-    alerts = (
-        select(
-            tables.Alert.grid_id.label("grid_id"),
-            func.count().label("alerts"),
-            func.sum(alarm).label("alarms"),
-        )
-        .where(tables.Alert.resolved_at.is_(None), tables.Alert.grid_id.is_not(None))
-        .group_by(tables.Alert.grid_id)
-        .subquery()
-    )
-    staffed = select(tables.GridStaff.grid_id).distinct().subquery()
+def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
+    """Every grid of the territory in board order (by code: street, community, grid)."""
     street, community = aliased(tables.Street), aliased(tables.Community)
+    staffed = select(tables.GridStaff.grid_id).distinct().subquery()
     rows = session.execute(
         select(
             tables.Grid.id,
@@ -199,34 +195,61 @@ def grid_board(session: Session, territory: Territory, now: datetime) -> list[Gr
             tables.Grid.street_id,
             street.name,
             community.name,
-            func.coalesce(opened.c.n, 0),
-            func.coalesce(late.c.n, 0),
-            func.coalesce(alerts.c.alerts, 0),
-            func.coalesce(alerts.c.alarms, 0),
             staffed.c.grid_id.is_not(None),
         )
         .join(street, street.id == tables.Grid.street_id)
         .join(community, community.id == tables.Grid.community_id)
-        .outerjoin(opened, opened.c.grid_id == tables.Grid.id)
-        .outerjoin(late, late.c.grid_id == tables.Grid.id)
-        .outerjoin(alerts, alerts.c.grid_id == tables.Grid.id)
         .outerjoin(staffed, staffed.c.grid_id == tables.Grid.id)
         .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
         .order_by(tables.Grid.code)
     ).all()
+    return [GridPlace(*row[:6], bool(row[6])) for row in rows]
+
+
+def grid_board(
+    session: Session, territory: Territory, now: datetime, places: list[GridPlace]
+) -> list[GridLine]:
+    """The places' counts and status: the tallies the triggers keep, and the running clocks
+    past their deadline read live (the clock, not a write, makes a case overdue)."""
+    tally = tables.GridTally
+    counted = {
+        grid_id: (int(n), int(alerts), int(alarms))
+        for grid_id, n, alerts, alarms in session.execute(
+            select(tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
+            .join(tables.Grid, tables.Grid.id == tally.grid_id)
+            .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        )
+    }
+    running_late = _running_late(territory, now)
+    late = dict(
+        session.execute(
+            select(running_late.c.grid_id, func.count()).group_by(running_late.c.grid_id)
+        ).all()
+    )
     with_posts, covered = _on_duty_streets(session, now)
     board = []
-    for gid, code, name, street_id, s_name, c_name, n, late_n, n_alerts, alarms, has_staff in rows:
-        on_duty = street_id not in with_posts or street_id in covered
+    for place in places:
+        n, n_alerts, alarms = counted.get(place.grid_id, (0, 0, 0))
+        late_n = late.get(place.grid_id, 0)
         status = grid_status(
-            overdue=int(late_n),
-            alarms=int(alarms),
-            warnings=int(n_alerts) - int(alarms),
-            staffed=bool(has_staff),
-            on_duty=on_duty,
+            overdue=late_n,
+            alarms=alarms,
+            warnings=n_alerts - alarms,
+            staffed=place.staffed,
+            on_duty=place.street_id not in with_posts or place.street_id in covered,
         )
         board.append(
-            GridLine(gid, code, name, s_name, c_name, int(n), int(late_n), int(n_alerts), status)
+            GridLine(
+                place.grid_id,
+                place.code,
+                place.name,
+                place.street,
+                place.community,
+                n,
+                late_n,
+                n_alerts,
+                status,
+            )
         )
     return board
 
