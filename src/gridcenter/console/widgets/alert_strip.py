@@ -56,7 +56,7 @@ class AlertStrip(LineList):
         alert = self.alerts[index]
         seen = alert.acknowledged_by is not None
         name = "alert-strip--seen" if seen else STYLES.get(alert.severity)
-        style = base + self.get_component_rich_style(name) if name else base
+        style = base + self.style_of(name) if name else base
         when = local(alert.raised_at, self.timezone(), "%H:%M")
         mark = f"seen by {alert.acknowledged_by}" if seen else "unacknowledged"
         text = f"{SYMBOLS.get(alert.severity, alert.severity)} {when} {alert.title}"

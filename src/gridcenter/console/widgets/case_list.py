@@ -134,7 +134,7 @@ class CaseList(LineList):
         row = self.row_at(index)
         if row is None:
             self._request(index // PAGE)
-            return [cell("…", width, base + self.get_component_rich_style("line-list--dim"))]
+            return [cell("…", width, base + self.style_of("line-list--dim"))]
         left = row.time_left(self.now())
         timer_style = self._timer_style(left, row)
         values = {
@@ -152,11 +152,11 @@ class CaseList(LineList):
         if left is None:
             return Style()
         if row.parked:
-            return self.get_component_rich_style("case-list--parked")
+            return self.style_of("case-list--parked")
         if left < -86400:
-            return self.get_component_rich_style("case-list--late")
+            return self.style_of("case-list--late")
         if left < 0:
-            return self.get_component_rich_style("case-list--overdue")
+            return self.style_of("case-list--overdue")
         if left < SOON_S:
-            return self.get_component_rich_style("case-list--soon")
+            return self.style_of("case-list--soon")
         return Style()

@@ -115,7 +115,7 @@ class GridBoard(LineList):
         if isinstance(entry, Heading):
             name = "grid-board--street" if entry.street else "grid-board--community"
             indent = "" if entry.street else " "
-            return [cell(indent + entry.text, width, base + self.get_component_rich_style(name))]
+            return [cell(indent + entry.text, width, base + self.style_of(name))]
         status_style = self._status_style(entry.status)
         values = {
             "status": f"{entry.status.symbol} {entry.status.value.upper()}",
@@ -135,4 +135,4 @@ class GridBoard(LineList):
             GridStatus.NO_DUTY: "grid-board--no-duty",
             GridStatus.NORMAL: "line-list--dim",
         }[status]
-        return self.get_component_rich_style(name)
+        return self.style_of(name)

@@ -5,10 +5,12 @@ subclass to draw a row only when that row is visible, so a list of 100,000
 rows costs no more to draw than a list of ten.
 """
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -43,6 +45,10 @@ class LineList(ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._frame_styles: dict[str, Style] = {}
+
     class Highlighted(Message):
         def __init__(self, source: "LineList", index: int) -> None:
             super().__init__()
@@ -63,12 +69,29 @@ class LineList(ScrollView, can_focus=True):
         raise NotImplementedError
 
     def header(self, width: int) -> list[Segment] | None:
-        """A line that stays on top while the rows scroll, or None."""
+        """A line that stays on top while the rows scroll; a list without one keeps this."""
         return None
 
     @property
     def _top(self) -> int:
-        return 1 if self.header(0) is not None else 0
+        # Asked for every line drawn: whether the class has a header, not the header itself.
+        return 0 if type(self).header is LineList.header else 1
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._frame_styles.clear()  # a theme may have changed since the last frame
+        return super().render_lines(crop)
+
+    def style_of(self, component: str) -> Style:
+        """A component class's style, looked up once per frame rather than once per line
+        (a wall screen draws thousands of cells a second)."""
+        if component not in self._frame_styles:
+            self._frame_styles[component] = self.get_component_rich_style(component)
+        return self._frame_styles[component]
+
+    def _base_style(self) -> Style:
+        if "" not in self._frame_styles:
+            self._frame_styles[""] = self.rich_style
+        return self._frame_styles[""]
 
     def placeholder(self) -> str:
         """What an empty list says."""
@@ -87,20 +110,20 @@ class LineList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         top = self._top
         if y < top:
-            style = self.rich_style + self.get_component_rich_style("line-list--header")
+            style = self._base_style() + self.style_of("line-list--header")
             strip = Strip(self.header(width) or []).apply_style(style)
             return strip.adjust_cell_length(width, style)
         index = y - top + round(self.scroll_y)
         if not self.row_count:
             text = self.placeholder() if y == top else ""
-            style = self.get_component_rich_style("line-list--dim")
+            style = self.style_of("line-list--dim")
             return Strip([cell(text, width, style)], width)
         if index >= self.row_count:
-            return Strip.blank(width, self.rich_style)
-        base = self.rich_style
+            return Strip.blank(width, self._base_style())
+        base = self._base_style()
         if index == self.cursor:
             name = "line-list--cursor" if self.has_focus else "line-list--cursor-blurred"
-            base = base + self.get_component_rich_style(name)
+            base = base + self.style_of(name)
         segments = self.render_row(index, width, base)
         return Strip(segments).adjust_cell_length(width, base).simplify()
 

@@ -59,5 +59,5 @@ class RosterList(LineList):
             "until": local(post.until, tz, "%a %H:%M"),
             "next": next_text,
         }
-        style = base + self.get_component_rich_style("roster-list--nobody") if nobody else base
+        style = base + self.style_of("roster-list--nobody") if nobody else base
         return cells(ROSTER_COLUMNS, width, values, style)
