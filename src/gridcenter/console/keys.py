@@ -1,5 +1,6 @@
-"""Every key of the console, named once: the screens bind these lists, and the help screen
-and the command palette read the dashboard's."""
+"""The keys of the console's big screens, named once: the dashboard, the assessment and the
+risk map bind these lists, and the help screen and the command palette read the dashboard's.
+The small dialogs (a case, a reason, an assignee) keep their few keys beside them."""
 
 from textual.binding import Binding
 

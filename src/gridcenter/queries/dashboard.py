@@ -42,11 +42,8 @@ def _running_late(territory: Territory, now: datetime) -> CTE:
 
 
 def level_counts(session: Session, territory: Territory, now: datetime) -> dict[Level, LevelCount]:
-    tally = tables.GridTally
     opened = session.execute(
-        select(*(func.coalesce(func.sum(column), 0) for column in _open_per_level()))
-        .join(tables.Grid, tables.Grid.id == tally.grid_id)
-        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        _tallies(territory, *(func.coalesce(func.sum(column), 0) for column in _open_per_level()))
     ).one()
     late = _running_late(territory, now)
     overdue = dict(session.execute(select(late.c.level, func.count()).group_by(late.c.level)).all())
@@ -60,6 +57,16 @@ def _open_per_level() -> tuple[ColumnElement[int], ...]:
     """The tally's open cases per level, in the order of Level."""
     tally = tables.GridTally
     return tuple(getattr(tally, f"open_{level.value.lower()}") for level in Level)
+
+
+def _tallies(territory: Territory, *columns: ColumnElement[int]) -> Select:
+    """Columns of the grid tallies (store/tallies.py) of the territory's grids."""
+    return (
+        select(*columns)
+        .select_from(tables.GridTally)
+        .join(tables.Grid, tables.Grid.id == tables.GridTally.grid_id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+    )
 
 
 def _text_filter(text: str) -> ColumnElement[bool]:
@@ -215,9 +222,7 @@ def grid_board(
     counted = {
         grid_id: (int(n), int(alerts), int(alarms))
         for grid_id, n, alerts, alarms in session.execute(
-            select(tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
-            .join(tables.Grid, tables.Grid.id == tally.grid_id)
-            .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+            _tallies(territory, tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
         )
     }
     running_late = _running_late(territory, now)
