@@ -25,4 +25,5 @@ python3 -m venv .venv
 .venv/bin/python -m pip install -q -e '.[test]'
 
 .venv/bin/ruff check src tests
-exec .venv/bin/pytest "$@"
+# One worker per core: the suite waits on servers and screens more than it computes.
+exec .venv/bin/pytest -n auto --dist worksteal "$@"
