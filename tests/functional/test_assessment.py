@@ -225,6 +225,24 @@ def test_streets_cover_the_edge_cases(context: Context, march: dict[str, str]) -
     assert rows["Wangyue Street"].reported == 0  # nothing happened there, still listed
 
 
+def test_several_breakdowns_at_once_are_each_the_breakdown_alone(
+    context: Context, march: dict[str, str]
+) -> None:
+    bys = ["street", "category", "department", "person"]
+    with context.db.read() as s:
+        place = _district(context)
+        together = q.tallies(s, MARCH, DISTRICT, place, bys)
+        alone = {by: q.tallies(s, MARCH, DISTRICT, place, [by])[by] for by in bys}
+    for by in bys:
+        assert together[by] == alone[by], by
+    # the fixture spreads over three streets and four departments
+    assert (len(together["street"]), len(together["department"])) == (3, 4)
+    # and each breakdown adds up to the whole
+    whole = together[None][None]
+    assert sum(t.reported for t in together["street"].values()) == whole.reported == 9
+    assert sum(t.closed for t in together["department"].values()) == whole.closed == 5
+
+
 def test_step_times_workers_dispatchers_and_departments(
     context: Context, march: dict[str, str]
 ) -> None:

@@ -83,13 +83,17 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def nearest_rank(count: int, share: float) -> int:
+    """Which value (1-based, in ascending order) is the `share` percentile of `count`
+    values by nearest rank: the smallest with `share` of the values at or below it."""
+    return max(1, math.ceil(share * count))
+
+
 def percentile(values: Sequence[float], share: float) -> float | None:
-    """The nearest-rank percentile: the smallest value with `share` of values at or below it."""
+    """The nearest-rank percentile of values."""
     if not values:
         return None
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
+    return sorted(values)[nearest_rank(len(values), share) - 1]
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,6 @@ class StepTime:
     count: int
     mean_s: float | None
     p90_s: float | None
-
-
-def step_times(durations: dict[str, list[float]], steps: Iterable[str]) -> list[StepTime]:
-    """Average and 90th percentile of the time each step took, in the loop's order."""
-    result = []
-    for step in steps:
-        values = durations.get(step, [])
-        mean = sum(values) / len(values) if values else None
-        result.append(StepTime(step, len(values), mean, percentile(values, 0.9)))
-    return result
 
 
 @dataclass(frozen=True)

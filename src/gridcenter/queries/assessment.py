@@ -11,7 +11,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -22,7 +37,7 @@ from gridcenter.domain.assessment import (
     StepTime,
     Tally,
     Worker,
-    step_times,
+    nearest_rank,
 )
 from gridcenter.domain.loop import OPEN_STEPS, Satisfaction
 from gridcenter.domain.periods import Period
@@ -131,106 +146,108 @@ def tallies(
     scope = _scope(territory, place)
     result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
 
-    def add(row_keys: Sequence[Any], **counts: int | float) -> list[Tally]:
-        """Add counts to the whole and to each group the row belongs to."""
-        targets = [result[None][None]]
-        targets += [result[by][k] for by, k in zip(bys, row_keys, strict=True)]
-        for tally in targets:
-            for name, n in counts.items():
-                setattr(tally, name, getattr(tally, name) + n)
-        return targets
+    def count(query: Select, **sums: Any) -> None:
+        """Sum `sums` over the rows of `query`, for the whole and per group of each by."""
+        for by, key, *totals in session.execute(_per_group(query, keys, list(sums.values()))):
+            tally = result[None if by < 0 else bys[by]][key]
+            for name, total in zip(sums, totals, strict=True):
+                setattr(tally, name, getattr(tally, name) + total)
 
-    width = len(keys)
-    # Reported in the period, by source; invalid ones; valid ones closed by the end.
-    closed_by_end = and_(Case.closed_at < end, ~Case.invalid)
-    for row in session.execute(
-        select(
-            *keys,
-            Case.source,
-            func.count(),
-            func.sum(case((Case.invalid, 1), else_=0)),
-            func.sum(case((closed_by_end, 1), else_=0)),
-        )
-        .where(scope, Case.created_at >= start, Case.created_at < end)
-        .group_by(*keys, Case.source)
+    def ones(condition: Any) -> Any:
+        return case((condition, 1), else_=0)
+
+    # Reported in the period; invalid ones; valid ones closed by the end. By source for the
+    # whole place only (nothing else shows it).
+    reported = and_(scope, Case.created_at >= start, Case.created_at < end)
+    count(
+        select(*keys).where(reported),
+        reported=1,
+        invalid=ones(Case.invalid),
+        reported_closed=ones(and_(Case.closed_at < end, ~Case.invalid)),
+    )
+    whole = result[None][None]
+    for source, n in session.execute(
+        select(Case.source, func.count()).where(reported).group_by(Case.source)
     ):
-        source, n, invalid, closed = row[width:]
-        counts = {"reported": n, "invalid": int(invalid or 0), "reported_closed": int(closed or 0)}
-        for tally in add(row[:width], **counts):
-            tally.by_source[source] = tally.by_source.get(source, 0) + n
+        whole.by_source[source] = n
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
-    for row in session.execute(
-        select(
-            *keys,
-            func.count(),
-            func.sum(case((Case.satisfaction == Satisfaction.SATISFIED.value, 1), else_=0)),
-            func.sum(case((Case.satisfaction.in_(RATED), 1), else_=0)),
-            func.sum(case((~late_step, 1), else_=0)),
-        )
-        .where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid)
-        .group_by(*keys)
-    ):
-        n, satisfied, rated, on_time = row[width:]
-        add(
-            row[:width],
-            closed=n,
-            due=n,
-            satisfied=int(satisfied or 0),
-            rated=int(rated or 0),
-            on_time=int(on_time or 0),
-        )
+    count(
+        select(*keys).where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
+        closed=1,
+        due=1,
+        satisfied=ones(Case.satisfaction == Satisfaction.SATISFIED.value),
+        rated=ones(Case.satisfaction.in_(RATED)),
+        on_time=ones(~late_step),
+    )
 
     # Open at the end with the step past its deadline; a parked clock is stopped.
-    end_at = instant(end)
     running_at_end = and_(
         Step.started_at < end,
         or_(Step.ended_at.is_(None), Step.ended_at >= end),
         Step.deadline < end,
         ~and_(_parked_now, Case.parked_at < end),
     )
-    for row in session.execute(
-        select(*keys, func.count(), func.sum(_multiple(end_at)))
-        .join(Case, Case.id == Step.case_id)
-        .where(scope, running_at_end)
-        .group_by(*keys)
-    ):
-        n, multiple = row[width:]
-        add(row[:width], overdue=n, due=n, overrun_steps=n, overrun_sum=float(multiple or 0))
+    steps = select(*keys).select_from(Step).join(Case, Case.id == Step.case_id)
+    count(
+        steps.where(scope, running_at_end),
+        overdue=1,
+        due=1,
+        overrun_steps=1,
+        overrun_sum=_multiple(instant(end)),
+    )
 
     # Steps that finished in the period past their deadline.
-    for row in session.execute(
-        select(*keys, func.count(), func.sum(_multiple(Step.ended_at)))
-        .join(Case, Case.id == Step.case_id)
-        .where(scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline)
-        .group_by(*keys)
-    ):
-        n, multiple = row[width:]
-        add(row[:width], overrun_steps=n, overrun_sum=float(multiple or 0))
+    count(
+        steps.where(
+            scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline
+        ),
+        overrun_steps=1,
+        overrun_sum=_multiple(Step.ended_at),
+    )
 
-    # Actions taken in the period.
-    # Labelled, so that GROUP BY names the very expression PostgreSQL sees in the select list.
-    failed = case((Event.to_value.like("failed%"), 1), else_=0).label("failed")
-    fields = {
-        "file": "filed",
-        "dispatch": "dispatched",
-        "verify": "verified",
-        "grant_extension": "extensions",
-        "park": "parked",
-        "reopen": "reopened",
+    # Actions taken in the period; a failed one (a verification that failed) is rework.
+    actions = {
+        "filed": "file",
+        "dispatched": "dispatch",
+        "verified": "verify",
+        "extensions": "grant_extension",
+        "parked": "park",
+        "reopened": "reopen",
     }
-    for row in session.execute(
-        select(*keys, Event.action, failed, func.count())
+    count(
+        select(*keys)
+        .select_from(Event)
         .join(Case, Case.id == Event.case_id)
-        .where(scope, Event.action.in_(fields), Event.at >= start, Event.at < end)
-        .group_by(*keys, Event.action, failed)
-    ):
-        action, is_failed, n = row[width:]
-        add(row[:width], **{fields[action]: n})
-        if is_failed:
-            add(row[:width], rework=n)
+        .where(scope, Event.action.in_(actions.values()), Event.at >= start, Event.at < end),
+        **{name: ones(Event.action == action) for name, action in actions.items()},
+        rework=ones(Event.to_value.like("failed%")),
+    )
     return result
+
+
+def _per_group(query: Select, keys: list[Any], values: list[Any]) -> Any:
+    """One statement: the rows of `query` read once (materialized), then summed for the
+    whole (by -1) and per group of each key (by 0, 1, ...), as rows of (by, key, sums...).
+    The database does the adding up: a month at city scale is hundreds of thousands of
+    rows, but only a few thousand groups."""
+    facts = (
+        query.add_columns(
+            *(
+                (v if isinstance(v, ColumnElement) else literal_column(str(v))).label(f"v{n}")
+                for n, v in enumerate(values)
+            )
+        )
+        .cte("facts")
+        .prefix_with("MATERIALIZED")
+    )
+    totals = [func.coalesce(func.sum(facts.c[f"v{n}"]), 0) for n in range(len(values))]
+    parts = [select(literal(-1), null(), *totals)]
+    for n, key in enumerate(keys):
+        column = facts.c[key.name]
+        parts.append(select(literal(n), column, *totals).group_by(column))
+    return union_all(*parts)
 
 
 # The case's current step is parked: its clock stopped and its deadline will move.
@@ -280,15 +297,47 @@ def children(
 def step_durations(
     session: Session, period: Period, territory: Territory, place: Place
 ) -> list[StepTime]:
-    """How long each step took, for the steps that finished in the period."""
+    """How long each step took, for the steps that finished in the period: the count and
+    average per step, then each step's 90th percentile read as one value by its rank."""
     took = seconds_between(Step.ended_at, Step.started_at) - Step.paused_s
-    query = select(Step.step, took).where(Step.ended_at >= period.start, Step.ended_at < period.end)
+    took = case((took < 0, 0.0), else_=took)  # a step never takes less than nothing
+    query = select().select_from(Step)
+    query = query.where(Step.ended_at >= period.start, Step.ended_at < period.end)
     if not _whole_district(territory, place):  # the cases are read only to place the steps
         query = query.join(Case, Case.id == Step.case_id).where(_scope(territory, place))
-    durations: dict[str, list[float]] = defaultdict(list)
-    for step, seconds in session.execute(query):
-        durations[step].append(max(float(seconds), 0.0))
-    return step_times(durations, (step.value for step in OPEN_STEPS))
+    counted = {
+        step: (n, mean)
+        for step, n, mean in session.execute(
+            query.add_columns(Step.step, func.count(), func.avg(took)).group_by(Step.step)
+        )
+    }
+    # One pass numbers each step's times in order; the wanted rank of each is kept.
+    wanted = {step: nearest_rank(n, 0.9) for step, (n, _) in counted.items()}
+    order = func.row_number().over(partition_by=Step.step, order_by=took).label("rank")
+    ranked = query.add_columns(Step.step.label("step"), took.label("took"), order).subquery()
+    p90 = dict(
+        session.execute(
+            select(ranked.c.step, ranked.c.took).where(
+                or_(
+                    false(),
+                    *(and_(ranked.c.step == s, ranked.c.rank == r) for s, r in wanted.items()),
+                )
+            )
+        ).all()
+    )
+    result = []
+    for step in (step.value for step in OPEN_STEPS):
+        n, mean = counted.get(step, (0, None))
+        at_rank = p90.get(step)
+        result.append(
+            StepTime(
+                step,
+                n,
+                None if mean is None else float(mean),
+                None if at_rank is None else float(at_rank),
+            )
+        )
+    return result
 
 
 def workers(session: Session, period: Period, territory: Territory, place: Place) -> list[Worker]:
