@@ -106,6 +106,11 @@ def generate_cases(
     steps, step_weights = list(STEP_WEIGHTS), list(STEP_WEIGHTS.values())
     ratings, rating_weights = list(SATISFACTION_WEIGHTS), list(SATISFACTION_WEIGHTS.values())
 
+    # A store fills in the order cases arrive: the closed ones oldest first, then the open
+    # ones, so that a month's cases lie together as they would in a real store.
+    closed_ages = sorted(
+        (rng.uniform(3600, days * 86400) for _ in range(count - open_target)), reverse=True
+    )
     batch = CaseBatch()
     for offset in range(count):
         number = first_id + offset
@@ -140,7 +145,7 @@ def generate_cases(
             reporter_staff_id=patroller.id if patroller else None,
             invalid=patroller is not None and not is_open and rng.random() < 0.05,
         )
-        anchor = now if is_open else now - timedelta(seconds=rng.uniform(3600, days * 86400))
+        anchor = now if is_open else now - timedelta(seconds=closed_ages[offset])
         made = fabricate(loop, spec, anchor)
         spec.code = case_code(made.created_at.astimezone(tz).date(), number)
         batch.add(spec, made)
