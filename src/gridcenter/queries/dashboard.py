@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import CTE, ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -219,9 +220,10 @@ def grid_board(
     """The places' counts and status: the tallies the triggers keep, and the running clocks
     past their deadline read live (the clock, not a write, makes a case overdue)."""
     tally = tables.GridTally
+    # Through the connection, not the ORM: a row per grid, and nothing here is an object.
     counted = {
-        grid_id: (int(n), int(alerts), int(alarms))
-        for grid_id, n, alerts, alarms in session.execute(
+        grid_id: (n, alerts, alarms)
+        for grid_id, n, alerts, alarms in session.connection().execute(
             _tallies(territory, tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
         )
     }
@@ -272,46 +274,45 @@ class PostDuty:
 
 def roster_now(session: Session, territory: Territory, now: datetime) -> list[PostDuty]:
     """Every post the territory can see: who holds it now, until when, and who comes next."""
-    posts = list(
-        session.execute(
-            select(tables.DutyPost, tables.Street.name)
-            .outerjoin(tables.Street, tables.Street.id == tables.DutyPost.street_id)
-            .where(
-                or_(
-                    tables.DutyPost.street_id.is_(None),
-                    in_territory(
-                        territory, tables.DutyPost.street_id, tables.DutyPost.community_id
-                    ),
-                )
-            )
-            .order_by(tables.DutyPost.street_id.is_not(None), tables.DutyPost.code)
-        )
-    )
-    post_ids = [post.id for post, _ in posts]
-    shifts = session.execute(
-        select(tables.DutyShift, tables.Staff.name, tables.Staff.phone)
-        .join(tables.Staff, tables.Staff.id == tables.DutyShift.staff_id)
+    post, shift = tables.DutyPost, tables.DutyShift
+    posts = session.execute(
+        select(post.id, post.name, tables.Street.name)
+        .outerjoin(tables.Street, tables.Street.id == post.street_id)
         .where(
-            tables.DutyShift.post_id.in_(post_ids),
-            tables.DutyShift.ends_at > now,
-            tables.DutyShift.starts_at < now + timedelta(days=2),
+            or_(
+                post.street_id.is_(None),
+                in_territory(territory, post.street_id, post.community_id),
+            )
         )
-        .order_by(tables.DutyShift.starts_at)
+        .order_by(post.street_id.is_not(None), post.code)
     ).all()
+    # Columns, not table objects: a refresh reads this for every post, every time.
+    shifts: dict[int, list[Any]] = {}
+    for row in session.execute(
+        select(shift.post_id, shift.starts_at, shift.ends_at, tables.Staff.name, tables.Staff.phone)
+        .join(tables.Staff, tables.Staff.id == shift.staff_id)
+        .where(
+            shift.post_id.in_([post_id for post_id, _, _ in posts]),
+            shift.ends_at > now,
+            shift.starts_at < now + timedelta(days=2),
+        )
+        .order_by(shift.starts_at)
+    ):
+        shifts.setdefault(row.post_id, []).append(row)
     result = []
-    for post, street_name in posts:
-        mine = [(shift, name, phone) for shift, name, phone in shifts if shift.post_id == post.id]
-        current = next((item for item in mine if item[0].starts_at <= now), None)
-        upcoming = next((item for item in mine if item[0].starts_at > now), None)
+    for post_id, post_name, street_name in posts:
+        mine = shifts.get(post_id, [])
+        current = next((row for row in mine if row.starts_at <= now), None)
+        upcoming = next((row for row in mine if row.starts_at > now), None)
         result.append(
             PostDuty(
-                post=post.name,
+                post=post_name,
                 street=street_name or "District",
-                on_duty=current[1] if current else None,
-                phone=mask_phone(current[2]) if current else "",
-                until=current[0].ends_at if current else None,
-                next_name=upcoming[1] if upcoming else None,
-                next_from=upcoming[0].starts_at if upcoming else None,
+                on_duty=current.name if current else None,
+                phone=mask_phone(current.phone) if current else "",
+                until=current.ends_at if current else None,
+                next_name=upcoming.name if upcoming else None,
+                next_from=upcoming.starts_at if upcoming else None,
             )
         )
     return result
@@ -332,18 +333,24 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> l
     scope = in_territory(territory, tables.Alert.street_id, tables.Alert.community_id)
     if not territory.is_district:
         scope = or_(scope, tables.Alert.street_id.is_(None))
-    unresolved = select(tables.Alert).where(tables.Alert.resolved_at.is_(None), scope)
-    newest = tables.Alert.raised_at.desc()
+    alert = tables.Alert
+    columns = (
+        alert.id,
+        alert.kind,
+        alert.severity,
+        alert.title,
+        alert.raised_at,
+        alert.acknowledged_by,
+    )
+    unresolved = select(*columns).where(alert.resolved_at.is_(None), scope)
+    newest = alert.raised_at.desc()
     # Two reads, so that each walks the index of unresolved alerts from the newest.
     rows = list(
-        session.scalars(
-            unresolved.where(tables.Alert.acknowledged_at.is_(None)).order_by(newest).limit(limit)
+        session.execute(
+            unresolved.where(alert.acknowledged_at.is_(None)).order_by(newest).limit(limit)
         )
     )
     if len(rows) < limit:
-        seen = unresolved.where(tables.Alert.acknowledged_at.is_not(None))
-        rows += session.scalars(seen.order_by(newest).limit(limit - len(rows)))
-    return [
-        AlertLine(a.id or 0, a.kind, a.severity, a.title, a.raised_at, a.acknowledged_by)
-        for a in rows
-    ]
+        seen = unresolved.where(alert.acknowledged_at.is_not(None))
+        rows += session.execute(seen.order_by(newest).limit(limit - len(rows)))
+    return [AlertLine(*row) for row in rows]
