@@ -1,5 +1,6 @@
 """What the four dashboard panes and the alert strip show, and nothing more."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -215,10 +216,17 @@ def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
 
 
 def grid_board(
-    session: Session, territory: Territory, now: datetime, places: list[GridPlace]
+    session: Session,
+    territory: Territory,
+    now: datetime,
+    places: list[GridPlace],
+    previous: Mapping[int, GridLine] | None = None,
 ) -> list[GridLine]:
     """The places' counts and status: the tallies the triggers keep, and the running clocks
-    past their deadline read live (the clock, not a write, makes a case overdue)."""
+    past their deadline read live (the clock, not a write, makes a case overdue). A line
+    that reads the same as in `previous` (the last board) is that very line, so that the
+    board can tell at a glance what a change moved."""
+    previous = previous or {}
     tally = tables.GridTally
     # Through the connection, not the ORM: a row per grid, and nothing here is an object.
     counted = {
@@ -245,19 +253,19 @@ def grid_board(
             staffed=place.staffed,
             on_duty=place.street_id not in with_posts or place.street_id in covered,
         )
-        board.append(
-            GridLine(
-                place.grid_id,
-                place.code,
-                place.name,
-                place.street,
-                place.community,
-                n,
-                late_n,
-                n_alerts,
-                status,
-            )
+        line = GridLine(
+            place.grid_id,
+            place.code,
+            place.name,
+            place.street,
+            place.community,
+            n,
+            late_n,
+            n_alerts,
+            status,
         )
+        same = previous.get(place.grid_id)
+        board.append(same if same == line else line)
     return board
 
 

@@ -44,6 +44,8 @@ class AlertStrip(LineList):
         return self.alerts[self.cursor] if self.alerts else None
 
     def set_alerts(self, alerts: list[AlertLine]) -> None:
+        if alerts == self.alerts:
+            return
         keep = self.selected
         self.alerts = alerts
         if keep is not None:

@@ -49,6 +49,7 @@ class GridBoard(LineList):
         self.grids: list[GridLine] = []
         self.entries: list[Heading | GridLine] = []
         self.troubled_only = False
+        self._summary = self._count()
 
     @property
     def row_count(self) -> int:
@@ -58,6 +59,10 @@ class GridBoard(LineList):
         return "no grid in trouble" if self.troubled_only else "no grids in this territory"
 
     def summary(self) -> str:
+        """How many grids are in each kind of trouble (counted when the lines change)."""
+        return self._summary
+
+    def _count(self) -> str:
         counts = Counter(grid.status for grid in self.grids)
         parts = [f"{len(self.grids)} grids"]
         for status in (
@@ -78,8 +83,19 @@ class GridBoard(LineList):
         return entry if isinstance(entry, GridLine) else None
 
     def set_grids(self, grids: list[GridLine]) -> None:
-        keep = self.selected
+        if grids == self.grids:
+            return  # the same lines (the feed keeps unchanged ones): nothing to lay out or draw
         self.grids = grids
+        self._summary = self._count()
+        self._relay()
+
+    def toggle_troubled(self) -> None:
+        self.troubled_only = not self.troubled_only
+        self._relay()
+
+    def _relay(self) -> None:
+        """Lay the lines out again, the cursor staying on the grid it was on."""
+        keep = self.selected
         self._lay_out()
         if keep is not None:
             for index, entry in enumerate(self.entries):
@@ -87,10 +103,6 @@ class GridBoard(LineList):
                     self.cursor = index
                     break
         self.update_size()
-
-    def toggle_troubled(self) -> None:
-        self.troubled_only = not self.troubled_only
-        self.set_grids(self.grids)
 
     def _lay_out(self) -> None:
         entries: list[Heading | GridLine] = []

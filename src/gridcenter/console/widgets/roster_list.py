@@ -39,6 +39,8 @@ class RosterList(LineList):
         return "no duty posts in this territory"
 
     def set_posts(self, posts: list[PostDuty]) -> None:
+        if posts == self.posts:
+            return
         self.posts = posts
         self.update_size()
 

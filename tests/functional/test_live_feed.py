@@ -1,0 +1,37 @@
+"""The console's live feed without a screen: what a refresh hands the panes."""
+
+from sqlalchemy import select, update
+
+from gridcenter.clock import Clock
+from gridcenter.console.live import LiveFeed, View
+from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.loop import ClosedLoop
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+
+
+def test_a_refresh_hands_back_the_board_lines_a_change_did_not_touch(
+    demo_db: Database, loop: ClosedLoop
+) -> None:
+    feed = LiveFeed(Context(demo_db, loop, Clock(NOW), Actor("admin", Role.ADMIN)))
+    first = feed.read(View(), fresh_places=True)
+    again = feed.read(View())
+    assert len(again.grids) == len(first.grids) > 100
+    assert all(a is b for a, b in zip(first.grids, again.grids, strict=True))
+
+    alert = tables.Alert
+    with demo_db.read() as session:
+        resolved, grid_id = session.execute(
+            select(alert.id, alert.grid_id).where(
+                alert.resolved_at.is_(None), alert.grid_id.is_not(None)
+            )
+        ).first()
+    with demo_db.write() as session:
+        session.execute(update(alert).where(alert.id == resolved).values(resolved_at=NOW))
+    after = feed.read(View())
+    moved = [(a, b) for a, b in zip(again.grids, after.grids, strict=True) if a is not b]
+    assert [b.grid_id for _, b in moved] == [grid_id]
+    ((before, now),) = moved
+    assert now.alerts == before.alerts - 1
