@@ -16,6 +16,7 @@ from sqlalchemy import (
     Select,
     and_,
     case,
+    cast,
     exists,
     false,
     func,
@@ -146,9 +147,19 @@ def tallies(
     scope = _scope(territory, place)
     result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
 
-    def count(query: Select, **sums: Any) -> None:
-        """Sum `sums` over the rows of `query`, for the whole and per group of each by."""
-        for by, key, *totals in session.execute(_per_group(query, keys, list(sums.values()))):
+    whole = result[None][None]
+
+    def count(query: Select, *extra: Any, **sums: Any) -> None:
+        """Sum `sums` over the rows of `query`, for the whole and per group of each by; an
+        `extra` grouping (by source) adds its first sum to the whole's breakdown only."""
+        grouped = [*keys, *extra]
+        statement = _per_group(query.add_columns(*extra), grouped, list(sums.values()))
+        for row in session.execute(statement):
+            by, totals = row[0], row[1 + len(grouped) :]
+            key = None if by < 0 else row[1 + by]
+            if by >= len(bys):
+                whole.by_source[key] = totals[0]
+                continue
             tally = result[None if by < 0 else bys[by]][key]
             for name, total in zip(sums, totals, strict=True):
                 setattr(tally, name, getattr(tally, name) + total)
@@ -158,18 +169,13 @@ def tallies(
 
     # Reported in the period; invalid ones; valid ones closed by the end. By source for the
     # whole place only (nothing else shows it).
-    reported = and_(scope, Case.created_at >= start, Case.created_at < end)
     count(
-        select(*keys).where(reported),
+        select(*keys).where(scope, Case.created_at >= start, Case.created_at < end),
+        Case.source.label("source"),
         reported=1,
         invalid=ones(Case.invalid),
         reported_closed=ones(and_(Case.closed_at < end, ~Case.invalid)),
     )
-    whole = result[None][None]
-    for source, n in session.execute(
-        select(Case.source, func.count()).where(reported).group_by(Case.source)
-    ):
-        whole.by_source[source] = n
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
@@ -229,7 +235,8 @@ def tallies(
 
 def _per_group(query: Select, keys: list[Any], values: list[Any]) -> Any:
     """One statement: the rows of `query` read once (materialized), then summed for the
-    whole (by -1) and per group of each key (by 0, 1, ...), as rows of (by, key, sums...).
+    whole (by -1) and per group of each key (by 0, 1, ...), as rows of (by, one column per
+    key, sums...).
     The database does the adding up: a month at city scale is hundreds of thousands of
     rows, but only a few thousand groups."""
     facts = (
@@ -243,10 +250,14 @@ def _per_group(query: Select, keys: list[Any], values: list[Any]) -> Any:
         .prefix_with("MATERIALIZED")
     )
     totals = [func.coalesce(func.sum(facts.c[f"v{n}"]), 0) for n in range(len(values))]
-    parts = [select(literal(-1), null(), *totals)]
-    for n, key in enumerate(keys):
-        column = facts.c[key.name]
-        parts.append(select(literal(n), column, *totals).group_by(column))
+    # Each key has a column of its own (null outside its own rows): keys of different
+    # types (an id, a source's name) never share one.
+    columns = [facts.c[key.name] for key in keys]
+    nulls = [cast(null(), column.type) for column in columns]  # typed, for PostgreSQL
+    parts = [select(literal(-1), *nulls, *totals)]
+    for n, grouped in enumerate(columns):
+        shown = [c if c is grouped else empty for c, empty in zip(columns, nulls, strict=True)]
+        parts.append(select(literal(n), *shown, *totals).group_by(grouped))
     return union_all(*parts)
 
 
@@ -379,18 +390,12 @@ def dispatchers(
     moved_on = exists().where(
         later.case_id == Event.case_id, later.action == "reassign", later.at >= Event.at
     )
-    rows = session.execute(
-        select(Event.actor, func.count(), func.sum(case((~moved_on, 1), else_=0)))
-        .join(Case, Case.id == Event.case_id)
-        .where(
-            _scope(territory, place),
-            Event.action == "dispatch",
-            Event.at >= period.start,
-            Event.at < period.end,
-        )
-        .group_by(Event.actor)
-        .order_by(Event.actor)
+    query = select(Event.actor, func.count(), func.sum(case((~moved_on, 1), else_=0))).where(
+        Event.action == "dispatch", Event.at >= period.start, Event.at < period.end
     )
+    if not _whole_district(territory, place):  # the cases are read only to place the events
+        query = query.join(Case, Case.id == Event.case_id).where(_scope(territory, place))
+    rows = session.execute(query.group_by(Event.actor).order_by(Event.actor))
     return [Dispatcher(actor, n, int(right or 0)) for actor, n, right in rows]
 
 
