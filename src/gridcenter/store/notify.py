@@ -4,15 +4,20 @@ A trigger on the change log notifies a channel with the new change id; a
 listener holds one autocommit connection and wakes a console's refresh.
 """
 
+import time
+
 import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 CHANNEL = "gridcenter_changes"
 # A burst of changes wakes a console once: after the first notification the listener
-# gathers the rest for this long, so that a console refreshes at most a few times a second
-# however fast the writers go (each refresh reads the newest state anyway).
+# gathers the rest for this long (each refresh reads the newest state anyway).
 SETTLE_S = 0.25
+# And wakes it at most once in this long, as often as a polling SQLite console looks: under
+# a steady stream of changes, fifty consoles reading four times a second would leave the
+# server no time for the writers.
+MIN_GAP_S = 1.0
 
 
 def install_notify(connection: Connection) -> None:
@@ -41,16 +46,19 @@ class ChangeListener:
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.connection = psycopg.connect(dsn, autocommit=True)
         self.connection.execute(f"LISTEN {CHANNEL}")
+        self._woken = -MIN_GAP_S  # monotonic time of the last wake
 
     def wait(self, timeout: float) -> bool:
         """True when something changed within `timeout` seconds (and the burst it began has
-        settled)."""
+        settled, and at least MIN_GAP_S has passed since the last wake)."""
         changed = False
         for _ in self.connection.notifies(timeout=timeout, stop_after=1):
             changed = True
         if changed:
-            for _ in self.connection.notifies(timeout=SETTLE_S):
+            settle = max(SETTLE_S, self._woken + MIN_GAP_S - time.monotonic())
+            for _ in self.connection.notifies(timeout=settle):
                 pass
+            self._woken = time.monotonic()
         return changed
 
     def close(self) -> None:
