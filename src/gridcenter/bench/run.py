@@ -73,7 +73,10 @@ def prepare(
     builder.start()
     builder.join()
     if builder.exitcode != 0:
-        raise RuntimeError(f"building {name} failed (exit code {builder.exitcode})")
+        raise RuntimeError(
+            f"building {name} failed (exit code {builder.exitcode}); {url} holds part of"
+            " it: give the benchmark a new store, or delete this one"
+        )
     return db, time.perf_counter() - started
 
 

@@ -46,7 +46,7 @@ def bench(
                 staff,
                 say=lambda text: None if as_json else print(text, flush=True),
             )
-        except ValueError as error:
+        except (ValueError, RuntimeError) as error:
             fail(str(error))
     if consoles:
         try:

@@ -17,9 +17,7 @@ from sqlmodel import Session
 from gridcenter.store import migrate, tables
 
 BUSY_TIMEOUT_MS = 10_000
-
-
-MMAP_BYTES = 8 << 30
+MMAP_BYTES = 8 << 30  # SQLite maps at most this much of a store (and caps it lower itself)
 
 
 class StoreBusy(Exception):
