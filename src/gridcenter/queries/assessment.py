@@ -18,7 +18,6 @@ from sqlalchemy import (
     case,
     cast,
     exists,
-    false,
     func,
     literal,
     literal_column,
@@ -112,8 +111,12 @@ def place_inside(session: Session, place: Place, territory: Territory) -> bool:
     return session.scalar(query) is not None
 
 
-def _whole_district(territory: Territory, place: Place) -> bool:
-    return place.kind == "district" and territory == Territory()
+def _of_place(query: Select, case_id: Any, territory: Territory, place: Place) -> Select:
+    """Keep the rows (steps, events) of the place's cases. For the whole district every
+    row counts, so the cases are not read at all: the index alone answers."""
+    if place.kind == "district" and territory == Territory():
+        return query
+    return query.join(Case, Case.id == case_id).where(_scope(territory, place))
 
 
 def _grid_in(place: Place) -> ColumnElement[bool]:
@@ -149,12 +152,15 @@ def tallies(
 
     whole = result[None][None]
 
-    def count(query: Select, *extra: Any, **sums: Any) -> None:
-        """Sum `sums` over the rows of `query`, for the whole and per group of each by; an
-        `extra` grouping (by source) adds its first sum to the whole's breakdown only."""
-        grouped = [*keys, *extra]
-        statement = _per_group(query.add_columns(*extra), grouped, list(sums.values()))
-        for row in session.execute(statement):
+    source = Case.source.label("source")
+
+    def count(query: Select, *, by_source: bool = False, **sums: Any) -> None:
+        """Sum `sums` over the rows of `query`, for the whole and per group of each by; with
+        `by_source`, the first sum also per source, for the whole only (nothing else shows
+        it)."""
+        grouped = [*keys, source] if by_source else keys
+        query = query.add_columns(source) if by_source else query
+        for row in session.execute(_per_group(query, grouped, list(sums.values()))):
             by, totals = row[0], row[1 + len(grouped) :]
             key = None if by < 0 else row[1 + by]
             if by >= len(bys):
@@ -171,7 +177,7 @@ def tallies(
     # whole place only (nothing else shows it).
     count(
         select(*keys).where(scope, Case.created_at >= start, Case.created_at < end),
-        Case.source.label("source"),
+        by_source=True,
         reported=1,
         invalid=ones(Case.invalid),
         reported_closed=ones(and_(Case.closed_at < end, ~Case.invalid)),
@@ -314,41 +320,31 @@ def step_durations(
     took = case((took < 0, 0.0), else_=took)  # a step never takes less than nothing
     query = select().select_from(Step)
     query = query.where(Step.ended_at >= period.start, Step.ended_at < period.end)
-    if not _whole_district(territory, place):  # the cases are read only to place the steps
-        query = query.join(Case, Case.id == Step.case_id).where(_scope(territory, place))
+    query = _of_place(query, Step.case_id, territory, place)
     counted = {
         step: (n, mean)
         for step, n, mean in session.execute(
             query.add_columns(Step.step, func.count(), func.avg(took)).group_by(Step.step)
         )
     }
+    if not counted:
+        return [StepTime(step.value, 0, None, None) for step in OPEN_STEPS]
     # One pass numbers each step's times in order; the wanted rank of each is kept.
     wanted = {step: nearest_rank(n, 0.9) for step, (n, _) in counted.items()}
     order = func.row_number().over(partition_by=Step.step, order_by=took).label("rank")
     ranked = query.add_columns(Step.step.label("step"), took.label("took"), order).subquery()
-    p90 = dict(
-        session.execute(
-            select(ranked.c.step, ranked.c.took).where(
-                or_(
-                    false(),
-                    *(and_(ranked.c.step == s, ranked.c.rank == r) for s, r in wanted.items()),
-                )
-            )
-        ).all()
-    )
+    at_rank = or_(*(and_(ranked.c.step == s, ranked.c.rank == r) for s, r in wanted.items()))
+    p90 = dict(session.execute(select(ranked.c.step, ranked.c.took).where(at_rank)).all())
     result = []
     for step in (step.value for step in OPEN_STEPS):
         n, mean = counted.get(step, (0, None))
-        at_rank = p90.get(step)
-        result.append(
-            StepTime(
-                step,
-                n,
-                None if mean is None else float(mean),
-                None if at_rank is None else float(at_rank),
-            )
-        )
+        value = p90.get(step)
+        result.append(StepTime(step, n, _float(mean), _float(value)))
     return result
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
 
 
 def workers(session: Session, period: Period, territory: Territory, place: Place) -> list[Worker]:
@@ -393,8 +389,7 @@ def dispatchers(
     query = select(Event.actor, func.count(), func.sum(case((~moved_on, 1), else_=0))).where(
         Event.action == "dispatch", Event.at >= period.start, Event.at < period.end
     )
-    if not _whole_district(territory, place):  # the cases are read only to place the events
-        query = query.join(Case, Case.id == Event.case_id).where(_scope(territory, place))
+    query = _of_place(query, Event.case_id, territory, place)
     rows = session.execute(query.group_by(Event.actor).order_by(Event.actor))
     return [Dispatcher(actor, n, int(right or 0)) for actor, n, right in rows]
 
