@@ -1,10 +1,13 @@
-"""Schema migrations and store copies, on SQLite and a real PostgreSQL."""
+"""Schema migrations, store copies and reads on several connections, on SQLite and a real
+PostgreSQL."""
 
+import threading
+import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, delete, func, insert, select, update
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from gridcenter.store import migrate, tables
 from gridcenter.store.copy import CopyRefused, copy_store
@@ -210,3 +213,32 @@ def test_copy_moves_a_whole_store_from_sqlite_to_postgresql(demo_path: Path, pos
     source.dispose()
     target.dispose()
     _admin(postgres, "DROP DATABASE copy_target WITH (FORCE)")
+
+
+def test_reads_at_once_see_one_state_while_changes_land(demo_db: Database) -> None:
+    """A writer commits a change every few milliseconds; reads run at once on four
+    connections, each a while after its transaction began, still agree on what the store
+    holds."""
+    stop = threading.Event()
+
+    def keep_writing() -> None:
+        while not stop.is_set():
+            with demo_db.write() as session:
+                session.add(tables.ChangeLog(at=NOW, kind="test", ref="writer"))
+            time.sleep(0.002)
+
+    def changes_later(session: Session) -> tuple[int, int]:
+        time.sleep(0.02)  # several commits land meanwhile
+        newest = select(func.max(tables.ChangeLog.id))
+        rows = select(func.count()).select_from(tables.ChangeLog)
+        return session.scalar(newest) or 0, session.scalar(rows) or 0
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        seen = [demo_db.read_at_once([changes_later] * 4, lanes=4) for _ in range(15)]
+    finally:
+        stop.set()
+        writer.join()
+    assert all(len(set(states)) == 1 for states in seen), seen
+    assert len({states[0] for states in seen}) > 1  # the writer did write in between

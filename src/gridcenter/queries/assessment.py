@@ -133,6 +133,17 @@ def _scope(territory: Territory, place: Place) -> ColumnElement[bool]:
 Breakdown = dict[str | None, dict[Any, Tally]]
 
 
+@dataclass(frozen=True)
+class Count:
+    """One grouped statement of the tallies: its rows are (by, one column per key, sums...)
+    and its sums add to the Tally fields `names`. With `by_source`, the first sum is also
+    given per source, for the whole place only (nothing else shows it)."""
+
+    statement: Any
+    names: tuple[str, ...]
+    by_source: bool = False
+
+
 def tallies(
     session: Session,
     period: Period,
@@ -142,40 +153,57 @@ def tallies(
     now: datetime | None = None,
 ) -> Breakdown:
     """The counts for the period: for the whole place under [None][None], and per group of
-    each of `bys` (GROUPINGS keys) under [by][group id], all from one pass over the rows.
-    A period still running is counted up to `now`: a step due tomorrow is not overdue yet."""
-    start = period.start
-    end = period.end if now is None else min(period.end, now)
-    keys = [GROUPINGS[by][0].label(f"k{n}") for n, by in enumerate(bys)]
-    scope = _scope(territory, place)
+    each of `bys` (GROUPINGS keys) under [by][group id], all from one pass over the rows."""
+    counts = tally_counts(period, territory, place, bys, now).values()
+    return add_up(bys, [(count, session.execute(count.statement).all()) for count in counts])
+
+
+def add_up(bys: Sequence[str], read: Sequence[tuple[Count, Sequence[Any]]]) -> Breakdown:
+    """The tallies from each count with the rows of its statement (read on any connection)."""
     result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
-
     whole = result[None][None]
-
-    source = Case.source.label("source")
-
-    def count(query: Select, *, by_source: bool = False, **sums: Any) -> None:
-        """Sum `sums` over the rows of `query`, for the whole and per group of each by; with
-        `by_source`, the first sum also per source, for the whole only (nothing else shows
-        it)."""
-        grouped = [*keys, source] if by_source else keys
-        query = query.add_columns(source) if by_source else query
-        for row in session.execute(_per_group(query, grouped, list(sums.values()))):
-            by, totals = row[0], row[1 + len(grouped) :]
+    for count, counted in read:
+        width = len(bys) + count.by_source
+        for row in counted:
+            by, totals = row[0], row[1 + width :]
             key = None if by < 0 else row[1 + by]
             if by >= len(bys):
                 whole.by_source[key] = totals[0]
                 continue
             tally = result[None if by < 0 else bys[by]][key]
-            for name, total in zip(sums, totals, strict=True):
+            for name, total in zip(count.names, totals, strict=True):
                 setattr(tally, name, getattr(tally, name) + total)
+    return result
+
+
+def tally_counts(
+    period: Period,
+    territory: Territory,
+    place: Place,
+    bys: Sequence[str] = (),
+    now: datetime | None = None,
+) -> dict[str, Count]:
+    """The statements behind `tallies`, by name, independent of each other (so that they can be read
+    at once on several connections). A period still running is counted up to `now`: a step
+    due tomorrow is not overdue yet."""
+    start = period.start
+    end = period.end if now is None else min(period.end, now)
+    keys = [GROUPINGS[by][0].label(f"k{n}") for n, by in enumerate(bys)]
+    scope = _scope(territory, place)
+    source = Case.source.label("source")
+
+    def count(query: Select, *, by_source: bool = False, **sums: Any) -> Count:
+        grouped = [*keys, source] if by_source else keys
+        query = query.add_columns(source) if by_source else query
+        return Count(_per_group(query, grouped, list(sums.values())), tuple(sums), by_source)
 
     def ones(condition: Any) -> Any:
         return case((condition, 1), else_=0)
 
+    counts = {}
     # Reported in the period; invalid ones; valid ones closed by the end. By source for the
     # whole place only (nothing else shows it).
-    count(
+    counts["reported"] = count(
         select(*keys).where(scope, Case.created_at >= start, Case.created_at < end),
         by_source=True,
         reported=1,
@@ -185,7 +213,7 @@ def tallies(
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
-    count(
+    counts["closed"] = count(
         select(*keys).where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
         closed=1,
         due=1,
@@ -202,7 +230,7 @@ def tallies(
         ~and_(_parked_now, Case.parked_at < end),
     )
     steps = select(*keys).select_from(Step).join(Case, Case.id == Step.case_id)
-    count(
+    counts["running"] = count(
         steps.where(scope, running_at_end),
         overdue=1,
         due=1,
@@ -211,7 +239,7 @@ def tallies(
     )
 
     # Steps that finished in the period past their deadline.
-    count(
+    counts["overrun"] = count(
         steps.where(
             scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline
         ),
@@ -228,7 +256,7 @@ def tallies(
         "parked": "park",
         "reopened": "reopen",
     }
-    count(
+    counts["actions"] = count(
         select(*keys)
         .select_from(Event)
         .join(Case, Case.id == Event.case_id)
@@ -236,7 +264,7 @@ def tallies(
         **{name: ones(Event.action == action) for name, action in actions.items()},
         rework=ones(Event.to_value.like("failed%")),
     )
-    return result
+    return counts
 
 
 def _per_group(query: Select, keys: list[Any], values: list[Any]) -> Any:

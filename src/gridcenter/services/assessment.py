@@ -1,8 +1,14 @@
 """One assessment of a period and a place: the same figures for the console, the CLI and
 the report written for the stationing-day meeting."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from gridcenter.domain.assessment import (
     MEASURES,
@@ -111,30 +117,51 @@ def assess(
     now = ctx.now()
     below_kind = q.BELOW.get(place.kind)
     bys = [*([below_kind] if below_kind else []), *BREAKDOWNS]
+    counts = q.tally_counts(period, territory, place, bys, now)
+    # Each statement stands alone: they are read at once on several connections, all
+    # seeing the same state of the store, the slowest first (as measured on a city).
+    where = {"period": period, "territory": territory, "place": place}
+    reads: dict[str, Callable[[Session], Any]] = {
+        "steps": partial(q.step_durations, **where),
+        "actions": partial(_rows, counts["actions"].statement),
+        "reported": partial(_rows, counts["reported"].statement),
+        "running": partial(_rows, counts["running"].statement),
+        "dispatchers": partial(q.dispatchers, **where),
+        "closed": partial(_rows, counts["closed"].statement),
+        "departments": partial(q.departments, **where),
+        "overrun": partial(_rows, counts["overrun"].statement),
+        "workers": partial(q.workers, **where),
+    }
+    if trend:
+        reads["trend"] = partial(q.category_trend, **where)
+    read = dict(zip(reads, ctx.db.read_at_once(list(reads.values())), strict=True))
+    counted = q.add_up(bys, [(count, read[name]) for name, count in counts.items()])
     with ctx.db.read() as session:
-        counted = q.tallies(session, period, territory, place, bys, now)  # one pass for all
         below = q.children(session, territory, place, counted)
-        result = Assessment(
-            period=period,
-            place=place,
-            whole=counted[None][None],
-            below=below,
-            steps=q.step_durations(session, period, territory, place),
-            workers=q.workers(session, period, territory, place),
-            dispatchers=q.dispatchers(session, period, territory, place),
-            departments=q.departments(session, period, territory, place),
-        )
         breakdowns: dict[str, dict[str, Tally]] = {}
         if below:
             name = {"street": "streets", "community": "communities", "grid": "grids"}
             breakdowns[name[below[0][0].kind]] = {p.name: t for p, t in below}
         for by, title in BREAKDOWNS.items():
             breakdowns[title] = q.named(session, by, counted[by])
-        if trend:
-            result.trend = q.category_trend(session, period, territory, place)
+    result = Assessment(
+        period=period,
+        place=place,
+        whole=counted[None][None],
+        below=below,
+        steps=read["steps"],
+        workers=read["workers"],
+        dispatchers=read["dispatchers"],
+        departments=read["departments"],
+        trend=read.get("trend", {}),
+    )
     for title, groups_of in breakdowns.items():
         for measure in MEASURES:
             best, worst = best_and_worst(ranked(groups_of, measure), top)
             result.tables.append(RankedTable(title, measure.title, measure.percent, best, worst))
     result.tables += _people_tables(result, top)
     return result
+
+
+def _rows(statement: Select, session: Session) -> list[Any]:
+    return list(session.execute(statement).all())
