@@ -191,7 +191,7 @@ async def test_the_console_shows_a_street_office_only_its_street(
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         board = app.query_one("#grids", GridBoard)
-        streets = {grid.street for grid in board.grids}
+        streets = {place.street for place in board.board.places}
         queues = app.snapshot.queue_pages[0] if app.snapshot else []
     assert streets == {"Yuelu Hill Street"}
     with db.read() as s:

@@ -41,7 +41,7 @@ class Snapshot:
     queue_total: int
     queue_pages: dict[int, list[CaseRow]]
     timers: list[CaseRow]
-    grids: list[dashboard.GridLine]
+    board: dashboard.Board
     roster: list[dashboard.PostDuty]
     alerts: list[dashboard.AlertLine]
     health: Health
@@ -55,7 +55,6 @@ class LiveFeed:
         self._district: str | None = None
         self._places: list[dashboard.GridPlace] = []
         self._places_read_at = -PLACES_MAX_AGE_S
-        self._board: dict[int, dashboard.GridLine] = {}
 
     def changed(self) -> bool:
         """One indexed lookup of the newest change id."""
@@ -117,12 +116,11 @@ class LiveFeed:
                 queue_total=total,
                 queue_pages=pages,
                 timers=dashboard.running_out(session, territory, now),
-                grids=dashboard.grid_board(session, territory, now, self._places, self._board),
+                board=dashboard.grid_board(session, territory, now, self._places),
                 roster=dashboard.roster_now(session, territory, now),
                 alerts=dashboard.open_alerts(session, territory),
                 health=integration_health(session),
                 view=view,
             )
         self.mark = mark
-        self._board = {line.grid_id: line for line in snapshot.grids}
         return snapshot

@@ -1,6 +1,6 @@
 """What the four dashboard panes and the alert strip show, and nothing more."""
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -215,58 +215,78 @@ def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
     return [GridPlace(*row[:6], bool(row[6])) for row in rows]
 
 
-def grid_board(
-    session: Session,
-    territory: Territory,
-    now: datetime,
-    places: list[GridPlace],
-    previous: Mapping[int, GridLine] | None = None,
-) -> list[GridLine]:
-    """The places' counts and status: the tallies the triggers keep, and the running clocks
-    past their deadline read live (the clock, not a write, makes a case overdue). A line
-    that reads the same as in `previous` (the last board) is that very line, so that the
-    board can tell at a glance what a change moved."""
-    previous = previous or {}
-    tally = tables.GridTally
-    # Through the connection, not the ORM: a row per grid, and nothing here is an object.
-    counted = {
-        grid_id: (n, alerts, alarms)
-        for grid_id, n, alerts, alarms in session.connection().execute(
-            _tallies(territory, tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
-        )
-    }
-    running_late = _running_late(territory, now)
-    late = dict(
-        session.execute(
-            select(running_late.c.grid_id, func.count()).group_by(running_late.c.grid_id)
-        ).all()
-    )
-    with_posts, covered = _on_duty_streets(session, now)
-    board = []
-    for place in places:
-        n, n_alerts, alarms = counted.get(place.grid_id, (0, 0, 0))
-        late_n = late.get(place.grid_id, 0)
-        status = grid_status(
-            overdue=late_n,
-            alarms=alarms,
-            warnings=n_alerts - alarms,
-            staffed=place.staffed,
-            on_duty=place.street_id not in with_posts or place.street_id in covered,
-        )
-        line = GridLine(
+@dataclass(frozen=True)
+class Board:
+    """Every grid of the territory in board order with its figures, kept as columns: a city
+    has ten thousand grids, and a refresh should neither make an object for each nor have
+    the board compare them one by one. Two boards are equal when every figure is."""
+
+    places: Sequence[GridPlace]
+    open: list[int]
+    overdue: list[int]
+    alerts: list[int]
+    status: list[GridStatus]
+
+    def __len__(self) -> int:
+        return len(self.places)
+
+    def line(self, index: int) -> GridLine:
+        place = self.places[index]
+        return GridLine(
             place.grid_id,
             place.code,
             place.name,
             place.street,
             place.community,
-            n,
-            late_n,
-            n_alerts,
-            status,
+            self.open[index],
+            self.overdue[index],
+            self.alerts[index],
+            self.status[index],
         )
-        same = previous.get(place.grid_id)
-        board.append(same if same == line else line)
-    return board
+
+    def lines(self) -> list[GridLine]:
+        return [self.line(index) for index in range(len(self))]
+
+
+EMPTY_BOARD = Board((), [], [], [], [])
+
+
+def grid_board(
+    session: Session, territory: Territory, now: datetime, places: Sequence[GridPlace]
+) -> Board:
+    """The places' counts and status: the tallies the triggers keep, and the running clocks
+    past their deadline read live (the clock, not a write, makes a case overdue)."""
+    tally = tables.GridTally
+    position = {place.grid_id: index for index, place in enumerate(places)}
+    size = len(places)
+    opened, alerts, alarms, late = [0] * size, [0] * size, [0] * size, [0] * size
+    # Through the connection, not the ORM: a row per grid, and nothing here is an object.
+    connection = session.connection()
+    for grid_id, n, n_alerts, n_alarms in connection.execute(
+        _tallies(territory, tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
+    ).all():
+        index = position.get(grid_id)
+        if index is not None:
+            opened[index], alerts[index], alarms[index] = n, n_alerts, n_alarms
+    running_late = _running_late(territory, now)
+    for grid_id, n in connection.execute(
+        select(running_late.c.grid_id, func.count()).group_by(running_late.c.grid_id)
+    ).all():
+        index = position.get(grid_id)
+        if index is not None:
+            late[index] = n
+    with_posts, covered = _on_duty_streets(session, now)
+    status = [
+        grid_status(
+            overdue=late[index],
+            alarms=alarms[index],
+            warnings=alerts[index] - alarms[index],
+            staffed=place.staffed,
+            on_duty=place.street_id not in with_posts or place.street_id in covered,
+        )
+        for index, place in enumerate(places)
+    ]
+    return Board(places, opened, late, alerts, status)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from rich.style import Style
 from gridcenter.console.widgets.columns import Column, cell, cells, header_cells
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.domain.status import GridStatus
-from gridcenter.queries.dashboard import GridLine
+from gridcenter.queries.dashboard import EMPTY_BOARD, Board, GridLine
 
 GRID_COLUMNS = [
     Column("status", 11),
@@ -46,8 +46,9 @@ class GridBoard(LineList):
 
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.grids: list[GridLine] = []
-        self.entries: list[Heading | GridLine] = []
+        self.board: Board = EMPTY_BOARD
+        # What each row shows: a heading, or the grid at that index of the board.
+        self.entries: list[Heading | int] = []
         self.troubled_only = False
         self._summary = self._count()
 
@@ -59,12 +60,12 @@ class GridBoard(LineList):
         return "no grid in trouble" if self.troubled_only else "no grids in this territory"
 
     def summary(self) -> str:
-        """How many grids are in each kind of trouble (counted when the lines change)."""
+        """How many grids are in each kind of trouble (counted when the figures change)."""
         return self._summary
 
     def _count(self) -> str:
-        counts = Counter(grid.status for grid in self.grids)
-        parts = [f"{len(self.grids)} grids"]
+        counts = Counter(self.board.status)
+        parts = [f"{len(self.board)} grids"]
         for status in (
             GridStatus.ALARM,
             GridStatus.UNSTAFFED,
@@ -80,43 +81,51 @@ class GridBoard(LineList):
         if not self.entries:
             return None
         entry = self.entries[min(self.cursor, len(self.entries) - 1)]
-        return entry if isinstance(entry, GridLine) else None
+        return None if isinstance(entry, Heading) else self.board.line(entry)
 
-    def set_grids(self, grids: list[GridLine]) -> None:
-        if grids == self.grids:
-            return  # the same lines (the feed keeps unchanged ones): nothing to lay out or draw
-        self.grids = grids
+    def set_board(self, board: Board) -> None:
+        if board == self.board:
+            return  # the same figures: nothing to lay out or draw
+        # The rows stay where they are unless the grids moved or a status filters them.
+        same_rows = board.places == self.board.places and not (
+            self.troubled_only and board.status != self.board.status
+        )
+        keep = self.selected
+        self.board = board
         self._summary = self._count()
-        self._relay()
+        if same_rows:
+            self.refresh()
+        else:
+            self._relay(keep)
 
     def toggle_troubled(self) -> None:
         self.troubled_only = not self.troubled_only
-        self._relay()
+        self._relay(self.selected)
 
-    def _relay(self) -> None:
-        """Lay the lines out again, the cursor staying on the grid it was on."""
-        keep = self.selected
+    def _relay(self, keep: GridLine | None) -> None:
+        """Lay the rows out again, the cursor staying on the grid it was on."""
         self._lay_out()
         if keep is not None:
-            for index, entry in enumerate(self.entries):
-                if isinstance(entry, GridLine) and entry.grid_id == keep.grid_id:
-                    self.cursor = index
+            shown = {entry: row for row, entry in enumerate(self.entries)}
+            for index, place in enumerate(self.board.places):
+                if place.grid_id == keep.grid_id and index in shown:
+                    self.cursor = shown[index]
                     break
         self.update_size()
 
     def _lay_out(self) -> None:
-        entries: list[Heading | GridLine] = []
+        entries: list[Heading | int] = []
         street = community = None
-        for grid in self.grids:
-            if self.troubled_only and grid.status is GridStatus.NORMAL:
+        for index, place in enumerate(self.board.places):
+            if self.troubled_only and self.board.status[index] is GridStatus.NORMAL:
                 continue
-            if grid.street != street:
-                street, community = grid.street, None
-                entries.append(Heading(grid.street, street=True))
-            if grid.community != community:
-                community = grid.community
-                entries.append(Heading(grid.community, street=False))
-            entries.append(grid)
+            if place.street != street:
+                street, community = place.street, None
+                entries.append(Heading(place.street, street=True))
+            if place.community != community:
+                community = place.community
+                entries.append(Heading(place.community, street=False))
+            entries.append(index)
         self.entries = entries
 
     def header(self, width: int) -> list[Segment] | None:
@@ -128,13 +137,14 @@ class GridBoard(LineList):
             name = "grid-board--street" if entry.street else "grid-board--community"
             indent = "" if entry.street else " "
             return [cell(indent + entry.text, width, base + self.style_of(name))]
-        status_style = self._status_style(entry.status)
+        grid = self.board.line(entry)
+        status_style = self._status_style(grid.status)
         values = {
-            "status": f"{entry.status.symbol} {entry.status.value.upper()}",
-            "grid": entry.name,
-            "open": str(entry.open),
-            "over": str(entry.overdue or ""),
-            "alerts": str(entry.alerts or ""),
+            "status": f"{grid.status.symbol} {grid.status.value.upper()}",
+            "grid": grid.name,
+            "open": str(grid.open),
+            "over": str(grid.overdue or ""),
+            "alerts": str(grid.alerts or ""),
         }
         styles = {"status": status_style, "over": status_style}
         return [Segment("  ", base), *cells(GRID_COLUMNS, width - 2, values, base, styles)]
