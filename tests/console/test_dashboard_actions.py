@@ -252,7 +252,9 @@ async def test_a_change_from_another_session_shows_up_live(
         assert app.snapshot.counts[Level.A].open == open_a - 1
         assert queue(app).selected is not None
         assert queue(app).selected.code != first.code  # type: ignore[union-attr]
-        assert str(app.query_one("#level-A", Tab).label).startswith(f"A grid {open_a - 1}")
+        tab = app.query_one("#level-A", Tab)
+        assert str(tab.label).startswith(f"A grid {open_a - 1}")
+        assert str(tab.render()).startswith(f"A grid {open_a - 1}")  # what it draws
 
 
 async def test_help_lists_every_key(app: GridCenterApp) -> None:

@@ -28,6 +28,7 @@ from gridcenter.console.themes import load_themes
 from gridcenter.console.widgets.alert_strip import AlertStrip
 from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, TIMER_COLUMNS, CaseList
 from gridcenter.console.widgets.grid_board import GridBoard
+from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.errors import Refused
@@ -124,7 +125,8 @@ class GridCenterApp(App[None]):
         with Grid(id="panes"):
             with Vertical(id="queue-pane", classes="pane"):
                 yield Tabs(
-                    *[Tab(f"{lvl} {lvl.disposer}", id=f"level-{lvl}") for lvl in Level], id="levels"
+                    *[LevelTab(f"{lvl} {lvl.disposer}", id=f"level-{lvl}") for lvl in Level],
+                    id="levels",
                 )
                 yield Static("", id="queue-filter")
                 yield CaseList(self.context.now, QUEUE_COLUMNS, id="queue")
@@ -277,15 +279,12 @@ class GridCenterApp(App[None]):
         first = self.snapshot is None
         self.snapshot = snapshot
         tabs = self.home.query_one("#levels", Tabs)
-        relabelled = False
+        resized = False
         for level, count in snapshot.counts.items():
             over = f" ▲{count.overdue}" if count.overdue else ""
-            tab = tabs.query_one(f"#level-{level}", Tab)
-            label = f"{level} {level.disposer} {count.open}{over}"
-            if str(tab.label) != label:
-                tab.label = label
-                relabelled = True
-        if relabelled and tabs.active_tab is not None:
+            tab = tabs.query_one(f"#level-{level}", LevelTab)
+            resized |= tab.relabel(f"{level} {level.disposer} {count.open}{over}")
+        if resized and tabs.active_tab is not None:
             # The tabs place their underline right after a relabel, sometimes before the
             # wider labels are laid out: place it once more when they are.
             self.call_after_refresh(tabs.post_message, Tab.Relabelled(tabs.active_tab))
