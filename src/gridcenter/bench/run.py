@@ -7,6 +7,7 @@ import statistics
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -94,12 +95,12 @@ async def _measure_console(context: Context) -> tuple[float, list[float], float]
 
     started = time.perf_counter()
     app = GridCenterApp(context, live_interval=0)
-    async with app.run_test(size=(160, 48)) as pilot:
+    async with app.run_test(size=(160, 48)):
         # Waiting sleeps rather than pausing the pilot: a pilot pause sends every widget a
         # message, and that busy main thread would slow the reading thread it waits for.
         while app.snapshot is None:
             await asyncio.sleep(0.001)
-        await pilot.pause()
+        await _drawn(app)
         first_paint = time.perf_counter() - started
         refreshes = []
         moved = app.snapshot.queue_pages[0][0].code
@@ -113,7 +114,7 @@ async def _measure_console(context: Context) -> tuple[float, list[float], float]
             app.refresh_data(force=True)
             while app.snapshot is before:
                 await asyncio.sleep(0.001)
-            await pilot.pause()  # the widgets take the new rows
+            await _drawn(app)
             refreshes.append(time.perf_counter() - began)
         row = app.query_one("#queue").selected  # type: ignore[attr-defined]
         to = _another_department(context, row.assignee)
@@ -137,8 +138,18 @@ async def _measure_console(context: Context) -> tuple[float, list[float], float]
             ]
             if listed == [row.version + 1] or (app.snapshot is not before and not listed):
                 break
+        await _drawn(app)
         action = time.perf_counter() - began
     return first_paint, refreshes, action
+
+
+async def _drawn(app: Any) -> None:
+    """Until the screen is drawn with what the console holds now: Textual calls back once
+    every message is handled and the screen refreshed. (A pilot pause instead waits for
+    the process to look idle, in steps of 20 ms: a figure would be mostly that wait.)"""
+    drawn = asyncio.Event()
+    app.call_after_refresh(drawn.set)
+    await drawn.wait()
 
 
 def _another_department(context: Context, assignee: str) -> str:
