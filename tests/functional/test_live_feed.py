@@ -1,5 +1,7 @@
 """The console's live feed without a screen: what a refresh hands the panes."""
 
+from collections import Counter
+
 from sqlalchemy import select, update
 
 from gridcenter.clock import Clock
@@ -36,3 +38,24 @@ def test_a_refresh_reads_the_same_board_until_a_change_moves_one_grid(
     assert [b.grid_id for _, b in moved] == [grid_id]
     ((before, now),) = moved
     assert now.alerts == before.alerts - 1
+
+
+def test_the_late_cases_are_counted_per_level_and_per_grid_alike(
+    demo_db: Database, loop: ClosedLoop
+) -> None:
+    """Both counts come from one statement; each must equal a count of its own."""
+    case = tables.Case
+    with demo_db.read() as session:
+        late = session.execute(
+            select(case.grid_id, case.level).where(
+                case.step != "closed", case.parked_at.is_(None), case.deadline < NOW
+            )
+        ).all()
+    per_level, per_grid = Counter(level for _, level in late), Counter(g for g, _ in late)
+    assert len(per_level) >= 2 and len(per_grid) >= 2  # the demo has late cases to count
+
+    feed = LiveFeed(Context(demo_db, loop, Clock(NOW), Actor("admin", Role.ADMIN)))
+    snapshot = feed.read(View(), fresh_places=True)
+    assert {lvl.value: n.overdue for lvl, n in snapshot.counts.items() if n.overdue} == per_level
+    board = {line.grid_id: line.overdue for line in snapshot.board.lines() if line.overdue}
+    assert board == per_grid

@@ -88,7 +88,8 @@ class LiveFeed:
             if fresh_places or time.monotonic() - self._places_read_at > PLACES_MAX_AGE_S:
                 self._places = dashboard.grid_places(session, territory)
                 self._places_read_at = time.monotonic()
-            counts = dashboard.level_counts(session, territory, now)
+            late = dashboard.running_late(session, territory, now)
+            counts = dashboard.level_counts(session, territory, late)
             if view.grid_id is None and not view.text.strip():
                 total = counts[view.level].open
             else:
@@ -116,7 +117,7 @@ class LiveFeed:
                 queue_total=total,
                 queue_pages=pages,
                 timers=dashboard.running_out(session, territory, now),
-                board=dashboard.grid_board(session, territory, now, self._places),
+                board=dashboard.grid_board(session, territory, now, self._places, late),
                 roster=dashboard.roster_now(session, territory, now),
                 alerts=dashboard.open_alerts(session, territory),
                 health=integration_health(session),

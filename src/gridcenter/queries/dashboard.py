@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CTE, ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, cast, func, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -26,11 +26,20 @@ class LevelCount:
     overdue: int
 
 
-def _running_late(territory: Territory, now: datetime) -> CTE:
-    """The territory's open cases whose running clock is past its deadline (a parked
-    clock is stopped). Materialized, so that the database reads these few from the index
-    of running clocks instead of walking every open case in the order of another index."""
-    return (
+@dataclass(frozen=True)
+class RunningLate:
+    """The territory's open cases whose running clock is past its deadline (a parked clock
+    is stopped), counted per level (the queue tabs) and per grid (the board)."""
+
+    per_level: dict[str, int]
+    per_grid: dict[int, int]
+
+
+def running_late(session: Session, territory: Territory, now: datetime) -> RunningLate:
+    """One statement: the late cases are read once, from the index of running clocks
+    (materialized, so that the database does not walk every open case in the order of
+    another index), then counted both ways."""
+    late = (
         select(tables.Case.grid_id, tables.Case.level)
         .where(
             OPEN,
@@ -41,16 +50,26 @@ def _running_late(territory: Territory, now: datetime) -> CTE:
         .cte("late")
         .prefix_with("MATERIALIZED")
     )
+    no_grid, no_level = cast(null(), late.c.grid_id.type), cast(null(), late.c.level.type)
+    per_grid = select(late.c.grid_id, no_level, func.count()).group_by(late.c.grid_id)
+    per_level = select(no_grid, late.c.level, func.count()).group_by(late.c.level)
+    counted = RunningLate({}, {})
+    for grid_id, level, n in session.connection().execute(union_all(per_grid, per_level)).all():
+        if level is None:
+            counted.per_grid[grid_id] = n
+        else:
+            counted.per_level[level] = n
+    return counted
 
 
-def level_counts(session: Session, territory: Territory, now: datetime) -> dict[Level, LevelCount]:
+def level_counts(
+    session: Session, territory: Territory, late: RunningLate
+) -> dict[Level, LevelCount]:
     opened = session.execute(
         _tallies(territory, *(func.coalesce(func.sum(column), 0) for column in _open_per_level()))
     ).one()
-    late = _running_late(territory, now)
-    overdue = dict(session.execute(select(late.c.level, func.count()).group_by(late.c.level)).all())
     return {
-        level: LevelCount(level, int(open_n), overdue.get(level.value, 0))
+        level: LevelCount(level, int(open_n), late.per_level.get(level.value, 0))
         for level, open_n in zip(Level, opened, strict=True)
     }
 
@@ -252,14 +271,18 @@ EMPTY_BOARD = Board((), [], [], [], [])
 
 
 def grid_board(
-    session: Session, territory: Territory, now: datetime, places: Sequence[GridPlace]
+    session: Session,
+    territory: Territory,
+    now: datetime,
+    places: Sequence[GridPlace],
+    late: RunningLate,
 ) -> Board:
     """The places' counts and status: the tallies the triggers keep, and the running clocks
     past their deadline read live (the clock, not a write, makes a case overdue)."""
     tally = tables.GridTally
     position = {place.grid_id: index for index, place in enumerate(places)}
     size = len(places)
-    opened, alerts, alarms, late = [0] * size, [0] * size, [0] * size, [0] * size
+    opened, alerts, alarms, overdue = [0] * size, [0] * size, [0] * size, [0] * size
     # Through the connection, not the ORM: a row per grid, and nothing here is an object.
     connection = session.connection()
     for grid_id, n, n_alerts, n_alarms in connection.execute(
@@ -268,17 +291,14 @@ def grid_board(
         index = position.get(grid_id)
         if index is not None:
             opened[index], alerts[index], alarms[index] = n, n_alerts, n_alarms
-    running_late = _running_late(territory, now)
-    for grid_id, n in connection.execute(
-        select(running_late.c.grid_id, func.count()).group_by(running_late.c.grid_id)
-    ).all():
+    for grid_id, n in late.per_grid.items():
         index = position.get(grid_id)
         if index is not None:
-            late[index] = n
+            overdue[index] = n
     with_posts, covered = _on_duty_streets(session, now)
     status = [
         grid_status(
-            overdue=late[index],
+            overdue=overdue[index],
             alarms=alarms[index],
             warnings=alerts[index] - alarms[index],
             staffed=place.staffed,
@@ -286,7 +306,7 @@ def grid_board(
         )
         for index, place in enumerate(places)
     ]
-    return Board(places, opened, late, alerts, status)
+    return Board(places, opened, overdue, alerts, status)
 
 
 @dataclass(frozen=True)
