@@ -1,16 +1,19 @@
 """The console's live feed without a screen: what a refresh hands the panes."""
 
 from collections import Counter
+from datetime import timedelta
 
 from sqlalchemy import select, update
 
 from gridcenter.clock import Clock
 from gridcenter.console.live import LiveFeed, View
-from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.access import Actor, Role, Territory
 from gridcenter.domain.loop import ClosedLoop
+from gridcenter.queries import dashboard
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
+from gridcenter.store.tallies import advance_late_mark
 from tests.conftest import NOW
 
 
@@ -43,7 +46,9 @@ def test_a_refresh_reads_the_same_board_until_a_change_moves_one_grid(
 def test_the_late_cases_are_counted_per_level_and_per_grid_alike(
     demo_db: Database, loop: ClosedLoop
 ) -> None:
-    """Both counts come from one statement; each must equal a count of its own."""
+    """The tallies keep late cases as of the late mark; a reading at another instant adds
+    (mark behind) or takes away (mark ahead) the deadlines in between. Each way, the counts
+    equal a count of the cases themselves."""
     case = tables.Case
     with demo_db.read() as session:
         late = session.execute(
@@ -54,8 +59,21 @@ def test_the_late_cases_are_counted_per_level_and_per_grid_alike(
     per_level, per_grid = Counter(level for _, level in late), Counter(g for g, _ in late)
     assert len(per_level) >= 2 and len(per_grid) >= 2  # the demo has late cases to count
 
-    feed = LiveFeed(Context(demo_db, loop, Clock(NOW), Actor("admin", Role.ADMIN)))
-    snapshot = feed.read(View(), fresh_places=True)
-    assert {lvl.value: n.overdue for lvl, n in snapshot.counts.items() if n.overdue} == per_level
-    board = {line.grid_id: line.overdue for line in snapshot.board.lines() if line.overdue}
-    assert board == per_grid
+    everywhere = Territory()
+    for mark, sign in ((NOW - timedelta(days=3), 1), (NOW + timedelta(days=3), -1)):
+        with demo_db.write() as session:
+            assert advance_late_mark(session, mark)
+        with demo_db.read() as session:
+            beyond = dashboard.late_beyond_mark(session, everywhere, NOW)
+            counts = dashboard.level_counts(session, everywhere, beyond)
+            places = dashboard.grid_places(session, everywhere)
+            board = dashboard.grid_board(session, everywhere, NOW, places, beyond)
+        assert sign * sum(beyond.per_level.values()) > 0  # deadlines between mark and now
+        assert {lvl.value: n.overdue for lvl, n in counts.items() if n.overdue} == per_level
+        assert {line.grid_id: line.overdue for line in board.lines() if line.overdue} == per_grid
+
+    # A console moves a mark that lags far behind its clock, then reads the same counts.
+    feed = LiveFeed(Context(demo_db, loop, Clock(NOW + timedelta(days=30)), Actor("a", Role.ADMIN)))
+    feed.read(View(), fresh_places=True)
+    with demo_db.read() as session:
+        assert session.scalar(select(tables.LateMark.as_of)) == NOW + timedelta(days=30)

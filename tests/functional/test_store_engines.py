@@ -3,6 +3,7 @@ PostgreSQL."""
 
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from gridcenter.store import migrate, tables
 from gridcenter.store.copy import CopyRefused, copy_store
 from gridcenter.store.database import Database, StoreOutdated
 from gridcenter.store.history import verify
+from gridcenter.store.tallies import COUNTS, advance_late_mark
 from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
 
@@ -79,17 +81,24 @@ def timer_checks(db: Database) -> dict[str, object]:
 def tallies(db: Database) -> dict[int, tuple[int, ...]]:
     """The board's counts as the triggers kept them (rows brought back to zero left out)."""
     tally = tables.GridTally
-    columns = (tally.open_a, tally.open_b, tally.open_c, tally.open_d, tally.alerts, tally.alarms)
+    columns = [getattr(tally, name) for name in COUNTS]
     with db.read() as session:
         rows = session.execute(select(tally.grid_id, *columns)).all()
     return {grid_id: tuple(counted) for grid_id, *counted in rows if any(counted)}
 
 
 def recount(db: Database) -> dict[int, tuple[int, ...]]:
-    """The same counts, counted from the cases and alerts themselves."""
+    """The same counts, counted from the cases and alerts themselves (late ones as of the
+    late mark)."""
     case, alert = tables.Case, tables.Alert
     counted: dict[int, list[int]] = {}
     with db.read() as session:
+        mark = session.scalar(select(tables.LateMark.as_of))
+        late = session.execute(
+            select(case.grid_id, case.level, func.count())
+            .where(case.step != "closed", case.parked_at.is_(None), case.deadline < mark)
+            .group_by(case.grid_id, case.level)
+        ).all()
         opened = session.execute(
             select(case.grid_id, case.level, func.count())
             .where(case.step != "closed")
@@ -100,22 +109,33 @@ def recount(db: Database) -> dict[int, tuple[int, ...]]:
             .where(alert.resolved_at.is_(None), alert.grid_id.is_not(None))
             .group_by(alert.grid_id, alert.severity)
         ).all()
+    width = len(COUNTS)
     for grid_id, level, n in opened:
-        counted.setdefault(grid_id, [0] * 6)["ABCD".index(level)] += n
+        counted.setdefault(grid_id, [0] * width)[COUNTS.index(f"open_{level.lower()}")] += n
+    for grid_id, level, n in late:
+        counted.setdefault(grid_id, [0] * width)[COUNTS.index(f"late_{level.lower()}")] += n
     for grid_id, severity, n in unresolved:
-        row = counted.setdefault(grid_id, [0] * 6)
-        row[4] += n
-        row[5] += n if severity == "alarm" else 0
+        row = counted.setdefault(grid_id, [0] * width)
+        row[COUNTS.index("alerts")] += n
+        row[COUNTS.index("alarms")] += n if severity == "alarm" else 0
     return {grid_id: tuple(row) for grid_id, row in counted.items()}
 
 
 def test_the_board_tallies_follow_every_kind_of_change(demo_db: Database) -> None:
     """Written straight in SQL, past the services: the triggers count whoever writes."""
     assert tallies(demo_db) == recount(demo_db) != {}
+    with demo_db.write() as session:
+        assert advance_late_mark(session, NOW)  # from the first mark: late ones to count
+    assert tallies(demo_db) == recount(demo_db)
     case, alert = tables.Case, tables.Alert
+    running = (case.step != "closed", case.parked_at.is_(None))
     with demo_db.read() as session:
+        late_ids = session.scalars(select(case.id).where(*running, case.deadline < NOW)).all()
+        due_ids = session.scalars(select(case.id).where(*running, case.deadline > NOW)).all()
         open_ids = session.scalars(
-            select(case.id).where(case.step != "closed").order_by(case.id)
+            select(case.id)
+            .where(case.step != "closed", case.id.not_in([*late_ids[:2], *due_ids[:1]]))
+            .order_by(case.id)
         ).all()
         closed_id = session.scalar(select(case.id).where(case.step == "closed"))
         grid_ids = session.scalars(select(tables.Grid.id).order_by(tables.Grid.id)).all()
@@ -124,9 +144,15 @@ def test_the_board_tallies_follow_every_kind_of_change(demo_db: Database) -> Non
         ).all()
         template = session.scalar(select(alert).limit(1))
     assert len(open_ids) >= 4 and closed_id is not None and len(alert_ids) >= 2
-    assert template is not None
+    assert template is not None and len(late_ids) >= 2 and due_ids
     with demo_db.write() as session:
         first, second, third, fourth = open_ids[:4]
+        parked, extended, overdue = late_ids[0], late_ids[1], due_ids[0]
+        session.execute(update(case).where(case.id == parked).values(parked_at=NOW))
+        later = NOW + timedelta(days=1)
+        session.execute(update(case).where(case.id == extended).values(deadline=later))
+        earlier = NOW - timedelta(days=1)
+        session.execute(update(case).where(case.id == overdue).values(deadline=earlier))
         session.execute(update(case).where(case.id == first).values(step="closed"))
         session.execute(update(case).where(case.id == second).values(level="D"))
         session.execute(update(case).where(case.id == third).values(grid_id=grid_ids[-1]))
@@ -145,6 +171,12 @@ def test_the_board_tallies_follow_every_kind_of_change(demo_db: Database) -> Non
     with demo_db.write() as session:
         session.execute(delete(alert).where(alert.dedup_key == "tally-test"))
     assert tallies(demo_db) == recount(demo_db)
+    late_before = sum(sum(row[-4:]) for row in tallies(demo_db).values())
+    with demo_db.write() as session:  # the sweep moves the mark on: later deadlines count
+        assert advance_late_mark(session, NOW + timedelta(days=3))
+        assert not advance_late_mark(session, NOW)  # and never back
+    assert tallies(demo_db) == recount(demo_db)
+    assert sum(sum(row[-4:]) for row in tallies(demo_db).values()) > late_before
 
 
 def test_a_store_of_the_first_release_upgrades_without_losing_a_row(

@@ -4,7 +4,7 @@ same loop can run without a screen (load tests, many consoles at once)."""
 
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -14,11 +14,17 @@ from gridcenter.queries.cases import CaseRow
 from gridcenter.queries.health import Health, integration_health
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from gridcenter.store.database import StoreBusy
+from gridcenter.store.tallies import advance_late_mark
 
 PAGE = 100
 # Grids, their streets and their staff change with the territory, not with the cases:
 # a console reads them again when the operator changes view, or after this long.
 PLACES_MAX_AGE_S = 60.0
+# The overdue sweep moves the late mark every minute; a console alone moves it when it
+# lags more than this (checked at most once a minute).
+LATE_MARK_MAX_LAG = timedelta(minutes=10)
+LATE_MARK_CHECK_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,23 @@ class LiveFeed:
         self._district: str | None = None
         self._places: list[dashboard.GridPlace] = []
         self._places_read_at = -PLACES_MAX_AGE_S
+        self._mark_checked_at = -LATE_MARK_CHECK_S
+
+    def _keep_late_mark(self, now: datetime) -> None:
+        """Move the tallies' late mark on when it lags far behind (no sweep running): the
+        deadlines between the mark and now are counted at every refresh until it moves."""
+        if time.monotonic() - self._mark_checked_at < LATE_MARK_CHECK_S:
+            return
+        self._mark_checked_at = time.monotonic()
+        with self.context.db.read() as session:
+            mark = session.scalar(select(tables.LateMark.as_of))
+        if mark is not None and now - mark <= LATE_MARK_MAX_LAG:
+            return
+        try:
+            with self.context.db.write() as session:
+                advance_late_mark(session, now)
+        except StoreBusy:
+            pass  # another writer holds the store: the next check moves it
 
     def changed(self) -> bool:
         """One indexed lookup of the newest change id."""
@@ -84,12 +107,13 @@ class LiveFeed:
         territory = ctx.actor.territory
         mark = ctx.db.change_mark()
         now = ctx.now()
-        with ctx.db.read() as session:
+        self._keep_late_mark(now)
+        with ctx.db.read(consistent=True) as session:
             if fresh_places or time.monotonic() - self._places_read_at > PLACES_MAX_AGE_S:
                 self._places = dashboard.grid_places(session, territory)
                 self._places_read_at = time.monotonic()
-            late = dashboard.running_late(session, territory, now)
-            counts = dashboard.level_counts(session, territory, late)
+            beyond = dashboard.late_beyond_mark(session, territory, now)
+            counts = dashboard.level_counts(session, territory, beyond)
             if view.grid_id is None and not view.text.strip():
                 total = counts[view.level].open
             else:
@@ -117,7 +141,7 @@ class LiveFeed:
                 queue_total=total,
                 queue_pages=pages,
                 timers=dashboard.running_out(session, territory, now),
-                board=dashboard.grid_board(session, territory, now, self._places, late),
+                board=dashboard.grid_board(session, territory, now, self._places, beyond),
                 roster=dashboard.roster_now(session, territory, now),
                 alerts=dashboard.open_alerts(session, territory),
                 health=integration_health(session),

@@ -16,12 +16,14 @@ from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
 from gridcenter.store.mapping import limits_of, state_of
+from gridcenter.store.tallies import advance_late_mark
 
 
 def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
     """Raise what each case's clock calls for at `at`; escalate where the policy says so."""
     escalate: list[tuple[str, float]] = []
     with ctx.db.write() as session:
+        advance_late_mark(session, at)  # the board's late counts, as of this sweep
         due = session.execute(
             select(tables.Case, tables.Category)
             .join(tables.Category, tables.Category.id == tables.Case.category_id)

@@ -1,11 +1,12 @@
 """What the four dashboard panes and the alert strip show, and nothing more."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, cast, func, null, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
@@ -27,50 +28,59 @@ class LevelCount:
 
 
 @dataclass(frozen=True)
-class RunningLate:
-    """The territory's open cases whose running clock is past its deadline (a parked clock
-    is stopped), counted per level (the queue tabs) and per grid (the board)."""
+class LateBeyondMark:
+    """What the tallies' late counts, kept as of the late mark (store/tallies.py), miss at
+    `now`: running clocks whose deadline fell between the mark and now count +1; with a
+    mark ahead of now (a clock set back), those between now and the mark count -1."""
 
     per_level: dict[str, int]
     per_grid: dict[int, int]
 
 
-def running_late(session: Session, territory: Territory, now: datetime) -> RunningLate:
-    """One statement: the late cases are read once, from the index of running clocks
-    (materialized, so that the database does not walk every open case in the order of
-    another index), then counted both ways."""
-    late = (
-        select(tables.Case.grid_id, tables.Case.level)
-        .where(
-            OPEN,
-            tables.Case.parked_at.is_(None),
-            tables.Case.deadline < now,
-            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+def late_beyond_mark(session: Session, territory: Territory, now: datetime) -> LateBeyondMark:
+    """A few cases when the mark is recent: the index of running clocks, from mark to now."""
+    mark = session.scalar(select(tables.LateMark.as_of)) or now
+    since, until, sign = (mark, now, 1) if mark <= now else (now, mark, -1)
+    case = tables.Case
+    counted = LateBeyondMark(defaultdict(int), defaultdict(int))
+    for grid_id, level, n in (
+        session.connection()
+        .execute(
+            select(case.grid_id, case.level, func.count())
+            .where(
+                OPEN,
+                case.parked_at.is_(None),
+                case.deadline >= since,
+                case.deadline < until,
+                case.grid_id.is_not(None),
+                in_territory(territory, case.street_id, case.community_id),
+            )
+            .group_by(case.grid_id, case.level)
         )
-        .cte("late")
-        .prefix_with("MATERIALIZED")
-    )
-    no_grid, no_level = cast(null(), late.c.grid_id.type), cast(null(), late.c.level.type)
-    per_grid = select(late.c.grid_id, no_level, func.count()).group_by(late.c.grid_id)
-    per_level = select(no_grid, late.c.level, func.count()).group_by(late.c.level)
-    counted = RunningLate({}, {})
-    for grid_id, level, n in session.connection().execute(union_all(per_grid, per_level)).all():
-        if level is None:
-            counted.per_grid[grid_id] = n
-        else:
-            counted.per_level[level] = n
+        .all()
+    ):
+        counted.per_level[level] += sign * n
+        counted.per_grid[grid_id] += sign * n
     return counted
 
 
 def level_counts(
-    session: Session, territory: Territory, late: RunningLate
+    session: Session, territory: Territory, beyond: LateBeyondMark
 ) -> dict[Level, LevelCount]:
-    opened = session.execute(
-        _tallies(territory, *(func.coalesce(func.sum(column), 0) for column in _open_per_level()))
+    """Open and late cases per level, from the tallies (late ones as of the mark, moved to
+    now by `beyond`)."""
+    tally = tables.GridTally
+    late_columns = tuple(getattr(tally, f"late_{level.value.lower()}") for level in Level)
+    summed = session.execute(
+        _tallies(
+            territory,
+            *(func.coalesce(func.sum(column), 0) for column in (*_open_per_level(), *late_columns)),
+        )
     ).one()
+    opened, late = summed[: len(Level)], summed[len(Level) :]
     return {
-        level: LevelCount(level, int(open_n), late.per_level.get(level.value, 0))
-        for level, open_n in zip(Level, opened, strict=True)
+        level: LevelCount(level, int(n), int(n_late) + beyond.per_level.get(level.value, 0))
+        for level, n, n_late in zip(Level, opened, late, strict=True)
     }
 
 
@@ -275,26 +285,35 @@ def grid_board(
     territory: Territory,
     now: datetime,
     places: Sequence[GridPlace],
-    late: RunningLate,
+    beyond: LateBeyondMark,
 ) -> Board:
-    """The places' counts and status: the tallies the triggers keep, and the running clocks
-    past their deadline read live (the clock, not a write, makes a case overdue)."""
+    """The places' counts and status, from the tallies the triggers keep; the late counts
+    moved from the late mark to now by `beyond`."""
     tally = tables.GridTally
     position = {place.grid_id: index for index, place in enumerate(places)}
     size = len(places)
     opened, alerts, alarms, overdue = [0] * size, [0] * size, [0] * size, [0] * size
     # Through the connection, not the ORM: a row per grid, and nothing here is an object.
     connection = session.connection()
-    for grid_id, n, n_alerts, n_alarms in connection.execute(
-        _tallies(territory, tally.grid_id, sum(_open_per_level()), tally.alerts, tally.alarms)
+    late_sum = tally.late_a + tally.late_b + tally.late_c + tally.late_d
+    for grid_id, n, n_alerts, n_alarms, n_late in connection.execute(
+        _tallies(
+            territory,
+            tally.grid_id,
+            sum(_open_per_level()),
+            tally.alerts,
+            tally.alarms,
+            late_sum,
+        )
     ).all():
         index = position.get(grid_id)
         if index is not None:
             opened[index], alerts[index], alarms[index] = n, n_alerts, n_alarms
-    for grid_id, n in late.per_grid.items():
+            overdue[index] = n_late
+    for grid_id, n in beyond.per_grid.items():
         index = position.get(grid_id)
         if index is not None:
-            overdue[index] = n
+            overdue[index] += n
     with_posts, covered = _on_duty_streets(session, now)
     status = [
         grid_status(

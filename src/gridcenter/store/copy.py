@@ -5,7 +5,7 @@ from sqlmodel import SQLModel
 
 from gridcenter.store import migrate
 from gridcenter.store.database import Database
-from gridcenter.store.tallies import TABLE as TALLIES
+from gridcenter.store.tallies import MARK, TABLE
 
 BATCH = 5_000
 
@@ -16,13 +16,14 @@ class CopyRefused(Exception):
 
 def copy_store(source: Database, target: Database) -> dict[str, int]:
     """Copy every row, table by table in foreign-key order; returns the rows per table.
-    The grid tallies are not copied: the target's triggers count them as the rows arrive."""
+    The grid tallies and their late mark are not copied: the target's triggers count them
+    as the rows arrive, as of the target's own mark."""
     if migrate.current_revision(source.engine) != migrate.head():
         raise CopyRefused("the source store is not at the newest schema: upgrade it first")
     if not migrate.is_empty(target.engine):
         raise CopyRefused("the target store is not empty: copy into a new, empty database")
     migrate.upgrade(target.engine)
-    copied_tables = [t for t in SQLModel.metadata.sorted_tables if t.name != TALLIES]
+    copied_tables = [t for t in SQLModel.metadata.sorted_tables if t.name not in (TABLE, MARK)]
     counts: dict[str, int] = {}
     with source.engine.connect() as reading, target.engine.begin() as writing:
         for table in copied_tables:

@@ -71,14 +71,19 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(gridcenter_write=True)
+        self._snapshots = self.engine.execution_options(isolation_level="REPEATABLE READ")
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
-        with Session(self.engine) as session:
+    def read(self, consistent: bool = False) -> Iterator[Session]:
+        """A read transaction. A SQLite one always sees the store as of its first read;
+        `consistent` asks the same of PostgreSQL (repeatable read), for several statements
+        that must agree with each other."""
+        engine = self._snapshots if consistent and not self.is_sqlite else self.engine
+        with Session(engine) as session:
             yield session
 
     def read_at_once(
@@ -114,8 +119,7 @@ class Database:
                 return
             if not self.is_sqlite:
                 # PostgreSQL hands one transaction's snapshot to the others.
-                snapshot = self.engine.execution_options(isolation_level="REPEATABLE READ")
-                sessions = [stack.enter_context(Session(snapshot)) for _ in range(lanes)]
+                sessions = [stack.enter_context(self.read(True)) for _ in range(lanes)]
                 exported = sessions[0].scalar(text("SELECT pg_export_snapshot()"))
                 for session in sessions[1:]:
                     session.execute(text(f"SET TRANSACTION SNAPSHOT '{exported}'"))

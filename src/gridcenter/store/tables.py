@@ -116,6 +116,22 @@ class GridTally(SQLModel, table=True):
     open_d: int = 0
     alerts: int = 0  # unresolved
     alarms: int = 0  # unresolved, of severity alarm
+    # Open cases whose running clock had passed its deadline at the late mark (LateMark).
+    late_a: int = 0
+    late_b: int = 0
+    late_c: int = 0
+    late_d: int = 0
+
+
+class LateMark(SQLModel, table=True):
+    """The one instant the tallies' late counts are kept as of. The clock, not a write,
+    makes a case late: a console adds the few deadlines between this mark and its now,
+    and the overdue sweep moves the mark on (store/tallies.py)."""
+
+    __tablename__ = "late_mark"
+
+    id: int = Field(default=1, primary_key=True)
+    as_of: datetime = _at()
 
 
 class Case(SQLModel, table=True):

@@ -5,26 +5,47 @@ costs every console tens of milliseconds; triggers on `cases` and `alert`
 instead move one grid's row of `grid_tally` by plus or minus one whenever a
 case opens, closes, changes level or grid, or an alert is raised or resolved.
 Every writer goes through the same triggers (services, jobs, intake, seeding,
-`db copy`), so no code path can forget to count. What depends on the clock
-(a case becoming overdue) cannot be kept this way and is still read live.
+`db copy`), so no code path can forget to count.
+
+What depends on the clock (a case becoming late) is kept as of one instant,
+the late mark: a case counts as late in its grid's tally when its running
+clock (not parked) had passed its deadline at the mark. A console adds the
+deadlines that fell between the mark and its own now, a handful when the mark
+is recent, and the overdue sweep moves the mark on (`advance_late_mark`). On
+PostgreSQL a case's trigger holds the mark in share mode, so the mark cannot
+move between the trigger reading it and the change committing.
 """
 
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, inspect, select, text, update
+from sqlalchemy.orm import Session
 
 from gridcenter.domain.levels import Level
+from gridcenter.store import tables
+from gridcenter.store.types import UTCDateTime
 
 TABLE = "grid_tally"
-COUNTS = (*(f"open_{level.value.lower()}" for level in Level), "alerts", "alarms")
+MARK = "late_mark"
+OPEN_COUNTS = tuple(f"open_{level.value.lower()}" for level in Level)
+LATE_COUNTS = tuple(f"late_{level.value.lower()}" for level in Level)
+COUNTS = (*OPEN_COUNTS, "alerts", "alarms", *LATE_COUNTS)
+# Whether a case row is counted as late in its tally: its clock runs, past the mark.
+_LATE_AT_MARK = "{row}.parked_at IS NULL AND {row}.deadline < (SELECT as_of FROM late_mark)"
 
 
 def _case_delta(row: str, sign: str) -> str:
     """Add (sign '+') or take away (sign '-') an open case's row to its grid's tally."""
-    values = ", ".join(
+    opened = ", ".join(
         f"{sign}CASE WHEN {row}.level = '{level.value}' THEN 1 ELSE 0 END" for level in Level
     )
+    late_at_mark = _LATE_AT_MARK.format(row=row)
+    late = ", ".join(
+        f"{sign}CASE WHEN {row}.level = '{level.value}' AND {late_at_mark} THEN 1 ELSE 0 END"
+        for level in Level
+    )
     return _upsert(
-        f"SELECT {row}.grid_id, {values}, 0, 0 "
+        f"SELECT {row}.grid_id, {opened}, 0, 0, {late} "
         f"WHERE {row}.grid_id IS NOT NULL AND {row}.step <> 'closed'"
     )
 
@@ -32,7 +53,7 @@ def _case_delta(row: str, sign: str) -> str:
 def _alert_delta(row: str, sign: str) -> str:
     alarm = f"{sign}CASE WHEN {row}.severity = 'alarm' THEN 1 ELSE 0 END"
     return _upsert(
-        f"SELECT {row}.grid_id, 0, 0, 0, 0, {sign}1, {alarm} "
+        f"SELECT {row}.grid_id, 0, 0, 0, 0, {sign}1, {alarm}, 0, 0, 0, 0 "
         f"WHERE {row}.grid_id IS NOT NULL AND {row}.resolved_at IS NULL"
     )
 
@@ -50,9 +71,11 @@ def _upsert(select: str) -> str:
 SOURCES = {
     "cases": (
         _case_delta,
-        ("step", "level", "grid_id"),
+        ("step", "level", "grid_id", "parked_at", "deadline"),
         "(OLD.step = 'closed') <> (NEW.step = 'closed') OR OLD.level <> NEW.level"
-        " OR OLD.grid_id IS DISTINCT FROM NEW.grid_id",
+        " OR OLD.grid_id IS DISTINCT FROM NEW.grid_id"
+        " OR (OLD.parked_at IS NULL) <> (NEW.parked_at IS NULL)"
+        " OR OLD.deadline IS DISTINCT FROM NEW.deadline",
     ),
     "alert": (
         _alert_delta,
@@ -64,8 +87,8 @@ SOURCES = {
 
 
 def install_tallies(connection: Connection) -> None:
-    """(Re)create the triggers; a store older than the tally table gets none yet."""
-    if TABLE not in inspect(connection).get_table_names():
+    """(Re)create the triggers; a store older than the late tallies gets none yet."""
+    if not {TABLE, MARK} <= set(inspect(connection).get_table_names()):
         return
     if connection.dialect.name == "sqlite":
         _install_sqlite(connection)
@@ -99,9 +122,11 @@ def _install_sqlite(connection: Connection) -> None:
 def _install_postgresql(connection: Connection) -> None:
     for table, (delta, columns, moved) in SOURCES.items():
         function = f"gridcenter_tally_{table}"
+        hold_mark = f"PERFORM 1 FROM {MARK} FOR SHARE; " if table == "cases" else ""
         connection.execute(
             text(
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "
+                f"{hold_mark}"
                 f"IF TG_OP <> 'INSERT' THEN {delta('OLD', '-')} END IF; "
                 f"IF TG_OP <> 'DELETE' THEN {delta('NEW', '+')} END IF; "
                 "RETURN NULL; END; $$ LANGUAGE plpgsql"
@@ -119,3 +144,29 @@ def _install_postgresql(connection: Connection) -> None:
                     f"EXECUTE FUNCTION {function}()"
                 )
             )
+
+
+def advance_late_mark(session: Session, to: datetime) -> bool:
+    """Count the deadlines that fell between the mark and `to` into the tallies, and move
+    the mark there; whether it moved (never backwards). In the caller's write transaction.
+    The mark's row is locked first: on PostgreSQL that waits for every case change in
+    flight (their triggers hold it in share mode), so the count below sees them all."""
+    mark = tables.LateMark
+    as_of = session.scalar(select(mark.as_of).where(mark.id == 1).with_for_update())
+    if as_of is None or as_of >= to:
+        return False
+    late = ", ".join(f"sum(CASE WHEN level = '{level.value}' THEN 1 ELSE 0 END)" for level in Level)
+    session.execute(
+        text(
+            _upsert(
+                f"SELECT grid_id, 0, 0, 0, 0, 0, 0, {late} FROM cases "
+                "WHERE grid_id IS NOT NULL AND step <> 'closed' AND parked_at IS NULL "
+                "AND deadline >= :since AND deadline < :until GROUP BY grid_id"
+            ).rstrip(";")
+        ).bindparams(
+            bindparam("since", as_of, type_=UTCDateTime()),
+            bindparam("until", to, type_=UTCDateTime()),
+        ),
+    )
+    session.execute(update(mark).where(mark.id == 1).values(as_of=to))
+    return True
