@@ -98,7 +98,16 @@ class LineList(ScrollView, can_focus=True):
         return "nothing here"
 
     def update_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.row_count + self._top)
+        size = Size(self.scrollable_content_region.width, self.row_count + self._top)
+        old, window = self.virtual_size, self.scrollable_content_region.height
+        if size.width == old.width and (size.height > window) == (old.height > window):
+            # A list that grew or shrank and still does (or does not) fill its window: the
+            # pane keeps its size and its scrollbar, so the screen needs no new layout
+            # (which a changed virtual size asks for, and which repaints everything); only
+            # the scrollbar's thumb moves. A queue's count moves at almost every refresh.
+            self.set_reactive(LineList.virtual_size, size)
+        else:
+            self.virtual_size = size
         if self.row_count and self.cursor >= self.row_count:
             self.cursor = self.row_count - 1
         self.refresh()
