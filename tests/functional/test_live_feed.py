@@ -77,3 +77,26 @@ def test_the_late_cases_are_counted_per_level_and_per_grid_alike(
     feed.read(View(), fresh_places=True)
     with demo_db.read() as session:
         assert session.scalar(select(tables.LateMark.as_of)) == NOW + timedelta(days=30)
+
+
+def test_a_grid_added_while_a_console_runs_is_on_its_next_board(
+    demo_db: Database, loop: ClosedLoop
+) -> None:
+    feed = LiveFeed(Context(demo_db, loop, Clock(NOW), Actor("admin", Role.ADMIN)))
+    before = feed.read(View(), fresh_places=True).board
+    with demo_db.write() as session:
+        first = session.scalars(select(tables.Grid).order_by(tables.Grid.code)).first()
+        assert first is not None
+        session.add(
+            tables.Grid(
+                code=first.code + "X",
+                name="New grid",
+                community_id=first.community_id,
+                street_id=first.street_id,
+                kind="conventional",
+            )
+        )
+    after = feed.read(View()).board  # the places the feed keeps are not a minute old
+    assert len(after) == len(before) + 1
+    added = [line for line in after.lines() if line.name == "New grid"]
+    assert [(line.open, line.overdue, line.alerts) for line in added] == [(0, 0, 0)]

@@ -3,6 +3,7 @@ and, when it did, exactly the rows the panes show. No widgets here, so the
 same loop can run without a screen (load tests, many consoles at once)."""
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -59,7 +60,7 @@ class LiveFeed:
         self.context = context
         self.mark = -1
         self._district: str | None = None
-        self._places: list[dashboard.GridPlace] = []
+        self._places: Sequence[dashboard.GridPlace] = []
         self._places_read_at = -PLACES_MAX_AGE_S
         self._mark_checked_at = -LATE_MARK_CHECK_S
 
@@ -148,4 +149,5 @@ class LiveFeed:
                 view=view,
             )
         self.mark = mark
+        self._places = snapshot.board.places  # read again if the grids had moved
         return snapshot

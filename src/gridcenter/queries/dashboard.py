@@ -123,7 +123,7 @@ def queue_page(
     """One page of a level's queue, the most urgent first."""
     query = _queue_filter(case_rows(), territory, level, grid_id, text)
     query = query.order_by(tables.Case.deadline, tables.Case.id).offset(offset).limit(limit)
-    return [CaseRow(*row) for row in session.execute(query)]
+    return [CaseRow(*row) for row in session.connection().execute(query)]
 
 
 def queue_size(
@@ -170,8 +170,10 @@ def running_out(
     )
     soon = running.where(tables.Case.deadline >= now, tables.Case.deadline < now + DUE_SOON)
     late = running.where(tables.Case.deadline < now)
-    rows = list(session.execute(soon.order_by(tables.Case.deadline, tables.Case.id)))
-    rows += session.execute(late.order_by(tables.Case.deadline.desc(), tables.Case.id))
+    # Columns through the connection: the ORM's loading adds nothing to rows of values.
+    connection = session.connection()
+    rows = connection.execute(soon.order_by(tables.Case.deadline, tables.Case.id)).all()
+    rows += connection.execute(late.order_by(tables.Case.deadline.desc(), tables.Case.id)).all()
     return [CaseRow(*row) for row in rows[:limit]]
 
 
@@ -288,42 +290,51 @@ def grid_board(
     beyond: LateBeyondMark,
 ) -> Board:
     """The places' counts and status, from the tallies the triggers keep; the late counts
-    moved from the late mark to now by `beyond`."""
-    tally = tables.GridTally
-    position = {place.grid_id: index for index, place in enumerate(places)}
-    size = len(places)
-    opened, alerts, alarms, overdue = [0] * size, [0] * size, [0] * size, [0] * size
-    # Through the connection, not the ORM: a row per grid, and nothing here is an object.
-    connection = session.connection()
-    late_sum = tally.late_a + tally.late_b + tally.late_c + tally.late_d
-    for grid_id, n, n_alerts, n_alarms, n_late in connection.execute(
-        _tallies(
-            territory,
-            tally.grid_id,
+    moved from the late mark to now by `beyond`. Places that no longer match the grids
+    (one added or moved since they were read) are read again, and the board carries them."""
+    tally, grid = tables.GridTally, tables.Grid
+    figures = (
+        func.coalesce(value, 0)
+        for value in (
             sum(_open_per_level()),
             tally.alerts,
             tally.alarms,
-            late_sum,
+            tally.late_a + tally.late_b + tally.late_c + tally.late_d,
         )
-    ).all():
-        index = position.get(grid_id)
-        if index is not None:
-            opened[index], alerts[index], alarms[index] = n, n_alerts, n_alarms
-            overdue[index] = n_late
-    for grid_id, n in beyond.per_grid.items():
-        index = position.get(grid_id)
-        if index is not None:
-            overdue[index] += n
+    )
+    # Through the connection, not the ORM: a row per grid in board order, turned into
+    # columns at once; nothing here is an object per grid.
+    rows = (
+        session.connection()
+        .execute(
+            select(grid.id, *figures)
+            .outerjoin(tally, tally.grid_id == grid.id)
+            .where(in_territory(territory, grid.street_id, grid.community_id))
+            .order_by(grid.code)
+        )
+        .all()
+    )
+    columns = (
+        [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(5)]
+    )
+    ids, opened, alerts, alarms, overdue = columns
+    if ids != [place.grid_id for place in places]:
+        places = grid_places(session, territory)
+    if beyond.per_grid:
+        position = {grid_id: index for index, grid_id in enumerate(ids)}
+        for grid_id, n in beyond.per_grid.items():
+            if grid_id in position:
+                overdue[position[grid_id]] += n
     with_posts, covered = _on_duty_streets(session, now)
     status = [
         grid_status(
-            overdue=overdue[index],
-            alarms=alarms[index],
-            warnings=alerts[index] - alarms[index],
+            overdue=late,
+            alarms=n_alarms,
+            warnings=n_alerts - n_alarms,
             staffed=place.staffed,
             on_duty=place.street_id not in with_posts or place.street_id in covered,
         )
-        for index, place in enumerate(places)
+        for place, late, n_alerts, n_alarms in zip(places, overdue, alerts, alarms, strict=True)
     ]
     return Board(places, opened, overdue, alerts, status)
 
