@@ -12,8 +12,8 @@ the late mark: a case counts as late in its grid's tally when its running
 clock (not parked) had passed its deadline at the mark. A console adds the
 deadlines that fell between the mark and its own now, a handful when the mark
 is recent, and the overdue sweep moves the mark on (`advance_late_mark`). On
-PostgreSQL a case's trigger holds the mark in share mode, so the mark cannot
-move between the trigger reading it and the change committing.
+PostgreSQL moving the mark locks the cases against writers first, so the mark
+cannot move between a change's trigger reading it and the change committing.
 """
 
 from datetime import datetime
@@ -122,11 +122,9 @@ def _install_sqlite(connection: Connection) -> None:
 def _install_postgresql(connection: Connection) -> None:
     for table, (delta, columns, moved) in SOURCES.items():
         function = f"gridcenter_tally_{table}"
-        hold_mark = f"PERFORM 1 FROM {MARK} FOR SHARE; " if table == "cases" else ""
         connection.execute(
             text(
                 f"CREATE OR REPLACE FUNCTION {function}() RETURNS trigger AS $$ BEGIN "
-                f"{hold_mark}"
                 f"IF TG_OP <> 'INSERT' THEN {delta('OLD', '-')} END IF; "
                 f"IF TG_OP <> 'DELETE' THEN {delta('NEW', '+')} END IF; "
                 "RETURN NULL; END; $$ LANGUAGE plpgsql"
@@ -148,9 +146,13 @@ def _install_postgresql(connection: Connection) -> None:
 
 def advance_late_mark(session: Session, to: datetime) -> bool:
     """Count the deadlines that fell between the mark and `to` into the tallies, and move
-    the mark there; whether it moved (never backwards). In the caller's write transaction.
-    The mark's row is locked first: on PostgreSQL that waits for every case change in
-    flight (their triggers hold it in share mode), so the count below sees them all."""
+    the mark there; whether it moved (never backwards). In the caller's write transaction,
+    before it changes any case. On PostgreSQL the cases are locked against writers first:
+    that waits for every change in flight (so the count below sees them all) and holds new
+    ones until the mark has moved (so their triggers read the new one). SQLite has one
+    writer at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE"))
     mark = tables.LateMark
     as_of = session.scalar(select(mark.as_of).where(mark.id == 1).with_for_update())
     if as_of is None or as_of >= to:
