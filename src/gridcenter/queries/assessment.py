@@ -144,22 +144,9 @@ class Count:
     by_source: bool = False
 
 
-def tallies(
-    session: Session,
-    period: Period,
-    territory: Territory,
-    place: Place,
-    bys: Sequence[str] = (),
-    now: datetime | None = None,
-) -> Breakdown:
-    """The counts for the period: for the whole place under [None][None], and per group of
-    each of `bys` (GROUPINGS keys) under [by][group id], all from one pass over the rows."""
-    counts = tally_counts(period, territory, place, bys, now).values()
-    return add_up(bys, [(count, session.execute(count.statement).all()) for count in counts])
-
-
 def add_up(bys: Sequence[str], read: Sequence[tuple[Count, Sequence[Any]]]) -> Breakdown:
-    """The tallies from each count with the rows of its statement (read on any connection)."""
+    """The tallies from each count with the rows of its statement (read on any connection):
+    the whole place under [None][None], each group of a breakdown under [by][group id]."""
     result: Breakdown = {by: defaultdict(Tally) for by in (None, *bys)}
     whole = result[None][None]
     for count, counted in read:
@@ -183,9 +170,10 @@ def tally_counts(
     bys: Sequence[str] = (),
     now: datetime | None = None,
 ) -> dict[str, Count]:
-    """The statements behind `tallies`, by name, independent of each other (so that they can be read
-    at once on several connections). A period still running is counted up to `now`: a step
-    due tomorrow is not overdue yet."""
+    """The counts for the period, as statements by name, each independent of the others
+    (so that they can be read at once on several connections; `add_up` turns their rows
+    into tallies): for the whole place, and per group of each of `bys` (GROUPINGS keys).
+    A period still running is counted up to `now`: a step due tomorrow is not overdue."""
     start = period.start
     end = period.end if now is None else min(period.end, now)
     keys = [GROUPINGS[by][0].label(f"k{n}") for n, by in enumerate(bys)]
