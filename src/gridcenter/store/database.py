@@ -20,8 +20,9 @@ from gridcenter.store import migrate, tables
 
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 8 << 30  # SQLite maps at most this much of a store (and caps it lower itself)
-# Long reads (a month's report) run on this many connections at once: one per core here.
-READ_LANES = 2
+# Long reads (a month's report) run on this many connections at once: one per core here,
+# and one more, so that while one waits on the disk (a cold cache) the cores keep working.
+READ_LANES = 3
 # Tries at opening the lanes on one committed state before reading on one connection.
 SAME_STATE_TRIES = 5
 
