@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from textual.worker import WorkerState
 
 from gridcenter.bench.city import build_city, city_name, city_now, holds_city
 from gridcenter.bench.floor import read_panes_raw
@@ -151,6 +150,8 @@ def _change(context: Context, code: str, n: int) -> None:
 async def _finished(worker: Any) -> None:
     """Until a console's worker is done, awaited rather than polled: a loop waking every
     millisecond beside the console slowed its drawing by tens of milliseconds."""
+    from textual.worker import WorkerState  # Textual only when measuring the console
+
     while worker.state is WorkerState.PENDING:
         await asyncio.sleep(0)  # the worker starts on the next turn of the loop
     await worker.wait()
