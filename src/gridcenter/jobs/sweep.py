@@ -22,8 +22,9 @@ from gridcenter.store.tallies import advance_late_mark
 def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
     """Raise what each case's clock calls for at `at`; escalate where the policy says so."""
     escalate: list[tuple[str, float]] = []
-    with ctx.db.write() as session:
+    with ctx.db.write() as session:  # short: case writers wait while the mark moves
         advance_late_mark(session, at)  # the board's late counts, as of this sweep
+    with ctx.db.write() as session:
         due = session.execute(
             select(tables.Case, tables.Category)
             .join(tables.Category, tables.Category.id == tables.Case.category_id)

@@ -30,8 +30,11 @@ MARK = "late_mark"
 OPEN_COUNTS = tuple(f"open_{level.value.lower()}" for level in Level)
 LATE_COUNTS = tuple(f"late_{level.value.lower()}" for level in Level)
 COUNTS = (*OPEN_COUNTS, "alerts", "alarms", *LATE_COUNTS)
-# Whether a case row is counted as late in its tally: its clock runs, past the mark.
-_LATE_AT_MARK = "{row}.parked_at IS NULL AND {row}.deadline < (SELECT as_of FROM late_mark)"
+# A case row in its grid's tally: open, on a grid. Late in it as well: its clock runs
+# (not parked) and its deadline lies before the mark. The triggers and the advance of the
+# mark both count by these.
+_OPEN_ON_GRID = "{row}.grid_id IS NOT NULL AND {row}.step <> 'closed'"
+_RUNNING = "{row}.parked_at IS NULL"
 
 
 def _case_delta(row: str, sign: str) -> str:
@@ -39,14 +42,13 @@ def _case_delta(row: str, sign: str) -> str:
     opened = ", ".join(
         f"{sign}CASE WHEN {row}.level = '{level.value}' THEN 1 ELSE 0 END" for level in Level
     )
-    late_at_mark = _LATE_AT_MARK.format(row=row)
+    late_at_mark = f"{_RUNNING.format(row=row)} AND {row}.deadline < (SELECT as_of FROM {MARK})"
     late = ", ".join(
         f"{sign}CASE WHEN {row}.level = '{level.value}' AND {late_at_mark} THEN 1 ELSE 0 END"
         for level in Level
     )
     return _upsert(
-        f"SELECT {row}.grid_id, {opened}, 0, 0, {late} "
-        f"WHERE {row}.grid_id IS NOT NULL AND {row}.step <> 'closed'"
+        f"SELECT {row}.grid_id, {opened}, 0, 0, {late} WHERE {_OPEN_ON_GRID.format(row=row)}"
     )
 
 
@@ -146,11 +148,11 @@ def _install_postgresql(connection: Connection) -> None:
 
 def advance_late_mark(session: Session, to: datetime) -> bool:
     """Count the deadlines that fell between the mark and `to` into the tallies, and move
-    the mark there; whether it moved (never backwards). In the caller's write transaction,
-    before it changes any case. On PostgreSQL the cases are locked against writers first:
-    that waits for every change in flight (so the count below sees them all) and holds new
-    ones until the mark has moved (so their triggers read the new one). SQLite has one
-    writer at a time already."""
+    the mark there; whether it moved (never backwards). In a short write transaction of its
+    own, because on PostgreSQL it locks the cases against writers until it commits: that
+    waits for every change in flight (so the count below sees them all) and holds new ones
+    until the mark has moved (so their triggers read the new one). SQLite has one writer
+    at a time already."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("LOCK TABLE cases IN SHARE ROW EXCLUSIVE MODE"))
     mark = tables.LateMark
@@ -162,7 +164,7 @@ def advance_late_mark(session: Session, to: datetime) -> bool:
         text(
             _upsert(
                 f"SELECT grid_id, 0, 0, 0, 0, 0, 0, {late} FROM cases "
-                "WHERE grid_id IS NOT NULL AND step <> 'closed' AND parked_at IS NULL "
+                f"WHERE {_OPEN_ON_GRID.format(row='cases')} AND {_RUNNING.format(row='cases')} "
                 "AND deadline >= :since AND deadline < :until GROUP BY grid_id"
             ).rstrip(";")
         ).bindparams(
