@@ -116,30 +116,29 @@ class Database:
         """`lanes` sessions in transactions that see one and the same committed state."""
         with ExitStack() as stack:
             if lanes == 1:
-                yield [stack.enter_context(self.read())]
-                return
-            if not self.is_sqlite:
+                sessions = [stack.enter_context(self.read())]
+            elif not self.is_sqlite:
                 # PostgreSQL hands one transaction's snapshot to the others.
                 sessions = [stack.enter_context(self.read(True)) for _ in range(lanes)]
                 exported = sessions[0].scalar(text("SELECT pg_export_snapshot()"))
                 for session in sessions[1:]:
                     session.execute(text(f"SET TRANSACTION SNAPSHOT '{exported}'"))
-                yield sessions
-                return
-            # SQLite: a read transaction sees the store as of its first read, and every
-            # write logs a change in its own transaction, one writer at a time; so
-            # transactions that read the same newest change id see the same store.
-            for _ in range(SAME_STATE_TRIES):
-                tried = ExitStack()
+            else:
+                sessions = self._sqlite_same_state(stack, lanes)
+            yield sessions
+
+    def _sqlite_same_state(self, stack: ExitStack, lanes: int) -> list[Session]:
+        """A SQLite read transaction sees the store as of its first read, and every write
+        logs a change in its own transaction, one writer at a time: so transactions that
+        read the same newest change id see the same store."""
+        for _ in range(SAME_STATE_TRIES):
+            with ExitStack() as tried:
                 sessions = [tried.enter_context(self.read()) for _ in range(lanes)]
-                marks = {session.scalar(_NEWEST_CHANGE) for session in sessions}
-                if len(marks) == 1:
-                    stack.enter_context(tried)
-                    yield sessions
-                    return
-                tried.close()
-            # Changes keep landing between the first reads: one connection, one state.
-            yield [stack.enter_context(self.read())]
+                if len({session.scalar(_NEWEST_CHANGE) for session in sessions}) == 1:
+                    stack.enter_context(tried.pop_all())  # kept open for the reads
+                    return sessions
+        # Changes kept landing between the first reads: one connection, one state.
+        return [stack.enter_context(self.read())]
 
     @contextmanager
     def write(self) -> Iterator[Session]:
