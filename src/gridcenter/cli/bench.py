@@ -69,6 +69,8 @@ def bench(
     try:
         figures = run_bench(store, grids, cases, open_cases)
         month, reports = (None, []) if as_json else measure_report(store)
+    except ValueError as error:
+        fail(str(error))
     finally:
         store.dispose()
     if as_json:
