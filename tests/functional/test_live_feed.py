@@ -100,3 +100,24 @@ def test_a_grid_added_while_a_console_runs_is_on_its_next_board(
     assert len(after) == len(before) + 1
     added = [line for line in after.lines() if line.name == "New grid"]
     assert [(line.open, line.overdue, line.alerts) for line in added] == [(0, 0, 0)]
+
+
+def test_the_timers_are_the_nearest_deadlines_then_the_latest_missed(demo_db: Database) -> None:
+    """What runs out within the window first (soonest first), then what has run out (most
+    recently first), cut at the limit wherever it falls."""
+    case = tables.Case
+    with demo_db.read() as session:
+        running = session.execute(
+            select(case.id, case.code, case.deadline).where(
+                case.step != "closed", case.parked_at.is_(None), case.deadline.is_not(None)
+            )
+        ).all()
+    by_deadline = sorted(running, key=lambda r: (r.deadline, r.id))
+    soon = [r.code for r in by_deadline if NOW <= r.deadline < NOW + dashboard.DUE_SOON]
+    missed = sorted((r for r in running if r.deadline < NOW), key=lambda r: r.id)
+    late = [r.code for r in sorted(missed, key=lambda r: r.deadline, reverse=True)]
+    assert len(soon) >= 3 and len(late) >= 3  # the demo has both to show
+    for limit in (len(soon) - 2, len(soon) + 2, len(soon) + len(late) + 5):
+        with demo_db.read() as session:
+            timers = dashboard.running_out(session, Territory(), NOW, limit=limit)
+        assert [row.code for row in timers] == (soon + late)[:limit]

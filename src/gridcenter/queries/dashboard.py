@@ -160,21 +160,26 @@ def running_out(
     """Cases about to reach their limit (least time left first), then the ones past it
     (the most recently overdue first): what to act on now, before what is already late."""
     running = (
-        case_rows()
-        .where(
-            OPEN,
-            tables.Case.parked_at.is_(None),
-            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
-        )
-        .limit(limit)
+        OPEN,
+        tables.Case.parked_at.is_(None),
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
     )
-    soon = running.where(tables.Case.deadline >= now, tables.Case.deadline < now + DUE_SOON)
-    late = running.where(tables.Case.deadline < now)
-    # Columns through the connection: the ORM's loading adds nothing to rows of values.
-    connection = session.connection()
-    rows = connection.execute(soon.order_by(tables.Case.deadline, tables.Case.id)).all()
-    rows += connection.execute(late.order_by(tables.Case.deadline.desc(), tables.Case.id)).all()
-    return [CaseRow(*row) for row in rows[:limit]]
+
+    def first(when: ColumnElement[bool], count: int, *order: ColumnElement[Any]) -> list[CaseRow]:
+        # The cases are picked from the running-clock index alone and only those few named:
+        # joining the names first would name every late case before the limit.
+        picked = (
+            select(tables.Case.id).where(*running, when).order_by(*order).limit(count).subquery()
+        )
+        query = case_rows().join(picked, picked.c.id == tables.Case.id).order_by(*order)
+        # Columns through the connection: the ORM's loading adds nothing to rows of values.
+        return [CaseRow(*row) for row in session.connection().execute(query)]
+
+    deadline = tables.Case.deadline
+    rows = first((deadline >= now) & (deadline < now + DUE_SOON), limit, deadline, tables.Case.id)
+    if len(rows) < limit:
+        rows += first(deadline < now, limit - len(rows), deadline.desc(), tables.Case.id)
+    return rows
 
 
 @dataclass(frozen=True)
