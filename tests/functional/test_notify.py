@@ -2,8 +2,10 @@
 
 import time
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
+from gridcenter.store import tables
+from gridcenter.store.database import Database
 from gridcenter.store.notify import CHANNEL, MIN_GAP_S, ChangeListener
 from tests.conftest import _admin
 
@@ -32,3 +34,29 @@ def test_a_burst_wakes_a_console_once_and_wakes_come_a_gap_apart(postgres: str) 
         listener.close()
         writer.dispose()
         _admin(postgres, "DROP DATABASE notify_gap WITH (FORCE)")
+
+
+def test_the_change_committed_last_has_the_newest_id(postgres: str) -> None:
+    """A console that read the newest id sees every later commit as newer, even one whose
+    transaction wrote its change first (with ids handed out at insert it never would)."""
+    _admin(postgres, "CREATE DATABASE commit_order")
+    db = Database(f"{postgres}/commit_order")
+    db.create_schema()
+    insert = text("INSERT INTO change_log (at, kind, ref) VALUES (now(), 'case', :ref)")
+    try:
+        with db.engine.connect() as first, db.engine.connect() as second:
+            first.execute(insert, {"ref": "written first, committed last"})
+            second.execute(insert, {"ref": "written last, committed first"})
+            second.commit()
+            on_screen = db.change_mark()
+            first.commit()
+        assert db.change_mark() > on_screen
+        with db.read() as session:
+            in_order = session.scalars(select(tables.ChangeLog.ref).order_by(tables.ChangeLog.id))
+            assert list(in_order) == [
+                "written last, committed first",
+                "written first, committed last",
+            ]
+    finally:
+        db.dispose()
+        _admin(postgres, "DROP DATABASE commit_order WITH (FORCE)")

@@ -1,6 +1,11 @@
 """Changes announced at once on PostgreSQL (LISTEN/NOTIFY); SQLite consoles poll instead.
 
-A trigger on the change log notifies a channel with the new change id; a
+A console knows what it has on screen by the newest change id it read, so change ids
+must grow in the order the changes become visible. SQLite has one writer at a time; on
+PostgreSQL a sequence hands out ids when rows are inserted, and a transaction holding a
+lower id can commit after one holding a higher id, which a console would never see. So
+a deferred trigger numbers each change again as its transaction commits, one commit at a
+time (an advisory lock held to the end of the commit), and announces it then: a
 listener holds one autocommit connection and wakes a console's refresh.
 """
 
@@ -11,6 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
 CHANNEL = "gridcenter_changes"
+# The advisory lock that lets one commit at a time number its changes.
+NUMBERING_LOCK = 7_130_301
 # A burst of changes wakes a console once: after the first notification the listener
 # gathers the rest for this long (each refresh reads the newest state anyway).
 SETTLE_S = 0.25
@@ -25,16 +32,23 @@ def install_notify(connection: Connection) -> None:
         return
     connection.execute(
         text(
-            "CREATE OR REPLACE FUNCTION gridcenter_notify_change() RETURNS trigger AS $$ "
-            f"BEGIN PERFORM pg_notify('{CHANNEL}', NEW.id::text); RETURN NEW; END; "
+            "CREATE OR REPLACE FUNCTION gridcenter_number_change() RETURNS trigger AS $$ "
+            "DECLARE numbered bigint; "
+            f"BEGIN PERFORM pg_advisory_xact_lock({NUMBERING_LOCK}); "
+            "UPDATE change_log SET id = nextval(pg_get_serial_sequence('change_log', 'id')) "
+            "WHERE id = NEW.id RETURNING id INTO numbered; "
+            f"PERFORM pg_notify('{CHANNEL}', numbered::text); RETURN NULL; END; "
             "$$ LANGUAGE plpgsql"
         )
     )
-    connection.execute(text("DROP TRIGGER IF EXISTS change_log_notify ON change_log"))
+    connection.execute(text("DROP TRIGGER IF EXISTS change_log_in_commit_order ON change_log"))
+    # A constraint trigger deferred to the commit: it runs after every statement of the
+    # transaction, so the lock is held only while the commit finishes.
     connection.execute(
         text(
-            "CREATE TRIGGER change_log_notify AFTER INSERT ON change_log "
-            "FOR EACH ROW EXECUTE FUNCTION gridcenter_notify_change()"
+            "CREATE CONSTRAINT TRIGGER change_log_in_commit_order AFTER INSERT ON change_log "
+            "DEFERRABLE INITIALLY DEFERRED "
+            "FOR EACH ROW EXECUTE FUNCTION gridcenter_number_change()"
         )
     )
 
