@@ -6,15 +6,18 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from gridcenter.clock import Clock
-from gridcenter.console.live import LiveFeed, View
+from gridcenter.console.live import LiveFeed, Snapshot, View
 from gridcenter.domain.access import Actor, Role, Territory
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.queries import dashboard
+from gridcenter.services import alerts as alert_service
+from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.tallies import advance_late_mark
 from tests.conftest import NOW
+from tests.functional.helpers import pick_case
 
 
 def test_a_refresh_reads_the_same_board_until_a_change_moves_one_grid(
@@ -121,3 +124,56 @@ def test_the_timers_are_the_nearest_deadlines_then_the_latest_missed(demo_db: Da
         with demo_db.read() as session:
             timers = dashboard.running_out(session, Territory(), NOW, limit=limit)
         assert [row.code for row in timers] == (soon + late)[:limit]
+
+
+def test_a_console_following_the_changes_shows_what_reading_every_pane_shows(
+    demo_db: Database, loop: ClosedLoop
+) -> None:
+    """After changes a refresh reads only the panes they can have moved, and on the board
+    only the grids of the cases they moved; what it shows equals a reading of every pane.
+    Rows written by hand, which no change announces, wait for the whole reading."""
+    ctx = Context(demo_db, loop, Clock(NOW), Actor("admin", Role.ADMIN))
+    follows = LiveFeed(ctx)
+    before = follows.read(View(), fresh_places=True).board
+    case, shift, tally = tables.Case, tables.DutyShift, tables.GridTally
+    moved = pick_case(demo_db, case.step != "closed", case.parked_at.is_(None), case.deadline < NOW)
+    with demo_db.read() as session:
+        moved_grid = session.scalar(select(case.grid_id).where(case.code == moved))
+        held = session.scalar(select(shift.id).where(shift.starts_at <= NOW, shift.ends_at > NOW))
+        alert_id = session.scalar(
+            select(tables.Alert.id).where(
+                tables.Alert.resolved_at.is_(None), tables.Alert.acknowledged_at.is_(None)
+            )
+        )
+    with demo_db.write() as session:  # by hand: a shift ends, another grid's tally moves
+        session.execute(update(shift).where(shift.id == held).values(ends_at=NOW))
+        session.execute(
+            update(tally).where(tally.grid_id != moved_grid).values(alerts=tally.alerts + 7)
+        )
+
+    def whole() -> Snapshot:
+        return LiveFeed(ctx).read(View(), fresh_places=True)
+
+    case_service.park(ctx, moved, reason="test")  # a late case: its grid has one less
+    followed, everything = follows.read(View()), whole()
+    assert followed.counts == everything.counts and followed.queue_pages == everything.queue_pages
+    assert followed.timers == everything.timers and followed.alerts == everything.alerts
+    on_moved_grid = [
+        n for n, place in enumerate(everything.board.places) if place.grid_id == moved_grid
+    ]
+    for column in ("open", "overdue", "alerts", "status"):
+        assert [getattr(followed.board, column)[n] for n in on_moved_grid] == [
+            getattr(everything.board, column)[n] for n in on_moved_grid
+        ]
+    assert [followed.board.overdue[n] + 1 for n in on_moved_grid] == [
+        before.overdue[n] for n in on_moved_grid
+    ]
+    assert followed.board.alerts != everything.board.alerts  # the others' tallies: by hand
+    assert followed.roster != everything.roster  # the shift ended by hand
+
+    alert_service.acknowledge(ctx, alert_id)  # an alert: the whole board is read again
+    followed, everything = follows.read(View()), whole()
+    assert followed.alerts == everything.alerts and followed.board == everything.board
+    assert followed.roster != everything.roster
+
+    assert follows.read(View(), whole=True) == everything

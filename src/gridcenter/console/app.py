@@ -219,26 +219,27 @@ class GridCenterApp(App[None]):
             self.home.query_one(f"#{name}", CaseList).refresh()
 
     @work(thread=True, exclusive=True, group="live")
-    def refresh_data(self, reset: bool = False, force: bool = True) -> None:
-        """Read what the panes show now: after an action, a filter, or a notification."""
-        self._refresh(reset, force)
+    def refresh_data(self, reset: bool = False, force: bool = True, whole: bool = False) -> None:
+        """Read what the panes show now: after an action, a filter, or a notification (what
+        the changes since the last reading moved, or every pane when `whole`)."""
+        self._refresh(reset, force, whole)
 
     @work(thread=True, group="poll")
-    def poll_data(self, force: bool) -> None:
+    def poll_data(self, full: bool) -> None:
         """One poll; the next is armed when this one is done, so polls never pile up."""
         try:
-            self._refresh(False, force)
+            self._refresh(False, force=full, whole=full)
         finally:
             self.call_from_thread(self._arm_poll)
 
-    def _refresh(self, reset: bool, force: bool) -> None:
+    def _refresh(self, reset: bool, force: bool, whole: bool) -> None:
         try:
             if force or reset or self.feed.changed():
                 view = self.view
                 if not reset:
                     pages = tuple(self.call_from_thread(self._wanted_pages))
                     view = View(view.level, view.grid_id, view.grid_name, view.text, pages)
-                snapshot = self.feed.read(view, fresh_places=reset)
+                snapshot = self.feed.read(view, fresh_places=reset, whole=whole)
                 self.call_from_thread(self._apply, snapshot, reset)
         except StoreBusy as busy:
             self.call_from_thread(self.notify, str(busy), severity="warning")

@@ -1,13 +1,21 @@
 """The console's live feed: one cheap query to learn whether anything changed,
 and, when it did, exactly the rows the panes show. No widgets here, so the
-same loop can run without a screen (load tests, many consoles at once)."""
+same loop can run without a screen (load tests, many consoles at once).
+
+A refresh after changes reads again only the panes those changes can have moved (by
+their kind in the change log) and, on the board, only the grids of the cases they moved;
+a refresh asked for as a whole (the first, a new view, the full refresh every half
+minute that follows the clocks and rosters) reads every pane.
+"""
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from enum import Enum, auto
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from gridcenter.domain.levels import Level
 from gridcenter.queries import dashboard
@@ -15,7 +23,7 @@ from gridcenter.queries.cases import CaseRow
 from gridcenter.queries.health import Health, integration_health
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from gridcenter.store.database import StoreBusy
+from gridcenter.store.database import StoreBusy, newest_change
 from gridcenter.store.tallies import advance_late_mark
 
 PAGE = 100
@@ -26,6 +34,34 @@ PLACES_MAX_AGE_S = 60.0
 # lags more than this (checked at most once a minute).
 LATE_MARK_MAX_LAG = timedelta(minutes=10)
 LATE_MARK_CHECK_S = 60.0
+# Past this many changes since the last refresh, reading every pane is the cheaper way.
+FOLLOWED_CHANGES = 500
+
+
+class Pane(Enum):
+    CASES = auto()  # level counts, the queue, the timers, and the board lines of the cases' grids
+    BOARD = auto()  # every grid's line
+    ALERTS = auto()
+    ROSTER = auto()
+    HEALTH = auto()
+
+
+# What each kind of change can move; a kind not named here moves every pane.
+MOVES: dict[str, frozenset[Pane]] = {
+    # A case that moves on also settles its timer alerts.
+    "case": frozenset({Pane.CASES, Pane.ALERTS}),
+    "alert": frozenset({Pane.ALERTS, Pane.BOARD}),
+    "intake": frozenset({Pane.HEALTH}),
+    "webhook": frozenset({Pane.HEALTH}),
+}
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What the changes since the last refresh can have moved."""
+
+    panes: frozenset[Pane]
+    grids: frozenset[int]  # the grids of the cases they changed
 
 
 @dataclass(frozen=True)
@@ -63,6 +99,7 @@ class LiveFeed:
         self._places: Sequence[dashboard.GridPlace] = []
         self._places_read_at = -PLACES_MAX_AGE_S
         self._mark_checked_at = -LATE_MARK_CHECK_S
+        self._last: Snapshot | None = None
 
     def _keep_late_mark(self, now: datetime) -> None:
         """Move the tallies' late mark on when it lags far behind (no sweep running): the
@@ -102,52 +139,104 @@ class LiveFeed:
                 limit=limit,
             )
 
-    def read(self, view: View, fresh_places: bool = False) -> Snapshot:
-        """Everything the dashboard shows, read in one transaction."""
+    def _moved(self, session: Session, mark: int) -> Moved | None:
+        """The panes and grids the changes since the last refresh can have moved; None when
+        that is not known (no change to follow, too many, or one of an unknown kind)."""
+        if self._last is None or not 0 <= self.mark < mark <= self.mark + FOLLOWED_CHANGES:
+            return None
+        log = tables.ChangeLog
+        changes = session.execute(
+            select(log.kind, log.ref).where(log.id > self.mark, log.id <= mark)
+        ).all()
+        if any(kind not in MOVES for kind, _ in changes):
+            return None
+        codes = {ref for kind, ref in changes if kind == "case"}
+        grids = (
+            session.scalars(
+                select(tables.Case.grid_id).where(tables.Case.code.in_(codes)).distinct()
+            )
+            if codes
+            else ()
+        )
+        return Moved(
+            frozenset().union(*(MOVES[kind] for kind, _ in changes)),
+            frozenset(grid for grid in grids if grid is not None),
+        )
+
+    def read(self, view: View, fresh_places: bool = False, whole: bool = False) -> Snapshot:
+        """What the dashboard shows, read in one transaction: every pane when `whole` (or
+        on a first reading, or with fresh places), else what the changes since can have moved
+        (and the queue, when the view changed)."""
         ctx = self.context
         territory = ctx.actor.territory
-        mark = ctx.db.change_mark()
         now = ctx.now()
         self._keep_late_mark(now)
         with ctx.db.read(consistent=True) as session:
+            mark = newest_change(session)
+            last = self._last
+            moved = None if whole or fresh_places or last is None else self._moved(session, mark)
+            if last is None or moved is None:
+                panes, grids = frozenset(Pane), None
+            else:
+                panes, grids = moved.panes, (None if Pane.BOARD in moved.panes else moved.grids)
             if fresh_places or time.monotonic() - self._places_read_at > PLACES_MAX_AGE_S:
                 self._places = dashboard.grid_places(session, territory)
                 self._places_read_at = time.monotonic()
-            beyond = dashboard.late_beyond_mark(session, territory, now)
-            counts = dashboard.level_counts(session, territory, beyond)
-            if view.grid_id is None and not view.text.strip():
-                total = counts[view.level].open
-            else:
-                total = dashboard.queue_size(
-                    session, territory, view.level, grid_id=view.grid_id, text=view.text
-                )
-            pages = {
-                number: dashboard.queue_page(
+            fresh: dict[str, object] = {}
+            board = Pane.BOARD in panes or Pane.CASES in panes
+            queue = Pane.CASES in panes or last is None or view != last.view
+            if queue or board:
+                beyond = dashboard.late_beyond_mark(session, territory, now)
+            if queue:
+                counts = dashboard.level_counts(session, territory, beyond)
+                fresh.update(counts=counts, timers=dashboard.running_out(session, territory, now))
+                fresh.update(self._queue(session, view, counts))
+            if board:
+                fresh["board"] = dashboard.grid_board(
                     session,
                     territory,
-                    view.level,
-                    grid_id=view.grid_id,
-                    text=view.text,
-                    offset=number * PAGE,
-                    limit=PAGE,
+                    now,
+                    self._places,
+                    beyond,
+                    since=last.board if last else None,
+                    moved=grids,
                 )
-                for number in view.pages
-                if number * PAGE < max(total, 1)
-            }
-            snapshot = Snapshot(
-                at=now,
-                mark=mark,
-                district=self.district(),
-                counts=counts,
-                queue_total=total,
-                queue_pages=pages,
-                timers=dashboard.running_out(session, territory, now),
-                board=dashboard.grid_board(session, territory, now, self._places, beyond),
-                roster=dashboard.roster_now(session, territory, now),
-                alerts=dashboard.open_alerts(session, territory),
-                health=integration_health(session),
-                view=view,
-            )
+            if Pane.ROSTER in panes:
+                fresh["roster"] = dashboard.roster_now(session, territory, now)
+            if Pane.ALERTS in panes:
+                fresh["alerts"] = dashboard.open_alerts(session, territory)
+            if Pane.HEALTH in panes:
+                fresh["health"] = integration_health(session)
+            if last is None:
+                snapshot = Snapshot(at=now, mark=mark, district=self.district(), view=view, **fresh)
+            else:
+                snapshot = replace(last, at=now, mark=mark, view=view, **fresh)
         self.mark = mark
+        self._last = snapshot
         self._places = snapshot.board.places  # read again if the grids had moved
         return snapshot
+
+    def _queue(
+        self, session: Session, view: View, counts: dict[Level, dashboard.LevelCount]
+    ) -> dict[str, object]:
+        territory = self.context.actor.territory
+        if view.grid_id is None and not view.text.strip():
+            total = counts[view.level].open
+        else:
+            total = dashboard.queue_size(
+                session, territory, view.level, grid_id=view.grid_id, text=view.text
+            )
+        pages = {
+            number: dashboard.queue_page(
+                session,
+                territory,
+                view.level,
+                grid_id=view.grid_id,
+                text=view.text,
+                offset=number * PAGE,
+                limit=PAGE,
+            )
+            for number in view.pages
+            if number * PAGE < max(total, 1)
+        }
+        return {"queue_total": total, "queue_pages": pages}

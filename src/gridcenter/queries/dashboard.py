@@ -1,8 +1,8 @@
 """What the four dashboard panes and the alert strip show, and nothing more."""
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,6 +33,7 @@ class LateBeyondMark:
     `now`: running clocks whose deadline fell between the mark and now count +1; with a
     mark ahead of now (a clock set back), those between now and the mark count -1."""
 
+    mark: datetime
     per_level: dict[str, int]
     per_grid: dict[int, int]
 
@@ -42,7 +43,7 @@ def late_beyond_mark(session: Session, territory: Territory, now: datetime) -> L
     mark = session.scalar(select(tables.LateMark.as_of)) or now
     since, until, sign = (mark, now, 1) if mark <= now else (now, mark, -1)
     case = tables.Case
-    counted = LateBeyondMark(defaultdict(int), defaultdict(int))
+    counted = LateBeyondMark(mark, defaultdict(int), defaultdict(int))
     for grid_id, level, n in (
         session.connection()
         .execute(
@@ -252,6 +253,19 @@ def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
 
 
 @dataclass(frozen=True)
+class BoardBasis:
+    """What a board's figures were made of, so that the next reading reads again only the
+    grids a change moved: the tallies as of a late mark, and the duty on the streets."""
+
+    late_mark: datetime
+    line_of: dict[int, int]  # grid id -> its line on the board
+    alarms: list[int]
+    late_at_mark: list[int]
+    corrected: frozenset[int]  # the lines whose late count the mark's correction moved
+    duty: tuple[set[int], set[int]]  # streets with posts, streets with every post held
+
+
+@dataclass(frozen=True)
 class Board:
     """Every grid of the territory in board order with its figures, kept as columns: a city
     has ten thousand grids, and a refresh should neither make an object for each nor have
@@ -262,6 +276,7 @@ class Board:
     overdue: list[int]
     alerts: list[int]
     status: list[GridStatus]
+    basis: BoardBasis | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.places)
@@ -287,16 +302,8 @@ class Board:
 EMPTY_BOARD = Board((), [], [], [], [])
 
 
-def grid_board(
-    session: Session,
-    territory: Territory,
-    now: datetime,
-    places: Sequence[GridPlace],
-    beyond: LateBeyondMark,
-) -> Board:
-    """The places' counts and status, from the tallies the triggers keep; the late counts
-    moved from the late mark to now by `beyond`. Places that no longer match the grids
-    (one added or moved since they were read) are read again, and the board carries them."""
+def _board_figures(territory: Territory) -> Select:
+    """Per grid of the territory: open cases, alerts, alarms, and late cases as of the mark."""
     tally, grid = tables.GridTally, tables.Grid
     figures = (
         func.coalesce(value, 0)
@@ -307,41 +314,122 @@ def grid_board(
             tally.late_a + tally.late_b + tally.late_c + tally.late_d,
         )
     )
+    return (
+        select(grid.id, *figures)
+        .outerjoin(tally, tally.grid_id == grid.id)
+        .where(in_territory(territory, grid.street_id, grid.community_id))
+    )
+
+
+def _grid_status(
+    place: GridPlace, overdue: int, alerts: int, alarms: int, duty: tuple[set[int], set[int]]
+) -> GridStatus:
+    with_posts, covered = duty
+    return grid_status(
+        overdue=overdue,
+        alarms=alarms,
+        warnings=alerts - alarms,
+        staffed=place.staffed,
+        on_duty=place.street_id not in with_posts or place.street_id in covered,
+    )
+
+
+def _correct_late(
+    late: list[int], line_of: dict[int, int], beyond: LateBeyondMark
+) -> tuple[list[int], frozenset[int]]:
+    """The late counts moved from the mark to now, and the lines that moved."""
+    overdue, corrected = list(late), set()
+    for grid_id, n in beyond.per_grid.items():
+        line = line_of.get(grid_id)
+        if line is not None:
+            overdue[line] += n
+            corrected.add(line)
+    return overdue, frozenset(corrected)
+
+
+def grid_board(
+    session: Session,
+    territory: Territory,
+    now: datetime,
+    places: Sequence[GridPlace],
+    beyond: LateBeyondMark,
+    *,
+    since: Board | None = None,
+    moved: Collection[int] | None = None,
+) -> Board:
+    """The places' counts and status, from the tallies the triggers keep; the late counts
+    moved from the late mark to now by `beyond`. Given the board read last (`since`, over
+    the same places and late mark) and the grids the changes since then `moved`, only those
+    grids' tallies are read again; otherwise every grid's are, and places that no longer
+    match the grids (one added or moved since they were read) are read again."""
+    basis = since.basis if since is not None else None
+    if (
+        moved is None
+        or since is None
+        or basis is None
+        or since.places is not places
+        or basis.late_mark != beyond.mark
+    ):
+        return _whole_board(session, territory, now, places, beyond)
+    opened, alerts = list(since.open), list(since.alerts)
+    alarms, late = list(basis.alarms), list(basis.late_at_mark)
+    read_again = set()
+    if moved:
+        query = _board_figures(territory).where(tables.Grid.id.in_(moved))
+        for grid_id, *figures in session.connection().execute(query):
+            line = basis.line_of.get(grid_id)
+            if line is None:  # a grid these places do not hold yet
+                return _whole_board(session, territory, now, places, beyond)
+            opened[line], alerts[line], alarms[line], late[line] = figures
+            read_again.add(line)
+    overdue, corrected = _correct_late(late, basis.line_of, beyond)
+    duty = _on_duty_streets(session, now)
+    status = list(since.status)
+    # The status can only have moved where a figure did, unless the duty changed hands.
+    lines = range(len(places)) if duty != basis.duty else read_again | corrected | basis.corrected
+    for line in lines:
+        status[line] = _grid_status(places[line], overdue[line], alerts[line], alarms[line], duty)
+    return Board(
+        places,
+        opened,
+        overdue,
+        alerts,
+        status,
+        BoardBasis(beyond.mark, basis.line_of, alarms, late, corrected, duty),
+    )
+
+
+def _whole_board(
+    session: Session,
+    territory: Territory,
+    now: datetime,
+    places: Sequence[GridPlace],
+    beyond: LateBeyondMark,
+) -> Board:
     # Through the connection, not the ORM: a row per grid in board order, turned into
     # columns at once; nothing here is an object per grid.
-    rows = (
-        session.connection()
-        .execute(
-            select(grid.id, *figures)
-            .outerjoin(tally, tally.grid_id == grid.id)
-            .where(in_territory(territory, grid.street_id, grid.community_id))
-            .order_by(grid.code)
-        )
-        .all()
-    )
+    rows = session.connection().execute(_board_figures(territory).order_by(tables.Grid.code)).all()
     columns = (
         [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(5)]
     )
-    ids, opened, alerts, alarms, overdue = columns
+    ids, opened, alerts, alarms, late = columns
     if ids != [place.grid_id for place in places]:
         places = grid_places(session, territory)
-    if beyond.per_grid:
-        position = {grid_id: index for index, grid_id in enumerate(ids)}
-        for grid_id, n in beyond.per_grid.items():
-            if grid_id in position:
-                overdue[position[grid_id]] += n
-    with_posts, covered = _on_duty_streets(session, now)
+    line_of = {grid_id: line for line, grid_id in enumerate(ids)}
+    overdue, corrected = _correct_late(late, line_of, beyond)
+    duty = _on_duty_streets(session, now)
     status = [
-        grid_status(
-            overdue=late,
-            alarms=n_alarms,
-            warnings=n_alerts - n_alarms,
-            staffed=place.staffed,
-            on_duty=place.street_id not in with_posts or place.street_id in covered,
-        )
-        for place, late, n_alerts, n_alarms in zip(places, overdue, alerts, alarms, strict=True)
+        _grid_status(place, n_late, n_alerts, n_alarms, duty)
+        for place, n_late, n_alerts, n_alarms in zip(places, overdue, alerts, alarms, strict=True)
     ]
-    return Board(places, opened, overdue, alerts, status)
+    return Board(
+        places,
+        opened,
+        overdue,
+        alerts,
+        status,
+        BoardBasis(beyond.mark, line_of, alarms, late, corrected, duty),
+    )
 
 
 @dataclass(frozen=True)

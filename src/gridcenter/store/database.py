@@ -31,6 +31,11 @@ T = TypeVar("T")
 _NEWEST_CHANGE = select(func.max(tables.ChangeLog.id))
 
 
+def newest_change(session: Session) -> int:
+    """The newest change id this session's transaction sees (0 in an empty store)."""
+    return session.scalar(_NEWEST_CHANGE) or 0
+
+
 class StoreBusy(Exception):
     """The store could not be written in time; nothing was changed."""
 
@@ -134,7 +139,7 @@ class Database:
         for _ in range(SAME_STATE_TRIES):
             with ExitStack() as tried:
                 sessions = [tried.enter_context(self.read()) for _ in range(lanes)]
-                if len({session.scalar(_NEWEST_CHANGE) for session in sessions}) == 1:
+                if len({newest_change(session) for session in sessions}) == 1:
                     stack.enter_context(tried.pop_all())  # kept open for the reads
                     return sessions
         # Changes kept landing between the first reads: one connection, one state.
