@@ -57,6 +57,7 @@ def test_bench_builds_a_city_measures_it_and_reuses_it(tmp_path: Path) -> None:
     again = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "store reused" in again.stdout and "x floor" in again.stdout
+    assert "follow_p95_ms" in again.stdout  # the console's own refresh, in the table only
     assert "report_ms" in again.stdout and "monthly district report" in again.stdout
 
 

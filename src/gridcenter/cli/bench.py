@@ -85,6 +85,8 @@ def bench(
         "first_paint_ms",
         "refresh_p50_ms",
         "refresh_p95_ms",
+        "follow_p50_ms",
+        "follow_p95_ms",
         "idle_poll_ms",
         "action_ms",
         "sweep_ms",
