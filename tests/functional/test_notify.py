@@ -1,5 +1,6 @@
 """LISTEN/NOTIFY on a real PostgreSQL server: how often a console is woken."""
 
+import math
 import time
 
 from sqlalchemy import create_engine, select, text
@@ -10,7 +11,7 @@ from gridcenter.store.notify import CHANNEL, MIN_GAP_S, ChangeListener
 from tests.conftest import _admin
 
 
-def test_a_burst_wakes_a_console_once_and_wakes_come_a_gap_apart(postgres: str) -> None:
+def test_a_burst_wakes_a_console_once_and_wakes_come_on_its_beat(postgres: str) -> None:
     _admin(postgres, "CREATE DATABASE notify_gap")
     url = f"{postgres}/notify_gap"
     listener = ChangeListener(url)
@@ -24,16 +25,40 @@ def test_a_burst_wakes_a_console_once_and_wakes_come_a_gap_apart(postgres: str) 
     try:
         announce(10)
         assert listener.wait(timeout=5)
-        first = time.monotonic()
+        assert time.monotonic() >= listener.woken  # not before its beat
+        first = listener.woken
         assert not listener.wait(timeout=0.2)  # the whole burst woke it once
         announce(1)
         assert listener.wait(timeout=5)
-        # Elapsed time only grows on a slow machine: this lower bound cannot flake.
-        assert time.monotonic() - first >= MIN_GAP_S
+        assert time.monotonic() >= listener.woken
+        assert listener.woken - first >= MIN_GAP_S - 1e-9
+        # Both wakes on the listener's own beat.
+        for beat in (first, listener.woken):
+            assert math.isclose(listener.next_beat(beat), beat, abs_tol=1e-6)
     finally:
         listener.close()
         writer.dispose()
         _admin(postgres, "DROP DATABASE notify_gap WITH (FORCE)")
+
+
+def test_consoles_on_different_beats_are_woken_apart(postgres: str) -> None:
+    """One notification, two consoles half a gap apart in phase: half a gap apart they
+    read (woken together, fifty consoles would queue for the server at once)."""
+    _admin(postgres, "CREATE DATABASE notify_beats")
+    url = f"{postgres}/notify_beats"
+    early, late = ChangeListener(url, phase=0.0), ChangeListener(url, phase=MIN_GAP_S / 2)
+    writer = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with writer.connect() as connection:
+            connection.execute(text(f"SELECT pg_notify('{CHANNEL}', 'one')"))
+        assert early.wait(timeout=5) and late.wait(timeout=5)
+        apart = (late.woken - early.woken) % MIN_GAP_S
+        assert math.isclose(apart, MIN_GAP_S / 2, abs_tol=1e-6)
+    finally:
+        early.close()
+        late.close()
+        writer.dispose()
+        _admin(postgres, "DROP DATABASE notify_beats WITH (FORCE)")
 
 
 def test_the_change_committed_last_has_the_newest_id(postgres: str) -> None:

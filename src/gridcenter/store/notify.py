@@ -9,6 +9,8 @@ time (an advisory lock held to the end of the commit), and announces it then: a
 listener holds one autocommit connection and wakes a console's refresh.
 """
 
+import math
+import random
 import time
 
 import psycopg
@@ -18,12 +20,9 @@ from sqlalchemy.engine import Connection, make_url
 CHANNEL = "gridcenter_changes"
 # The advisory lock that lets one commit at a time number its changes.
 NUMBERING_LOCK = 7_130_301
-# A burst of changes wakes a console once: after the first notification the listener
-# gathers the rest for this long (each refresh reads the newest state anyway).
-SETTLE_S = 0.25
-# And wakes it at most once in this long, as often as a polling SQLite console looks: under
-# a steady stream of changes, fifty consoles reading four times a second would leave the
-# server no time for the writers.
+# A console is woken at most once in this long, as often as a polling SQLite console looks:
+# under a steady stream of changes, fifty consoles reading four times a second would leave
+# the server no time for the writers. A burst of changes wakes it once.
 MIN_GAP_S = 1.0
 
 
@@ -54,25 +53,38 @@ def install_notify(connection: Connection) -> None:
 
 
 class ChangeListener:
-    """Waits for change notifications on a PostgreSQL store."""
+    """Waits for change notifications on a PostgreSQL store.
 
-    def __init__(self, url: str) -> None:
+    A listener wakes only on its own beat: moments MIN_GAP_S apart, at a phase of its own
+    drawn at random. Woken by the same notification at the same moment, fifty consoles
+    would read all at once and the last would wait for the other forty-nine; on beats
+    spread over the gap, each reads nearly alone, and a change waits at most one gap."""
+
+    def __init__(self, url: str, phase: float | None = None) -> None:
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.connection = psycopg.connect(dsn, autocommit=True)
         self.connection.execute(f"LISTEN {CHANNEL}")
-        self._woken = -MIN_GAP_S  # monotonic time of the last wake
+        self.phase = random.uniform(0, MIN_GAP_S) if phase is None else phase
+        self.woken = -math.inf  # the beat (monotonic time) of the last wake
+
+    def next_beat(self, after: float) -> float:
+        """The first of this listener's beats at or after `after` (monotonic time)."""
+        return self.phase + math.ceil((after - self.phase) / MIN_GAP_S) * MIN_GAP_S
 
     def wait(self, timeout: float) -> bool:
-        """True when something changed within `timeout` seconds (and the burst it began has
-        settled, and at least MIN_GAP_S has passed since the last wake)."""
+        """True when something changed within `timeout` seconds; it returns on the next
+        beat after the change, with the burst the change began gathered."""
         changed = False
         for _ in self.connection.notifies(timeout=timeout, stop_after=1):
             changed = True
         if changed:
-            settle = max(SETTLE_S, self._woken + MIN_GAP_S - time.monotonic())
-            for _ in self.connection.notifies(timeout=settle):
+            beat = self.next_beat(max(time.monotonic(), self.woken + MIN_GAP_S))
+            # Asleep until the beat rather than woken by each notification of the burst
+            # (twenty a second under load, in every console); then the burst is taken in.
+            time.sleep(max(0.0, beat - time.monotonic()))
+            for _ in self.connection.notifies(timeout=0):
                 pass
-            self._woken = time.monotonic()
+            self.woken = beat
         return changed
 
     def close(self) -> None:
