@@ -138,8 +138,20 @@ def test_a_console_following_the_changes_shows_what_reading_every_pane_shows(
     case, shift, tally = tables.Case, tables.DutyShift, tables.GridTally
     moved = pick_case(demo_db, case.step != "closed", case.parked_at.is_(None), case.deadline < NOW)
     with demo_db.read() as session:
-        moved_grid = session.scalar(select(case.grid_id).where(case.code == moved))
-        held = session.scalar(select(shift.id).where(shift.starts_at <= NOW, shift.ends_at > NOW))
+        moved_grid, moved_street = session.execute(
+            select(case.grid_id, case.street_id).where(case.code == moved)
+        ).one()
+        # A shift of another street: who is on duty waits for the whole reading (a shift of
+        # the moved grid's street would leave its status behind until then).
+        held = session.scalar(
+            select(shift.id)
+            .join(tables.DutyPost, tables.DutyPost.id == shift.post_id)
+            .where(
+                shift.starts_at <= NOW,
+                shift.ends_at > NOW,
+                tables.DutyPost.street_id.is_distinct_from(moved_street),
+            )
+        )
         alert_id = session.scalar(
             select(tables.Alert.id).where(
                 tables.Alert.resolved_at.is_(None), tables.Alert.acknowledged_at.is_(None)

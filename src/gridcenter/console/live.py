@@ -139,28 +139,25 @@ class LiveFeed:
                 limit=limit,
             )
 
-    def _moved(self, session: Session, mark: int) -> Moved | None:
-        """The panes and grids the changes since the last refresh can have moved; None when
-        that is not known (no change to follow, too many, or one of an unknown kind)."""
-        if self._last is None or not 0 <= self.mark < mark <= self.mark + FOLLOWED_CHANGES:
-            return None
-        log = tables.ChangeLog
+    def _follow(self, session: Session) -> tuple[int, Moved | None]:
+        """The newest change id, and the panes and grids the changes since the last refresh
+        can have moved: None when that is not known (nothing to follow, too many changes, or
+        one of an unknown kind). One statement: the changes with their cases' grids."""
+        log, case = tables.ChangeLog, tables.Case
         changes = session.execute(
-            select(log.kind, log.ref).where(log.id > self.mark, log.id <= mark)
+            select(log.id, log.kind, case.grid_id)
+            .outerjoin(case, (log.kind == "case") & (case.code == log.ref))
+            .where(log.id > self.mark)
+            .order_by(log.id)
+            .limit(FOLLOWED_CHANGES + 1)
         ).all()
-        if any(kind not in MOVES for kind, _ in changes):
-            return None
-        codes = {ref for kind, ref in changes if kind == "case"}
-        grids = (
-            session.scalars(
-                select(tables.Case.grid_id).where(tables.Case.code.in_(codes)).distinct()
-            )
-            if codes
-            else ()
-        )
-        return Moved(
-            frozenset().union(*(MOVES[kind] for kind, _ in changes)),
-            frozenset(grid for grid in grids if grid is not None),
+        if not changes or len(changes) > FOLLOWED_CHANGES:
+            return newest_change(session), None
+        if any(kind not in MOVES for _, kind, _ in changes):
+            return changes[-1].id, None
+        return changes[-1].id, Moved(
+            frozenset().union(*(MOVES[kind] for _, kind, _ in changes)),
+            frozenset(grid for _, _, grid in changes if grid is not None),
         )
 
     def read(self, view: View, fresh_places: bool = False, whole: bool = False) -> Snapshot:
@@ -172,9 +169,11 @@ class LiveFeed:
         now = ctx.now()
         self._keep_late_mark(now)
         with ctx.db.read(consistent=True) as session:
-            mark = newest_change(session)
             last = self._last
-            moved = None if whole or fresh_places or last is None else self._moved(session, mark)
+            if whole or fresh_places or last is None or self.mark < 0:
+                mark, moved = newest_change(session), None
+            else:
+                mark, moved = self._follow(session)
             if last is None or moved is None:
                 panes, grids = frozenset(Pane), None
             else:

@@ -360,8 +360,9 @@ def grid_board(
     """The places' counts and status, from the tallies the triggers keep; the late counts
     moved from the late mark to now by `beyond`. Given the board read last (`since`, over
     the same places and late mark) and the grids the changes since then `moved`, only those
-    grids' tallies are read again; otherwise every grid's are, and places that no longer
-    match the grids (one added or moved since they were read) are read again."""
+    grids' tallies are read again (and who is on duty is taken from `since`); otherwise
+    every grid's are, and places that no longer match the grids (one added or moved since
+    they were read) are read again."""
     basis = since.basis if since is not None else None
     if (
         moved is None
@@ -383,19 +384,20 @@ def grid_board(
             opened[line], alerts[line], alarms[line], late[line] = figures
             read_again.add(line)
     overdue, corrected = _correct_late(late, basis.line_of, beyond)
-    duty = _on_duty_streets(session, now)
     status = list(since.status)
-    # The status can only have moved where a figure did, unless the duty changed hands.
-    lines = range(len(places)) if duty != basis.duty else read_again | corrected | basis.corrected
-    for line in lines:
-        status[line] = _grid_status(places[line], overdue[line], alerts[line], alarms[line], duty)
+    # The status can only have moved where a figure did: who is on duty moves with the
+    # clock and the roster, and is read again with the roster pane, at a whole reading.
+    for line in read_again | corrected | basis.corrected:
+        status[line] = _grid_status(
+            places[line], overdue[line], alerts[line], alarms[line], basis.duty
+        )
     return Board(
         places,
         opened,
         overdue,
         alerts,
         status,
-        BoardBasis(beyond.mark, basis.line_of, alarms, late, corrected, duty),
+        BoardBasis(beyond.mark, basis.line_of, alarms, late, corrected, basis.duty),
     )
 
 
