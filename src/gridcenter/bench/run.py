@@ -48,11 +48,15 @@ class Figures:
     floor_ms: float
     # The table's only: a refresh after a change as the console makes it, reading what
     # the change moved (refresh_ms reads every pane, like the floor).
-    follow_p50_ms: float = 0.0
-    follow_p95_ms: float = 0.0
+    follow_p50_ms: float
+    follow_p95_ms: float
 
     def as_json(self) -> dict[str, object]:
-        return {key: value for key, value in asdict(self).items() if not key.startswith("follow_")}
+        """The issue's figures, exactly those keys."""
+        return {key: value for key, value in asdict(self).items() if key not in TABLE_ONLY}
+
+
+TABLE_ONLY = ("follow_p50_ms", "follow_p95_ms")
 
 
 def _ms(seconds: float) -> float:
@@ -111,22 +115,10 @@ async def _measure_console(
             await asyncio.sleep(0.001)
         await _drawn(app)
         first_paint = time.perf_counter() - started
-        refreshes = []
-        for n in range(REFRESHES):
-            _change(context, moved, n)
-            began = time.perf_counter()
-            # Every pane read again and handed to the panes (a console after a change reads
-            # only what it moved: the floor reads every pane).
-            await _finished(app.refresh_data(force=True, whole=True))
-            await _drawn(app)
-            refreshes.append(time.perf_counter() - began)
-        follows = []
-        for n in range(REFRESHES):
-            _change(context, moved, n)
-            began = time.perf_counter()
-            await _finished(app.refresh_data(force=True))
-            await _drawn(app)
-            follows.append(time.perf_counter() - began)
+        # Every pane read again and handed to the panes, as the floor reads them; then the
+        # console's own refresh, which reads only what the change moved.
+        refreshes = await _refreshes(app, context, moved, whole=True)
+        follows = await _refreshes(app, context, moved, whole=False)
         row = app.query_one("#queue").selected  # type: ignore[attr-defined]
         to = _another_department(context, row.assignee)
         before = app.snapshot
@@ -152,6 +144,18 @@ async def _measure_console(
         await _drawn(app)
         action = time.perf_counter() - began
     return first_paint, refreshes, follows, action
+
+
+async def _refreshes(app: Any, context: Context, moved: str, whole: bool) -> list[float]:
+    """REFRESHES refreshes, each after a change, from its start to the screen drawn."""
+    times = []
+    for n in range(REFRESHES):
+        _change(context, moved, n)
+        began = time.perf_counter()
+        await _finished(app.refresh_data(force=True, whole=whole))
+        await _drawn(app)
+        times.append(time.perf_counter() - began)
+    return times
 
 
 def _change(context: Context, code: str, n: int) -> None:

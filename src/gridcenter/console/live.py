@@ -170,11 +170,11 @@ class LiveFeed:
         self._keep_late_mark(now)
         with ctx.db.read(consistent=True) as session:
             last = self._last
-            if whole or fresh_places or last is None or self.mark < 0:
+            if whole or fresh_places or last is None:
                 mark, moved = newest_change(session), None
             else:
                 mark, moved = self._follow(session)
-            if last is None or moved is None:
+            if moved is None:
                 panes, grids = frozenset(Pane), None
             else:
                 panes, grids = moved.panes, (None if Pane.BOARD in moved.panes else moved.grids)
