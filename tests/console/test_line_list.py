@@ -18,8 +18,38 @@ class Numbers(LineList):
     def row_count(self) -> int:
         return self.rows
 
+    def row_key(self, index: int) -> object:
+        return index
+
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         return [Segment(f"row {index}", base)]
+
+
+class Words(LineList):
+    """Rows of words that change, counting the rows it draws."""
+
+    DEFAULT_CSS = "Words { height: 10; }"
+
+    def __init__(self, words: list[str]) -> None:
+        super().__init__()
+        self.words = words
+        self.drawn: list[int] = []
+
+    @property
+    def row_count(self) -> int:
+        return len(self.words)
+
+    def row_key(self, index: int) -> object:
+        return self.words[index]
+
+    def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
+        self.drawn.append(index)
+        return [Segment(self.words[index], base)]
+
+
+class WordList(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Words([f"word {n}" for n in range(20)])
 
 
 class OneList(App[None]):
@@ -60,3 +90,37 @@ async def test_a_list_that_shrinks_keeps_its_scrollbar_true_and_its_window_full(
         await pilot.pause()
         assert not numbers.show_vertical_scrollbar
         assert shown(app)[:6] == ["row 0", "row 1", "row 2", "row 3", "row 4", ""]
+
+
+async def test_new_data_draws_again_only_the_lines_that_look_different() -> None:
+    app = WordList()
+    async with app.run_test(size=(40, 12)) as pilot:
+        words = app.query_one(Words)
+        words.update_size()
+        await pilot.pause()
+        words.update_size()  # narrower by the scrollbar the first one brought
+        await pilot.pause()
+        assert set(words.drawn) >= set(range(10))
+
+        words.drawn.clear()
+        words.update_size()  # the same rows: nothing to draw
+        await pilot.pause()
+        assert words.drawn == []
+
+        words.words[3] = "changed"
+        words.words[4] = "changed too"
+        words.words[15] = "off screen"  # not drawn until scrolled to
+        words.update_size()
+        await pilot.pause()
+        assert sorted(words.drawn) == [3, 4]
+        assert [strip.text.strip() for strip in words.render_lines(words.size.region)][2:6] == [
+            "word 2",
+            "changed",
+            "changed too",
+            "word 5",
+        ]
+
+        words.drawn.clear()
+        words.action_cursor(1)  # the cursor leaves row 0 for row 1: two lines look different
+        await pilot.pause()
+        assert sorted(words.drawn) == [0, 1]

@@ -216,7 +216,7 @@ class GridCenterApp(App[None]):
             layout=False,
         )
         for name in ("queue", "timers"):
-            self.home.query_one(f"#{name}", CaseList).refresh()
+            self.home.query_one(f"#{name}", CaseList).refresh_rows()
 
     @work(thread=True, exclusive=True, group="live")
     def refresh_data(self, reset: bool = False, force: bool = True, whole: bool = False) -> None:

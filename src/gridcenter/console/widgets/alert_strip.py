@@ -54,6 +54,9 @@ class AlertStrip(LineList):
                     self.cursor = index
         self.update_size()
 
+    def row_key(self, index: int) -> object:
+        return self.alerts[index]
+
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         alert = self.alerts[index]
         seen = alert.acknowledged_by is not None

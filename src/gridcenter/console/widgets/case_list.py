@@ -125,10 +125,17 @@ class CaseList(LineList):
     def _store_page(self, page: int, rows: list[CaseRow]) -> None:
         self.pages[page] = rows
         self._pending.discard(page)
-        self.refresh()
+        self.refresh_rows()
 
     def header(self, width: int) -> list[Segment] | None:
         return header_cells(self.columns, width)
+
+    def row_key(self, index: int) -> object:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        left = row.time_left(self.now())
+        return row, time_left(left, row.parked), self._timer_class(left, row)
 
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         row = self.row_at(index)
@@ -136,7 +143,7 @@ class CaseList(LineList):
             self._request(index // PAGE)
             return [cell("…", width, base + self.style_of("line-list--dim"))]
         left = row.time_left(self.now())
-        timer_style = self._timer_style(left, row)
+        timer = self._timer_class(left, row)
         values = {
             "code": row.code,
             "lvl": row.level,
@@ -146,17 +153,19 @@ class CaseList(LineList):
             "assignee": row.assignee or "-",
             "time left": time_left(left, row.parked),
         }
+        timer_style = self.style_of(timer) if timer else Style()
         return cells(self.columns, width, values, base, {"time left": timer_style})
 
-    def _timer_style(self, left: float | None, row: CaseRow) -> Style:
+    def _timer_class(self, left: float | None, row: CaseRow) -> str | None:
+        """How the countdown is shown: the component class of its style, if any."""
         if left is None:
-            return Style()
+            return None
         if row.parked:
-            return self.style_of("case-list--parked")
+            return "case-list--parked"
         if left < -86400:
-            return self.style_of("case-list--late")
+            return "case-list--late"
         if left < 0:
-            return self.style_of("case-list--overdue")
+            return "case-list--overdue"
         if left < SOON_S:
-            return self.style_of("case-list--soon")
-        return Style()
+            return "case-list--soon"
+        return None

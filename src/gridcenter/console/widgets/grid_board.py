@@ -94,7 +94,7 @@ class GridBoard(LineList):
         self.board = board
         self._summary = self._count()
         if same_rows:
-            self.refresh()
+            self.refresh_rows()
         else:
             self._relay(keep)
 
@@ -130,6 +130,10 @@ class GridBoard(LineList):
 
     def header(self, width: int) -> list[Segment] | None:
         return [Segment("  "), *header_cells(GRID_COLUMNS, width - 2)]
+
+    def row_key(self, index: int) -> object:
+        entry = self.entries[index]
+        return entry if isinstance(entry, Heading) else self.board.line(entry)
 
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         entry = self.entries[index]

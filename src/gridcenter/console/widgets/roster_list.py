@@ -47,6 +47,9 @@ class RosterList(LineList):
     def header(self, width: int) -> list[Segment] | None:
         return header_cells(ROSTER_COLUMNS, width)
 
+    def row_key(self, index: int) -> object:
+        return self.posts[index]
+
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         post = self.posts[index]
         tz = self.timezone()
