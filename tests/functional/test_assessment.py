@@ -24,7 +24,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -256,6 +256,37 @@ def test_several_breakdowns_at_once_are_each_the_breakdown_alone(
     whole = together[None][None]
     assert sum(t.reported for t in together["street"].values()) == whole.reported == 9
     assert sum(t.closed for t in together["department"].values()) == whole.closed == 5
+
+
+def test_a_steps_90th_percentile_is_the_value_at_its_rank(
+    context: Context, march: dict[str, str]
+) -> None:
+    """Twenty handling steps in a month of their own, taking 0 to 19 minutes (one paused for
+    longer than it ran, which counts as no time): the 90th percentile is the 18th of them,
+    17 minutes, not the slowest; the other steps have no time at all."""
+    month = Period.parse("2020-01", TZ)
+    start = datetime(2020, 1, 6, 9, tzinfo=TZ)
+    with context.db.write() as s:
+        case_id = s.scalar(select(tables.Case.id).limit(1))
+        for minutes in [*range(1, 20), 0]:
+            paused = 600.0 if minutes == 0 else 0.0  # ran 5 minutes, paused for 10
+            took = 5 if minutes == 0 else minutes
+            s.add(
+                tables.CaseStep(
+                    case_id=case_id,
+                    step="dispatched",
+                    started_at=start,
+                    ended_at=start + timedelta(minutes=took),
+                    paused_s=paused,
+                )
+            )
+    with context.db.read() as s:
+        steps = {row.step: row for row in q.step_durations(s, month, DISTRICT, _district(context))}
+    handled = steps["dispatched"]
+    assert handled.count == 20
+    assert handled.p90_s == pytest.approx(17 * 60, abs=0.01)  # SQLite's day fractions
+    assert handled.mean_s == pytest.approx(sum(range(20)) / 20 * 60)
+    assert (steps["filed"].count, steps["filed"].p90_s) == (0, None)
 
 
 def test_step_times_workers_dispatchers_and_departments(
