@@ -57,9 +57,8 @@ class OneList(App[None]):
         yield Numbers(100)
 
 
-def shown(app: OneList) -> list[str]:
-    lines = app.query_one(Numbers).render_lines(app.query_one(Numbers).size.region)
-    return [strip.text.strip() for strip in lines]
+def shown(widget: LineList) -> list[str]:
+    return [strip.text.strip() for strip in widget.render_lines(widget.size.region)]
 
 
 async def test_a_list_that_shrinks_keeps_its_scrollbar_true_and_its_window_full() -> None:
@@ -73,7 +72,7 @@ async def test_a_list_that_shrinks_keeps_its_scrollbar_true_and_its_window_full(
         numbers.action_jump(-1)
         numbers.action_jump(55)
         await pilot.pause()
-        assert shown(app)[0] == "row 55" and numbers.scroll_y == 55
+        assert shown(numbers)[0] == "row 55" and numbers.scroll_y == 55
 
         # Fewer rows, still more than the window holds: drawn in place, no new layout,
         # and the window moves up so that it is still full.
@@ -82,14 +81,14 @@ async def test_a_list_that_shrinks_keeps_its_scrollbar_true_and_its_window_full(
         await pilot.pause()
         assert numbers.cursor == 55 and numbers.max_scroll_y == 50 and numbers.scroll_y == 50
         assert numbers.vertical_scrollbar.window_virtual_size == 60
-        assert shown(app)[-1] == "row 59"
+        assert shown(numbers)[-1] == "row 59"
 
         # So few rows that they all fit: the scrollbar goes, through a layout.
         numbers.rows = 5
         numbers.update_size()
         await pilot.pause()
         assert not numbers.show_vertical_scrollbar
-        assert shown(app)[:6] == ["row 0", "row 1", "row 2", "row 3", "row 4", ""]
+        assert shown(numbers)[:6] == ["row 0", "row 1", "row 2", "row 3", "row 4", ""]
 
 
 async def test_new_data_draws_again_only_the_lines_that_look_different() -> None:
@@ -113,7 +112,7 @@ async def test_new_data_draws_again_only_the_lines_that_look_different() -> None
         words.update_size()
         await pilot.pause()
         assert sorted(words.drawn) == [3, 4]
-        assert [strip.text.strip() for strip in words.render_lines(words.size.region)][2:6] == [
+        assert shown(words)[2:6] == [
             "word 2",
             "changed",
             "changed too",
