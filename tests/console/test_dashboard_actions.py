@@ -257,6 +257,28 @@ async def test_a_change_from_another_session_shows_up_live(
         assert str(tab.render()).startswith(f"A grid {open_a - 1}")  # what it draws
 
 
+async def test_a_panes_subtitle_follows_a_change_from_another_session(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    """Parking an overdue case stops its clock: the timers pane counts one overdue less."""
+    app = make_app(demo_path, loop, live_interval=0.25)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.snapshot is not None
+        timers = app.snapshot.timers
+        late = [row for row in timers if row.overdue(app.snapshot.at)]
+        pane = app.query_one("#timers-pane")
+        assert pane.border_subtitle == f"{len(late)} overdue · {len(timers) - len(late)} due soon"
+        other = Context(Database(app.context.db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
+        service.park(other, late[0].code, reason="waiting for the owner to come back")
+        other.db.dispose()
+        for _ in range(40):  # 2 seconds at most
+            await pilot.pause(0.05)
+            if not str(pane.border_subtitle).startswith(f"{len(late)} overdue"):
+                break
+        assert str(pane.border_subtitle).startswith(f"{len(late) - 1} overdue · ")
+
+
 async def test_help_lists_every_key(app: GridCenterApp) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -87,6 +87,9 @@ class GridCenterApp(App[None]):
         self.live_interval = live_interval
         self.snapshot: Snapshot | None = None
         self._since_full = 0.0
+        # No animations: a wall screen or an SSH session gains nothing from a sliding tab
+        # underline, and each of its frames is the whole screen drawn again.
+        self.animation_level = "none"
         for item in load_themes():
             self.register_theme(item)
         self.theme = theme
@@ -295,19 +298,18 @@ class GridCenterApp(App[None]):
         timers = self.home.query_one("#timers", CaseList)
         timers.set_data(len(snapshot.timers), {0: snapshot.timers})
         overdue = sum(1 for row in snapshot.timers if row.overdue(snapshot.at))
-        self.home.query_one(
-            "#timers-pane"
-        ).border_subtitle = f"{overdue} overdue · {len(snapshot.timers) - overdue} due soon"
+        self._subtitle("timers", f"{overdue} overdue · {len(snapshot.timers) - overdue} due soon")
         grids = self.home.query_one("#grids", GridBoard)
         grids.set_board(snapshot.board)
-        self.home.query_one("#grids-pane").border_subtitle = grids.summary()
+        self._subtitle("grids", grids.summary())
         roster = self.home.query_one("#roster", RosterList)
         roster.set_posts(snapshot.roster)
         gaps = sum(1 for post in snapshot.roster if post.on_duty is None)
-        self.home.query_one("#roster-pane").border_subtitle = (
+        self._subtitle(
+            "roster",
             f"{gaps} post{'s' if gaps != 1 else ''} with nobody on duty"
             if gaps
-            else "all posts held"
+            else "all posts held",
         )
         alerts = self.home.query_one("#alerts", AlertStrip)
         alerts.set_alerts(snapshot.alerts)
@@ -318,6 +320,12 @@ class GridCenterApp(App[None]):
             # it does: out of the collector's sight, a full collection walks only what the
             # refreshes made, instead of stalling a refresh for tens of milliseconds.
             gc.freeze()
+
+    def _subtitle(self, pane: str, text: str) -> None:
+        """A pane's subtitle, set only when it changes: setting it draws the whole pane again."""
+        widget = self.home.query_one(f"#{pane}-pane")
+        if widget.border_subtitle != text:
+            widget.border_subtitle = text
 
     def _show_filter(self) -> None:
         view = self.view
