@@ -136,9 +136,10 @@ class LineList(ScrollView, can_focus=True):
         return width, index, cursor, self.row_key(index)
 
     def refresh_rows(self) -> None:
-        """Draw again the lines that would look different from what they show. After a
-        refresh of the store most lines of a wall screen are as they were, and drawing
-        every line again was a third of a refresh's time."""
+        """Draw again the lines that would look different from what they show: after a
+        refresh of the store most lines are as they were, and a tick of the clock moves
+        only the countdowns that show seconds. (Focus and blur draw the whole list: Textual
+        does that itself.)"""
         height = self.scrollable_content_region.height
         changed = [y for y in range(height) if self._drawn.get(y) != self._line_key(y)]
         if len(changed) >= height:
@@ -188,12 +189,6 @@ class LineList(ScrollView, can_focus=True):
             self.scroll_to(y=index, animate=False)
         elif height and index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False)
-
-    def on_focus(self) -> None:
-        self.refresh_rows()
-
-    def on_blur(self) -> None:
-        self.refresh_rows()
 
     def action_cursor(self, step: int) -> None:
         if self.row_count:
