@@ -1,5 +1,6 @@
 """Console fixtures: the app over a copy of the demo store, on the fixed clock."""
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,9 @@ from tests.conftest import NOW
 
 
 def make_app(path: Path, loop: ClosedLoop, live_interval: float = 0.0) -> GridCenterApp:
-    """live_interval 0 switches polling off, so a test decides when data is read; no
-    animation, so a busy machine cannot catch the tabs' underline halfway to its place."""
+    """live_interval 0 switches polling off, so a test decides when data is read."""
     context = Context(Database(f"sqlite:///{path}"), loop, Clock(NOW), Actor("he.ping", Role.ADMIN))
-    app = GridCenterApp(context, live_interval=live_interval)
-    app.animation_level = "none"
-    return app
+    return GridCenterApp(context, live_interval=live_interval)
 
 
 @pytest.fixture
@@ -44,3 +42,21 @@ async def settle(pilot: Pilot) -> None:
     # frame, and it is drawn in the frame after that. Each pause waits for both.
     for _ in range(2):
         await pilot.pause()
+
+
+def change_elsewhere(url: str, loop: ClosedLoop, change: Callable[[Context], object]) -> None:
+    """A change made by another session on the same store (as the CLI makes one)."""
+    other = Context(Database(url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
+    try:
+        change(other)
+    finally:
+        other.db.dispose()
+
+
+async def wait_until(pilot: Pilot, shown: Callable[[], bool], seconds: float = 2.0) -> None:
+    """Pause until the console shows what `shown` checks, `seconds` at most (the test then
+    asserts what it expects, so a change that never arrives fails there)."""
+    for _ in range(round(seconds / 0.05)):
+        await pilot.pause(0.05)
+        if shown():
+            return

@@ -24,7 +24,7 @@ from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.console.conftest import make_app, settle
+from tests.console.conftest import change_elsewhere, make_app, settle, wait_until
 from tests.functional.helpers import fingerprint
 
 
@@ -242,13 +242,12 @@ async def test_a_change_from_another_session_shows_up_live(
         first = queue(app).selected
         assert first is not None and app.snapshot is not None
         open_a = app.snapshot.counts[Level.A].open
-        other = Context(Database(app.context.db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
-        service.escalate(other, first.code, reason="from another console")
-        other.db.dispose()
-        for _ in range(40):  # 2 seconds at most
-            await pilot.pause(0.05)
-            if app.snapshot.counts[Level.A].open != open_a:
-                break
+        change_elsewhere(
+            app.context.db.url,
+            loop,
+            lambda other: service.escalate(other, first.code, reason="from another console"),
+        )
+        await wait_until(pilot, lambda: app.snapshot.counts[Level.A].open != open_a)
         assert app.snapshot.counts[Level.A].open == open_a - 1
         assert queue(app).selected is not None
         assert queue(app).selected.code != first.code  # type: ignore[union-attr]
@@ -269,13 +268,14 @@ async def test_a_panes_subtitle_follows_a_change_from_another_session(
         late = [row for row in timers if row.overdue(app.snapshot.at)]
         pane = app.query_one("#timers-pane")
         assert pane.border_subtitle == f"{len(late)} overdue · {len(timers) - len(late)} due soon"
-        other = Context(Database(app.context.db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
-        service.park(other, late[0].code, reason="waiting for the owner to come back")
-        other.db.dispose()
-        for _ in range(40):  # 2 seconds at most
-            await pilot.pause(0.05)
-            if not str(pane.border_subtitle).startswith(f"{len(late)} overdue"):
-                break
+        change_elsewhere(
+            app.context.db.url,
+            loop,
+            lambda other: service.park(other, late[0].code, reason="waiting for the owner"),
+        )
+        await wait_until(
+            pilot, lambda: not str(pane.border_subtitle).startswith(f"{len(late)} overdue")
+        )
         assert str(pane.border_subtitle).startswith(f"{len(late) - 1} overdue · ")
 
 
@@ -353,13 +353,12 @@ async def test_on_postgresql_a_change_arrives_by_notification(
         first = queue(app).selected
         assert first is not None
         await pilot.pause(0.5)  # the listener is up
-        other = Context(Database(db.url), loop, Clock(NOW), Actor("cli", Role.ADMIN))
-        service.escalate(other, first.code, reason="from another console")
-        other.db.dispose()
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if app.snapshot.counts[Level.A].open != open_a:
-                break
+        change_elsewhere(
+            db.url,
+            loop,
+            lambda other: service.escalate(other, first.code, reason="from another console"),
+        )
+        await wait_until(pilot, lambda: app.snapshot.counts[Level.A].open != open_a)
         assert app.snapshot.counts[Level.A].open == open_a - 1
     db.dispose()
     _admin(postgres, "DROP DATABASE live_notify WITH (FORCE)")
