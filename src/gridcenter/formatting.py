@@ -32,3 +32,40 @@ def time_left(seconds: float | None, parked: bool = False) -> str:
 
 def local(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if moment is None else moment.astimezone(tz).strftime(fmt)
+
+
+# Characters that must never reach a terminal as they are: C0 and C1 controls (ESC starts
+# clipboard writes, title changes and screen clears), and the bidi controls that make a
+# line read differently from what it holds (U+202E). Stored text keeps them as received;
+# they are shown as visible escapes such as \x1b or \u202e.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_SEPARATORS = frozenset("\u2028\u2029\x85")
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _unsafe(char: str) -> bool:
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code < 0xA0 or char in _BIDI or char in _SEPARATORS
+
+
+def printable(text: str, *, lines: bool = False) -> str:
+    """Text from people and feeds, made safe for a terminal: every control, separator and
+    bidi-override character shown as a visible escape. With `lines`, newlines stay (a body
+    read on several lines) and tabs become spaces."""
+    if not any(_unsafe(char) for char in text):
+        return text
+    out = []
+    for char in text:
+        if lines and char == "\n":
+            out.append(char)
+        elif lines and char == "\t":
+            out.append("    ")
+        elif _unsafe(char):
+            out.append(_escape(char))
+        else:
+            out.append(char)
+    return "".join(out)
