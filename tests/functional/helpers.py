@@ -1,6 +1,8 @@
 """Small look-ups shared by functional tests."""
 
 import hashlib
+import subprocess
+import time
 
 from sqlalchemy import ColumnElement, select, text
 
@@ -23,3 +25,19 @@ def fingerprint(db: Database) -> str:
             for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY id")):
                 digest.update(repr(tuple(row)).encode())
     return digest.hexdigest()
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
+
+
+def wait_for_screen(session: str, text: str, seconds: float = 30) -> str:
+    """The screen of a tmux session once it shows `text`."""
+    deadline = time.monotonic() + seconds
+    screen = ""
+    while time.monotonic() < deadline:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if text in screen:
+            return screen
+        time.sleep(0.3)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")

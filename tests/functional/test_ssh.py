@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.functional.helpers import tmux, wait_for_screen
+
 SSHD = Path("/usr/sbin/sshd")
 GRIDCENTER = Path(sys.executable).parent / "gridcenter"
 # A throw-away host key and no prompts: the same for ssh and sftp.
@@ -91,21 +93,6 @@ def ssh_args(center: Center, office: str) -> list[str]:
         str(center.port),
         *CLIENT_OPTIONS,
     ]
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=True).stdout
-
-
-def wait_for_screen(session: str, text: str, seconds: float = 30) -> str:
-    deadline = time.monotonic() + seconds
-    screen = ""
-    while time.monotonic() < deadline:
-        screen = tmux("capture-pane", "-p", "-t", session)
-        if text in screen:
-            return screen
-        time.sleep(0.3)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
 def console_processes(office: str) -> list[str]:

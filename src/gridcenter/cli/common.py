@@ -19,6 +19,7 @@ T = TypeVar("T")
 
 EXIT_REFUSED = 1
 EXIT_BUSY = 3
+EXIT_CRASH = 70  # sysexits' EX_SOFTWARE: an error in gridcenter itself
 
 
 def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:

@@ -1,6 +1,5 @@
 """The `gridcenter` command."""
 
-import logging
 import shutil
 import sys
 from pathlib import Path
@@ -8,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from gridcenter import logs
 from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, report, store
-from gridcenter.cli.common import fail, refusals, settings_of
+from gridcenter.cli.common import EXIT_CRASH, fail, refusals, settings_of
+from gridcenter.cli.group import GlobalOptionsGroup
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import make_loop
@@ -19,7 +20,9 @@ from gridcenter.store.generator import generate_cases
 from gridcenter.store.seeding import seed_demo
 
 app = typer.Typer(
+    cls=GlobalOptionsGroup,
     help="gridcenter: the command-center console of community grid governance.",
+    epilog="The options above may also follow the command: gridcenter case list --db URL.",
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     add_completion=False,
@@ -48,6 +51,13 @@ def main(
         str | None, typer.Option(help="Who is acting (or GRIDCENTER_OPERATOR).")
     ] = None,
     theme: Annotated[str | None, typer.Option(help="Console theme (or GRIDCENTER_THEME).")] = None,
+    log_level: Annotated[
+        str,
+        typer.Option(
+            help=f"What the log file keeps (or GRIDCENTER_LOG_LEVEL); it is {logs.log_path()}.",
+            envvar="GRIDCENTER_LOG_LEVEL",
+        ),
+    ] = logs.DEFAULT_LEVEL,
     host_jobs: Annotated[
         bool,
         typer.Option(
@@ -56,6 +66,9 @@ def main(
     ] = True,
 ) -> None:
     """Without a command, open the console."""
+    if log_level not in logs.LEVELS:
+        fail(f"{log_level!r} is not a valid log level: {', '.join(logs.LEVELS)}")
+    logs.setup(log_level)
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
         run_console(ctx.obj, host_jobs)
@@ -70,15 +83,15 @@ def run_console(settings: Settings, host_jobs: bool, channel: str = "local") -> 
         fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
     with refusals():
         context = open_context(settings, channel)
-    # Job logs must not write over the screen.
-    logging.getLogger("gridcenter").addHandler(logging.NullHandler())
-    logging.getLogger("apscheduler").addHandler(logging.NullHandler())
+    console = GridCenterApp(
+        context, theme=settings.theme, host_jobs=host_jobs, restricted=channel == "ssh"
+    )
     try:
-        GridCenterApp(
-            context, theme=settings.theme, host_jobs=host_jobs, restricted=channel == "ssh"
-        ).run()
+        console.run()
     finally:
         context.db.dispose()
+    if console.crash:
+        fail(console.crash, EXIT_CRASH)
 
 
 @app.command()
@@ -147,4 +160,10 @@ def ssh_config() -> None:
 
 
 def run() -> None:
-    app()
+    """The command line's entry point: an error nobody expected is one line on the screen
+    and its traceback in the log file."""
+    try:
+        app()
+    except Exception as error:  # the last resort: nothing else caught it
+        print(f"gridcenter: {logs.record_unexpected(error, 'running a command')}", file=sys.stderr)
+        sys.exit(EXIT_CRASH)

@@ -11,7 +11,7 @@ from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
-from textual.worker import get_current_worker
+from textual.worker import WorkerFailed, get_current_worker
 
 from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
@@ -36,6 +36,7 @@ from gridcenter.domain.levels import Level
 from gridcenter.domain.periods import Period
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
+from gridcenter.logs import record_unexpected
 from gridcenter.queries import assessment as assessment_queries
 from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
@@ -93,6 +94,15 @@ class GridCenterApp(App[None]):
         for item in load_themes():
             self.register_theme(item)
         self.theme = theme
+        self.crash: str | None = None  # the one line to print when an error closed the console
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no action kept to itself closes the console. Its traceback goes to the
+        log file, never to the screen (Textual prints it with local variables)."""
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        self.crash = record_unexpected(cause, "running the console")
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dashboard's keys act on the dashboard only: on the assessment and the risk map

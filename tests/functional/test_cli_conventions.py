@@ -1,0 +1,148 @@
+"""What users expect of a command line: options anywhere, one line on any error, a log file
+that keeps the traceback. Real processes on a real store."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+from tests.functional.helpers import pick_case, tmux, wait_for_screen
+
+
+def gridcenter(
+    *args: str, state: Path, db: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The real command; `state` is the user state folder (the log file's home)."""
+    environ = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("GRIDCENTER_")},
+        "GRIDCENTER_NOW": NOW.isoformat(),
+        "GRIDCENTER_OPERATOR": "chen.jie",
+        "XDG_STATE_HOME": str(state),
+        "XDG_DATA_HOME": str(state / "data"),
+        **env,
+    }
+    if db is not None:
+        environ["GRIDCENTER_DB"] = db
+    return subprocess.run(
+        [sys.executable, "-m", "gridcenter", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def log_file(state: Path) -> Path:
+    return state / "gridcenter" / "gridcenter.log"
+
+
+def test_global_options_are_accepted_after_the_command(demo_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    before = gridcenter("--db", url, "case", "list", "--json", "--limit", "5", state=tmp_path)
+    after = gridcenter("case", "list", "--json", "--db", url, "--limit=5", state=tmp_path)
+    assert before.returncode == 0 and after.returncode == 0, after.stderr
+    assert json.loads(after.stdout) == json.loads(before.stdout)
+    assert len(json.loads(after.stdout)) == 5
+    assert " INFO " in log_file(tmp_path).read_text("utf-8")  # the default level keeps info
+    log_file(tmp_path).unlink()
+    quiet = gridcenter("case", "list", f"--db={url}", "--log-level", "warning", state=tmp_path)
+    assert quiet.returncode == 0, quiet.stderr
+    assert " INFO " not in log_file(tmp_path).read_text("utf-8")
+
+
+def test_an_option_a_command_declares_stays_its_own(demo_path: Path, tmp_path: Path) -> None:
+    """`audit --operator` filters by login; it is not the acting operator."""
+    url = f"sqlite:///{demo_path}"
+    lines = json.loads(
+        gridcenter("audit", "--operator", "admin", "--json", "--db", url, state=tmp_path).stdout
+    )
+    assert lines == []  # the admin of the template did nothing
+    everyone = json.loads(gridcenter("audit", "--json", "--db", url, state=tmp_path).stdout)
+    assert everyone
+
+
+def test_a_bad_log_level_is_one_line_naming_the_valid_ones(tmp_path: Path) -> None:
+    result = gridcenter("case", "list", "--log-level", "loud", state=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "gridcenter: 'loud' is not a valid log level: debug, info, warning, error\n"
+    )
+
+
+def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched")
+    with db.write() as session:  # a row no gridcenter wrote: a level that does not exist
+        session.execute(update(tables.Case).where(tables.Case.code == code).values(level="Z"))
+    db.dispose()
+    result = gridcenter("case", "show", code, "--db", url, state=tmp_path)
+    log = log_file(tmp_path)
+    assert result.returncode == 70
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"gridcenter: unexpected error: ValueError: 'Z' is not a valid Level; details in {log}\n"
+    )
+    text = log.read_text("utf-8")
+    assert "Traceback (most recent call last)" in text and "'Z' is not a valid Level" in text
+
+
+def test_an_unwritable_state_folder_still_gives_one_line(demo_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    state = tmp_path / "state"
+    state.write_text("a file where the folder should be")
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched")
+    with db.write() as session:
+        session.execute(update(tables.Case).where(tables.Case.code == code).values(level="Z"))
+    db.dispose()
+    result = gridcenter("case", "show", code, "--db", url, state=state)
+    assert result.returncode == 70
+    assert len(result.stderr.splitlines()) == 1
+    assert "no log file could be written" in result.stderr
+
+
+def console_in_tmux(session: str, url: str, state: Path) -> None:
+    """The real console in a tmux window of its own, which stays open after it exits and
+    then shows the console's last words and its exit status."""
+    command = (
+        f"env XDG_STATE_HOME={state} GRIDCENTER_NOW={NOW.isoformat()} "
+        f"GRIDCENTER_OPERATOR=chen.jie {sys.executable} -m gridcenter --db {url} --no-jobs; "
+        "echo exit status $?; sleep 600"
+    )
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", command)
+
+
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+def test_a_console_that_fails_exits_non_zero_with_one_line(demo_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    session = f"gc-crash-{os.getpid()}"
+    try:
+        console_in_tmux(session, url, tmp_path)
+        wait_for_screen(session, "Case queues")
+        db = Database(url)  # the store loses a table under the running console
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE change_log RENAME TO change_log_gone")
+        db.dispose()
+        screen = wait_for_screen(session, "exit status")
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    log = log_file(tmp_path)
+    said = " ".join(line for line in screen.splitlines() if line.strip())
+    assert said.replace(" ", "").endswith(
+        f"gridcenter:unexpectederror:OperationalError:(sqlite3.OperationalError)nosuchtable:"
+        f"change_log;detailsin{log}exitstatus70".replace(" ", "")
+    ), screen
+    assert "Traceback" not in screen and "locals" not in screen
+    text = log.read_text("utf-8")
+    assert "Traceback (most recent call last)" in text and "no such table: change_log" in text
