@@ -12,9 +12,8 @@ from gridcenter.clock import Clock
 
 
 def default_db_url() -> str:
-    folder = Path(user_data_dir("gridcenter", appauthor=False))
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'gridcenter.db'}"
+    """The store of a user who set none: made (with the demo district) only by the console."""
+    return f"sqlite:///{Path(user_data_dir('gridcenter', appauthor=False)) / 'gridcenter.db'}"
 
 
 def _parse_now(text: str) -> datetime:
@@ -35,6 +34,7 @@ class Settings:
     operator: str
     theme: str
     clock: Clock
+    db_given: bool = True  # by --db or GRIDCENTER_DB, not the default
 
     @classmethod
     def load(
@@ -42,9 +42,11 @@ class Settings:
     ) -> "Settings":
         env = os.environ
         frozen = env.get("GRIDCENTER_NOW")
+        given = db or env.get("GRIDCENTER_DB")
         return cls(
-            db_url=db or env.get("GRIDCENTER_DB") or default_db_url(),
+            db_url=given or default_db_url(),
             operator=operator or env.get("GRIDCENTER_OPERATOR") or getpass.getuser(),
             theme=theme or env.get("GRIDCENTER_THEME") or "gridcenter-dark",
             clock=Clock(_parse_now(frozen) if frozen else None),
+            db_given=bool(given),
         )

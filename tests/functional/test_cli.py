@@ -113,17 +113,9 @@ def test_refusals_print_one_line_and_change_nothing(
     assert fingerprint(demo_db) == before
 
 
-def test_a_missing_store_is_created_with_the_demo(tmp_path: Path) -> None:
-    result = gridcenter(f"sqlite:///{tmp_path / 'new.db'}", "case", "list", "--json")
-    assert result.returncode == 0
-    assert "new store with the demo district" in result.stderr
-    assert len(json.loads(result.stdout)) == 100
-
-
-@pytest.mark.parametrize("args", [["case", "list"], ["bench", "--grids", "10", "--db", "{url}"]])
-def test_a_store_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path, args: list[str]) -> None:
+def test_a_store_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'no such folder' / 'x.db'}"
-    result = gridcenter(url, *(arg.format(url=url) for arg in args))
+    result = gridcenter(url, "bench", "--grids", "10", "--db", url)
     assert result.returncode == 1
     assert result.stderr.strip() == (
         "gridcenter: the store could not be opened or used: unable to open database file"

@@ -4,12 +4,13 @@ that keeps the traceback. Real processes on a real store."""
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from gridcenter.store import tables
 from gridcenter.store.database import Database
@@ -146,3 +147,148 @@ def test_a_console_that_fails_exits_non_zero_with_one_line(demo_path: Path, tmp_
     assert "Traceback" not in screen and "locals" not in screen
     text = log.read_text("utf-8")
     assert "Traceback (most recent call last)" in text and "no such table: change_log" in text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["case", "escalate", "261120-00001", "--reason", "x"],
+        ["case", "list"],
+        ["audit", "verify"],
+        ["db", "upgrade"],
+        ["db", "backup", "{tmp}/copy.db"],
+        [],  # the console, given a store setting
+    ],
+)
+def test_no_command_makes_a_store_where_none_is(tmp_path: Path, args: list[str]) -> None:
+    typo = tmp_path / "typo.db"
+    result = gridcenter(
+        *(arg.format(tmp=tmp_path) for arg in args), state=tmp_path, db=f"sqlite:///{typo}"
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"gridcenter: no store at {typo} (check --db or GRIDCENTER_DB; "
+        "`gridcenter seed` makes a demo store)\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["gridcenter"]  # the log only
+
+
+def test_without_a_store_setting_only_the_console_and_seed_make_one(tmp_path: Path) -> None:
+    default = tmp_path / "data" / "gridcenter" / "gridcenter.db"
+    result = gridcenter("case", "list", state=tmp_path)
+    assert result.returncode == 1 and f"no store at {default}" in result.stderr
+    assert not default.exists()
+    seeded = gridcenter("seed", state=tmp_path)
+    assert seeded.returncode == 0, seeded.stderr
+    assert default.exists()
+    listed = gridcenter("case", "list", "--json", state=tmp_path)
+    assert listed.returncode == 0 and json.loads(listed.stdout)
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        (
+            "garbage",
+            "'garbage' is not a store URL: use sqlite:///PATH or postgresql://USER@HOST/NAME",
+        ),
+        ("mysql://x", "'mysql://x': gridcenter stores live in SQLite or PostgreSQL, not mysql"),
+        (
+            "mysql://me:secret@db/x",
+            "'mysql://me:***@db/x': gridcenter stores live in SQLite or PostgreSQL, not mysql",
+        ),
+    ],
+)
+@pytest.mark.parametrize("args", [["case", "list"], [], ["db", "copy", "--from", "{setting}"]])
+def test_a_store_setting_of_no_engine_is_one_line(
+    tmp_path: Path, setting: str, message: str, args: list[str]
+) -> None:
+    to = f"sqlite:///{tmp_path / 'to.db'}"
+    line = [arg.format(setting=setting) for arg in args]
+    if line[:2] == ["db", "copy"]:
+        line += ["--to", to]
+    result = gridcenter(*line, state=tmp_path, db=setting)
+    assert result.returncode == 1
+    assert result.stderr == f"gridcenter: {message}\n"
+
+
+@pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+def test_three_consoles_started_at_once_share_one_new_store(tmp_path: Path) -> None:
+    sessions = [f"gc-new-{os.getpid()}-{n}" for n in range(3)]
+    command = (
+        f"env XDG_STATE_HOME={tmp_path} XDG_DATA_HOME={tmp_path / 'data'} "
+        f"GRIDCENTER_NOW={NOW.isoformat()} {sys.executable} -m gridcenter --no-jobs; "
+        "echo exit status $?; sleep 600"
+    )
+    try:
+        for session in sessions:  # no store setting: the default path, not there yet
+            tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", command)
+        screens = [wait_for_screen(session, "Case queues", seconds=120) for session in sessions]
+    finally:
+        for session in sessions:
+            subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    for screen in screens:
+        assert "locked" not in screen and "exit status" not in screen, screen
+    folder = tmp_path / "data" / "gridcenter"
+    assert [path.name for path in folder.iterdir() if path.suffix == ".db"] == ["gridcenter.db"]
+    assert not list(folder.glob(".*.new*")), "a scratch store was left behind"
+    db = Database(f"sqlite:///{folder / 'gridcenter.db'}")
+    with db.read() as session:
+        assert session.scalar(select(func.count()).select_from(tables.District)) == 1
+    db.dispose()
+
+
+def test_ssh_config_forces_the_running_store_setting(tmp_path: Path, demo_path: Path) -> None:
+    demo_path.chmod(0o600)
+    url = f"sqlite:///{demo_path}"
+    result = gridcenter("ssh-config", "--db", url, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    forced = [line.split() for line in result.stdout.splitlines() if "ForceCommand" in line]
+    assert forced and forced[0][-3:] == ["--db", url, "ssh-login"]
+    assert result.stderr.startswith(
+        f"gridcenter: warning: the street offices (group gridcenter) cannot use the store "
+        f"{demo_path}: "
+    )
+    from_env = gridcenter("ssh-config", state=tmp_path, db="postgresql://gc@127.0.0.1/city")
+    assert "--db postgresql://gc@127.0.0.1/city ssh-login" in from_env.stdout
+    assert from_env.stderr == ""
+
+
+def test_db_backup_copies_a_live_sqlite_store_as_committed(demo_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    copy = tmp_path / "copy.db"
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched")
+    with db.write() as session:  # a writer is half-way through while the backup runs
+        session.execute(update(tables.Case).where(tables.Case.code == code).values(title="not yet"))
+        result = gridcenter("db", "backup", str(copy), "--db", url, state=tmp_path)
+    db.dispose()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"backed up to {copy}\n"
+    assert not list(tmp_path.glob(".copy.db*")), "the partial file was left behind"
+    with sqlite3.connect(copy) as backup:
+        assert backup.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert backup.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        title = backup.execute("SELECT title FROM cases WHERE code = ?", (code,)).fetchone()[0]
+    assert title != "not yet"
+    shown = json.loads(
+        gridcenter(
+            "case", "show", code, "--json", "--db", f"sqlite:///{copy}", state=tmp_path
+        ).stdout
+    )
+    assert shown["title"] == title
+    again = gridcenter("db", "backup", str(copy), "--db", url, state=tmp_path)
+    assert again.returncode == 1
+    assert again.stderr == f"gridcenter: {copy} already exists: name a new file\n"
+
+
+def test_db_backup_of_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
+    result = gridcenter(
+        "db", "backup", str(tmp_path / "x.db"), state=tmp_path, db="postgresql://gc@127.0.0.1:9/x"
+    )
+    assert result.returncode == 1
+    assert result.stderr == (
+        "gridcenter: db backup copies SQLite stores; back up a PostgreSQL store with "
+        "pg_dump --format=custom (see the operations guide)\n"
+    )
+    assert not (tmp_path / "x.db").exists()

@@ -13,7 +13,7 @@ from gridcenter.config import Settings
 from gridcenter.domain.errors import Refused
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import Context
-from gridcenter.store.database import StoreBusy, StoreOutdated
+from gridcenter.store.database import StoreBusy, StoreOutdated, StoreUnusable
 
 T = TypeVar("T")
 
@@ -43,8 +43,8 @@ def refusals() -> Iterator[None]:
         fail(str(refused))
     except StoreBusy as busy:
         fail(str(busy), EXIT_BUSY)
-    except StoreOutdated as outdated:
-        fail(str(outdated))
+    except (StoreOutdated, StoreUnusable) as unusable:
+        fail(str(unusable))
     except OperationalError as error:  # no such file or folder, server down, wrong password
         reason = str(error.orig).strip().splitlines()[0]
         fail(f"the store could not be opened or used: {reason}")

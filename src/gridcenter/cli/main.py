@@ -1,5 +1,6 @@
 """The `gridcenter` command."""
 
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -14,8 +15,14 @@ from gridcenter.cli.group import GlobalOptionsGroup
 from gridcenter.config import Settings
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import make_loop
-from gridcenter.ssh.login import guard_session, os_login, refuse_requested_command, sshd_snippet
-from gridcenter.store.database import Database
+from gridcenter.ssh.login import (
+    guard_session,
+    office_access_problem,
+    os_login,
+    refuse_requested_command,
+    sshd_snippet,
+)
+from gridcenter.store.database import Database, sqlite_path, store_url
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.seeding import seed_demo
 
@@ -71,10 +78,13 @@ def main(
     logs.setup(log_level)
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
-        run_console(ctx.obj, host_jobs)
+        run_console(ctx.obj, host_jobs, create=not ctx.obj.db_given)
 
 
-def run_console(settings: Settings, host_jobs: bool, channel: str = "local") -> None:
+def run_console(
+    settings: Settings, host_jobs: bool, channel: str = "local", create: bool = False
+) -> None:
+    """The console; with `create`, on a demo store made at the default path if none is there."""
     from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
     from gridcenter.console.themes import load_themes
 
@@ -82,7 +92,7 @@ def run_console(settings: Settings, host_jobs: bool, channel: str = "local") -> 
     if settings.theme not in names:
         fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
     with refusals():
-        context = open_context(settings, channel)
+        context = open_context(settings, channel, create)
     console = GridCenterApp(
         context, theme=settings.theme, host_jobs=host_jobs, restricted=channel == "ssh"
     )
@@ -109,6 +119,9 @@ def seed(
     """Load the demo district into an empty store, and add generated cases."""
     settings = settings_of(ctx)
     with refusals():
+        path = sqlite_path(settings.db_url)
+        if path is not None and not settings.db_given:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the user's own data folder
         database = Database(settings.db_url)
         loop = make_loop()
         now = settings.clock.now()
@@ -152,11 +165,24 @@ def ssh_login(
 
 
 @app.command("ssh-config")
-def ssh_config() -> None:
-    """Print the sshd settings that keep street offices inside the console."""
+def ssh_config(ctx: typer.Context) -> None:
+    """Print the sshd settings that keep street offices inside the console, on this store."""
     running = Path(sys.argv[0]).resolve()
     command = str(running) if running.name == "gridcenter" else shutil.which("gridcenter")
-    print(sshd_snippet(command or "/usr/local/bin/gridcenter"), end="")
+    url = settings_of(ctx).db_url
+    with refusals():
+        path = sqlite_path(url)
+    problem = office_access_problem(path) if path is not None else None
+    if problem:
+        print(f"gridcenter: warning: {problem}", file=sys.stderr)
+    if store_url(url).password:
+        print(
+            "gridcenter: warning: the store URL's password will be readable in the sshd "
+            "settings; prefer a .pgpass file or peer authentication",
+            file=sys.stderr,
+        )
+    forced = f"{command or '/usr/local/bin/gridcenter'} --db {shlex.quote(url)}"
+    print(sshd_snippet(forced), end="")
 
 
 def run() -> None:

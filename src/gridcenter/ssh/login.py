@@ -7,12 +7,15 @@ connection drops the console exits at once: on hang-up, and by a watchdog
 that notices a lost terminal or an orphaned process.
 """
 
+import grp
 import os
 import pwd
 import signal
+import stat
 import sys
 import threading
 import time
+from pathlib import Path
 
 from gridcenter.resources import package_file
 
@@ -67,3 +70,38 @@ def guard_session() -> None:
 
 def sshd_snippet(command: str) -> str:
     return package_file("ssh/sshd_gridcenter.conf").read_text("utf-8").format(command=command)
+
+
+OFFICE_GROUP = "gridcenter"  # the group sshd_gridcenter.conf keeps inside the console
+
+
+def _allows(path: Path, group: int | None, other_bits: int) -> bool:
+    mode = path.stat().st_mode
+    if mode & other_bits == other_bits:
+        return True
+    group_bits = other_bits << 3
+    return group is not None and path.stat().st_gid == group and mode & group_bits == group_bits
+
+
+def office_access_problem(store: Path) -> str | None:
+    """Why the street offices' OS users (the group gridcenter) could not work on this SQLite
+    store, or None. They need to read and write the file and create files beside it (SQLite's
+    write-ahead log), and to enter every folder above it."""
+    try:
+        group: int | None = grp.getgrnam(OFFICE_GROUP).gr_gid
+    except KeyError:
+        group = None
+    where = f"the street offices (group {OFFICE_GROUP}) cannot use the store {store}"
+    try:
+        if not store.exists():
+            return f"{where}: there is no such file"
+        blocked = [f for f in store.parent.parents if not _allows(f, group, stat.S_IXOTH)]
+        if blocked:
+            return f"{where}: they cannot enter {blocked[0]}"
+        if not _allows(store.parent, group, stat.S_IXOTH | stat.S_IWOTH):
+            return f"{where}: they cannot write in {store.parent}"
+        if not _allows(store, group, stat.S_IROTH | stat.S_IWOTH):
+            return f"{where}: they cannot read and write it"
+    except OSError as error:
+        return f"{where}: {error.strerror}"
+    return None

@@ -6,14 +6,17 @@ BEGIN IMMEDIATE so that a transaction which reads and then writes takes the
 write lock up front instead of failing half-way with "database is locked".
 """
 
+import os
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, func, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import URL, Engine, create_engine, event, func, make_url, select, text
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from gridcenter.store import migrate, tables
@@ -44,6 +47,47 @@ class StoreOutdated(Exception):
     """The store's schema is not the one this gridcenter needs."""
 
 
+class StoreUnusable(Exception):
+    """The store setting names no store gridcenter can open: the message says why."""
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def store_url(text_: str) -> URL:
+    """A store setting read as a URL of an engine gridcenter runs on (plain `postgresql://`
+    means the psycopg driver that gridcenter ships with)."""
+    try:
+        url = make_url(text_)
+    except ArgumentError:
+        raise StoreUnusable(
+            f"{text_!r} is not a store URL: use sqlite:///PATH or postgresql://USER@HOST/NAME"
+        ) from None
+    engine = url.get_backend_name()
+    if engine not in ENGINES:
+        raise StoreUnusable(
+            f"{url.render_as_string()!r}: gridcenter stores live in SQLite or PostgreSQL, "
+            f"not {engine}"
+        )
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def sqlite_path(text_: str) -> Path | None:
+    """The file of a SQLite store URL; None for PostgreSQL and in-memory stores."""
+    url = store_url(text_)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database)
+
+
+def missing_store(text_: str) -> Path | None:
+    """The path of a SQLite store that does not exist (yet)."""
+    path = sqlite_path(text_)
+    return path if path is not None and not path.exists() else None
+
+
 def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -64,8 +108,9 @@ def _setup_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
+def make_engine(setting: str) -> Engine:
+    url = store_url(setting)
+    if url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _setup_sqlite(engine)
         return engine
@@ -73,7 +118,14 @@ def make_engine(url: str) -> Engine:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, existing: bool = False) -> None:
+        """`existing`: refuse a SQLite file that is not there rather than create it."""
+        missing = missing_store(url) if existing else None
+        if missing is not None:
+            raise StoreUnusable(
+                f"no store at {missing} (check --db or GRIDCENTER_DB; "
+                "`gridcenter seed` makes a demo store)"
+            )
         self.url = url
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(gridcenter_write=True)
@@ -175,6 +227,23 @@ class Database:
                 f"the store is at schema {revision} and this gridcenter needs {newest}: "
                 "run `gridcenter db upgrade` first"
             )
+
+    def backup(self, target: Path) -> None:
+        """A consistent copy of a live SQLite store in one new file (SQLite's online backup:
+        writers go on meanwhile), put in place only when whole."""
+        partial = target.with_name(f".{target.name}.partial")
+        with self.engine.connect() as connection:
+            source = connection.connection.driver_connection
+            copy = sqlite3.connect(partial)
+            try:
+                source.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")  # one file, no -wal beside it
+            finally:
+                copy.close()
+        try:
+            os.link(partial, target)  # never over an existing file
+        finally:
+            partial.unlink()
 
     def is_seeded(self) -> bool:
         with self.read() as session:
