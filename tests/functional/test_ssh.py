@@ -183,10 +183,11 @@ def test_file_transfer_is_refused(center: Center) -> None:
 
 
 def test_the_shipped_sshd_settings_are_valid(center: Center, tmp_path: Path) -> None:
+    url = "postgresql://gc@127.0.0.1/city"
     snippet = subprocess.run(
-        [str(GRIDCENTER), "ssh-config"], capture_output=True, text=True, check=True
+        [str(GRIDCENTER), "ssh-config", "--db", url], capture_output=True, text=True, check=True
     ).stdout
-    assert f"ForceCommand {GRIDCENTER} ssh-login" in snippet
+    assert f"ForceCommand {GRIDCENTER} --db {url} ssh-login" in snippet
     config = tmp_path / "with_snippet"
     base = (center.folder / "sshd_config").read_text()
     base = "\n".join(line for line in base.splitlines() if not line.startswith("ClientAlive"))
