@@ -1,5 +1,7 @@
 """How times and durations read on screen and in listings."""
 
+import json
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -32,6 +34,11 @@ def time_left(seconds: float | None, parked: bool = False) -> str:
 
 def local(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return "" if moment is None else moment.astimezone(tz).strftime(fmt)
+
+
+def words(name: str) -> str:
+    """A stored name as it reads on screen: fed_back is "fed back"."""
+    return name.replace("_", " ")
 
 
 # Characters that must never reach a terminal as they are: C0 and C1 controls (ESC starts
@@ -69,3 +76,14 @@ def printable(text: str, *, lines: bool = False) -> str:
         else:
             out.append(char)
     return "".join(out)
+
+
+# JSON escapes C0 controls itself; these it would leave raw in a string.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f" + "".join(sorted(_BIDI | _SEPARATORS)) + "]")
+
+
+def json_text(value: object) -> str:
+    """JSON of `value` that gives back the exact text it holds and is still safe on a
+    terminal: every control, separator and bidi character is a \\u escape."""
+    text = json.dumps(value, ensure_ascii=False, indent=1)
+    return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

@@ -421,7 +421,7 @@ def test_a_street_report_and_what_is_refused(demo_url: str, march: dict[str, str
     assert own.returncode == 0 and "# Assessment: Xiangjiang Street, 2025-03" in own.stdout
     for args, message in [
         (("--period", "last month"), "cannot read period"),
-        (("--format", "pdf"), "unknown format"),
+        (("--format", "pdf"), "'pdf' is not a valid format: md, csv, html"),
         (("--street", "999"), "no street '999'"),
         (("--street", "430199001", "--grid", G1), "at most one of"),
     ]:

@@ -103,7 +103,10 @@ def test_a_stale_version_is_refused_with_who_changed_it(context: Context) -> Non
         ),
         (lambda c, code: service.escalate(c, code, reason=""), "needs a reason"),
         (lambda c, code: service.close(c, code, satisfaction="satisfied"), "only a verified case"),
-        (lambda c, code: service.close(c, code, satisfaction="great"), "unknown satisfaction"),
+        (
+            lambda c, code: service.close(c, code, satisfaction="great"),
+            "'great' is not a valid satisfaction",
+        ),
         (lambda c, code: service.file_case(c, code, category="NOPE"), "no category"),
     ],
 )

@@ -50,7 +50,13 @@ def test_show_prints_steps_and_history(demo_url: str, demo_db: Database) -> None
     code = pick_case(demo_db, tables.Case.step == "fed_back")
     result = gridcenter(demo_url, "case", "show", code)
     assert result.returncode == 0, result.stderr
-    assert code in result.stdout and "history:" in result.stdout and "feed_back" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{code}  ")
+    assert "step started deadline ended" in [" ".join(line.split()) for line in lines]
+    assert "when who what change why" in [" ".join(line.split()) for line in lines]
+    assert any(line.split()[:2] == ["step", "fed"] for line in lines), "the console's step names"
+    assert any(line.startswith("fed back ") for line in lines)
+    assert any(" feed back " in line for line in lines)
     detail = json.loads(gridcenter(demo_url, "case", "show", code, "--json").stdout)
     assert [s["step"] for s in detail["steps"]][-2:] == ["fed_back", "verified"]
     assert detail["steps"][-1]["projected"] is True
@@ -86,7 +92,7 @@ def test_reassign_and_escalate_succeed(demo_url: str, demo_db: Database) -> None
     [
         (["case", "show", "000000-99999"], "no case '000000-99999'"),
         (["case", "reassign", "000000-99999", "--to", "D-URB", "--reason", "x"], "no case"),
-        (["case", "list", "--level", "Z"], "unknown level 'Z'"),
+        (["case", "list", "--level", "Z"], "'Z' is not a valid level: A, B, C, D"),
         (
             ["case", "reassign", "{dispatched}", "--to", "Nobody", "--reason", "x"],
             "no staff member or department called 'Nobody'",

@@ -10,8 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from sqlalchemy import func, select, update
 
+from gridcenter.clock import Clock
+from gridcenter.domain.access import Actor, Role
+from gridcenter.services.cases import escalate
+from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
@@ -292,3 +297,158 @@ def test_db_backup_of_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
         "pg_dump --format=custom (see the operations guide)\n"
     )
     assert not (tmp_path / "x.db").exists()
+
+
+# A clipboard write, a window title, a screen clear, a bell, a NUL and a right-to-left
+# override: what an Open311 record or a careless paste can put into stored text.
+HOSTILE = "\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;owned\x07\x1b[2J ring\x07 nul\x00 \u202eexe.txt"
+RAW = (b"\x1b", b"\x07", b"\x00", "\u202e".encode())
+
+
+def test_human_output_never_carries_terminal_controls_and_json_keeps_them(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched")
+    with db.write() as session:
+        case = session.scalars(select(tables.Case).where(tables.Case.code == code)).one()
+        session.execute(
+            update(tables.Case)
+            .where(tables.Case.id == case.id)
+            .values(title=HOSTILE, description=f"line one\n{HOSTILE}", address=HOSTILE)
+        )
+        alert = session.scalars(select(tables.Alert).order_by(tables.Alert.id.desc())).first()
+        assert alert is not None
+        session.execute(
+            update(tables.Alert)
+            .where(tables.Alert.id == alert.id)
+            .values(title=HOSTILE, body=f"first\n{HOSTILE}")
+        )
+        session.execute(update(tables.Account).values(display_name=HOSTILE))
+        alert_id = alert.id
+    acting = Context(db, make_loop(), Clock(NOW), Actor("chen.jie", Role.ADMIN))
+    escalate(acting, code, reason=HOSTILE)  # history keeps what was typed
+    db.dispose()
+
+    def run(*args: str) -> bytes:
+        environ = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("GRIDCENTER_")},
+            "GRIDCENTER_NOW": NOW.isoformat(),
+            "GRIDCENTER_OPERATOR": "chen.jie",
+            "GRIDCENTER_DB": url,
+            "XDG_STATE_HOME": str(tmp_path),
+        }
+        done = subprocess.run(
+            [sys.executable, "-m", "gridcenter", *args], env=environ, capture_output=True
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    for args in (
+        ["case", "show", code],
+        ["alerts", "list"],
+        ["alerts", "show", str(alert_id)],
+        ["audit", "--case", code],
+        ["accounts", "list"],
+    ):
+        out = run(*args)
+        assert not [raw for raw in RAW if raw in out], (args, out)
+        assert b"\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in out, args  # shown, as a visible escape
+        assert b"\\u202eexe.txt" in out, args
+
+    for args, pick in (
+        (["case", "show", code, "--json"], lambda data: data["title"]),
+        (["case", "show", code, "--json"], lambda data: data["history"][-1]["reason"]),
+        (["alerts", "list", "--json"], lambda data: data[0]["title"]),
+        (["accounts", "list", "--json"], lambda data: data[0]["name"]),
+    ):
+        out = run(*args)
+        assert not [raw for raw in RAW if raw in out], (args, out)
+        assert pick(json.loads(out)) == HOSTILE, args
+
+
+def test_times_without_an_offset_are_the_districts(demo_path: Path, tmp_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+
+    def since(moment: str) -> list[dict[str, object]]:
+        result = gridcenter(
+            "audit", "--json", "--limit", "5000", "--since", moment, db=url, state=tmp_path
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    local = since("2026-11-19T09:30")
+    assert local == since("2026-11-19T09:30+08:00")
+    assert local != since("2026-11-19T09:30+00:00")
+    assert since("2026-11-19") == since("2026-11-19T00:00+08:00")
+    assert local and all(line["at"] >= "2026-11-19T01:30" for line in local)
+    bad = gridcenter("audit", "--since", "yesterday", db=url, state=tmp_path)
+    assert bad.returncode == 1
+    assert bad.stderr == (
+        "gridcenter: 'yesterday' is not a time such as 2026-11-28T09:30 (the district's time), "
+        "2026-11-28 or 2026-11-28T09:30+08:00\n"
+    )
+
+
+def test_tables_have_a_header_and_stay_aligned_with_wide_characters(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    first = json.loads(
+        gridcenter("case", "list", "--json", "--limit", "1", db=url, state=tmp_path).stdout
+    )[0]
+    db = Database(url)
+    with db.write() as session:
+        session.execute(
+            update(tables.Grid).where(tables.Grid.name == first["grid"]).values(name="岳麓网格 01")
+        )
+    db.dispose()
+    result = gridcenter("case", "list", "--limit", "8", db=url, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == [
+        "code",
+        "level",
+        "step",
+        "category",
+        "grid",
+        "assignee",
+        "deadline",
+        "time",
+        "left",
+    ]
+    assert "岳麓网格 01" in lines[1]
+    # Every row's deadline starts in the same terminal column: a CJK character takes two.
+    starts = {cell_len(line[: line.index(" 2026-")]) for line in lines[1:]}
+    assert len(starts) == 1, result.stdout
+    assert cell_len(lines[0][: lines[0].index("deadline")]) == starts.pop() + 1
+    assert not any(line != line.rstrip() for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["alerts", "list", "--severity", "critical"],
+            "'critical' is not a valid severity: info, warning, alarm",
+        ),
+        (["case", "list", "--level", "Z"], "'Z' is not a valid level: A, B, C, D"),
+        (["alerts", "list", "--kind", "nope"], "'nope' is not a valid alert kind: case_warning, "),
+        (
+            ["webhooks", "add", "http://127.0.0.1:9/x", "--severity", "loud"],
+            "'loud' is not a valid severity: info, warning, alarm",
+        ),
+        (["accounts", "add", "x", "--role", "boss"], "'boss' is not a valid role: viewer, "),
+        (["--theme", "pink"], "'pink' is not a valid theme: gridcenter-contrast, gridcenter-dark"),
+    ],
+)
+def test_an_invalid_choice_names_the_valid_ones(
+    demo_path: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    result = gridcenter(
+        *args, db=f"sqlite:///{demo_path}", state=tmp_path, GRIDCENTER_OPERATOR="admin"
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"gridcenter: {message}"), result.stderr
+    assert len(result.stderr.splitlines()) == 1

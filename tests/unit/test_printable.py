@@ -1,6 +1,8 @@
 """Text from people and feeds never reaches a terminal with its control characters."""
 
-from gridcenter.formatting import printable
+import json
+
+from gridcenter.formatting import json_text, printable
 
 
 def test_plain_text_is_returned_as_it_is() -> None:
@@ -22,3 +24,11 @@ def test_bidi_overrides_and_separators_become_visible() -> None:
 def test_newlines_stay_only_when_lines_are_asked_for() -> None:
     assert printable("one\ntwo\tthree") == "one\\x0atwo\\x09three"
     assert printable("one\ntwo\tthree\r", lines=True) == "one\ntwo    three\\x0d"
+
+
+def test_json_keeps_the_exact_text_with_nothing_a_terminal_acts_on() -> None:
+    text = "路灯 \x1b]52;c;eA==\x07 \x00 \x9b2J \u202e \u2028 café"
+    out = json_text({"title": text})
+    assert json.loads(out) == {"title": text}
+    assert not [char for char in out if printable(char) != char and char != "\n"]
+    assert "路灯" in out and "café" in out  # readable text stays as it is

@@ -11,7 +11,7 @@ def test_levels_parse_and_order() -> None:
     assert Level.parse(" b ") is Level.B
     assert Level.A.above() is Level.B and Level.D.below() is Level.C
     assert Level.C.disposer == "district"
-    with pytest.raises(Refused, match="use A, B, C or D"):
+    with pytest.raises(Refused, match="is not a valid level: A, B, C, D"):
         Level.parse("E")
 
 

@@ -1,14 +1,13 @@
 """`gridcenter accounts ...` and `gridcenter audit`: who may act, and what they did."""
 
-import json
-import sys
 from typing import Annotated
 
 import typer
 from sqlalchemy import select
 
 from gridcenter.cli.common import fail, parse_time, run_with_context
-from gridcenter.formatting import local
+from gridcenter.cli.output import emit_json, say, table
+from gridcenter.formatting import local, words
 from gridcenter.queries.audit import audit_trail
 from gridcenter.services import accounts as service
 from gridcenter.services.context import Context
@@ -40,7 +39,7 @@ def add(
     run_with_context(
         ctx, lambda c: service.add_account(c, login, name=name, role=role, territory=territory)
     )
-    print(f"account {login} added")
+    say(f"account {login} added")
 
 
 @accounts.command("set")
@@ -55,21 +54,21 @@ def set_(
     run_with_context(
         ctx, lambda c: service.set_account(c, login, role=role, name=name, territory=territory)
     )
-    print(f"account {login} changed")
+    say(f"account {login} changed")
 
 
 @accounts.command("disable")
 def disable(ctx: typer.Context, login: Login) -> None:
     """Disable an account: it gets no console and no CLI."""
     run_with_context(ctx, lambda c: service.set_account(c, login, active=False))
-    print(f"account {login} disabled")
+    say(f"account {login} disabled")
 
 
 @accounts.command("enable")
 def enable(ctx: typer.Context, login: Login) -> None:
     """Enable a disabled account again."""
     run_with_context(ctx, lambda c: service.set_account(c, login, active=True))
-    print(f"account {login} enabled")
+    say(f"account {login} enabled")
 
 
 @accounts.command("list")
@@ -92,11 +91,21 @@ def list_accounts(
                 for a in session.scalars(select(tables.Account).order_by(tables.Account.login))
             ]
         if as_json:
-            print(json.dumps(rows, ensure_ascii=False, indent=1))
+            emit_json(rows)
             return
-        for r in rows:
-            state = "" if r["active"] else "  (disabled)"
-            print(f"{r['login']:<16} {r['role']:<11} {r['territory']:<26} {r['name']}{state}")
+        table(
+            ("login", "role", "territory", "name", "state"),
+            [
+                (
+                    r["login"],
+                    r["role"],
+                    r["territory"],
+                    r["name"],
+                    "active" if r["active"] else "disabled",
+                )
+                for r in rows
+            ],
+        )
 
     run_with_context(ctx, work)
 
@@ -106,7 +115,9 @@ def audit_list(
     ctx: typer.Context,
     case: Annotated[str | None, typer.Option(help="Only this case's history.")] = None,
     operator: Annotated[str | None, typer.Option(help="Only what this login did.")] = None,
-    since: Annotated[str | None, typer.Option(help="Only since this ISO time.")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only since this time: 2026-11-01 (district time) or ISO.")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1)] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
 ) -> None:
@@ -126,26 +137,26 @@ def audit_list(
                 limit=limit,
             )
         if as_json:
-            print(
-                json.dumps(
-                    [{**line.__dict__, "at": line.at.isoformat()} for line in lines],
-                    ensure_ascii=False,
-                    indent=1,
-                )
-            )
+            emit_json([{**line.__dict__, "at": line.at.isoformat()} for line in lines])
             return
         tz = context.timezone
-        for line in lines:
-            change = (
-                f" {line.from_value or '-'} -> {line.to_value or '-'}"
-                if (line.from_value or line.to_value)
-                else ""
-            )
-            why = f"  ({line.reason})" if line.reason else ""
-            print(
-                f"{local(line.at, tz)} {line.actor:<14} {line.channel:<6} {line.action:<16} "
-                f"{line.subject}{change}{why}"
-            )
+        table(
+            ("when", "who", "from", "what", "subject", "change", "why"),
+            [
+                (
+                    local(line.at, tz),
+                    line.actor,
+                    line.channel,
+                    words(line.action),
+                    line.subject,
+                    f"{line.from_value or '-'} -> {line.to_value or '-'}"
+                    if line.from_value or line.to_value
+                    else "",
+                    line.reason,
+                )
+                for line in lines
+            ],
+        )
 
     run_with_context(ctx, work)
 
@@ -158,7 +169,7 @@ def audit_verify(ctx: typer.Context) -> None:
         with context.db.read() as session:
             checked, broken = verify(session)
         for item in broken[:20]:
-            print(f"gridcenter: {item.chain} row {item.row_id}: {item.problem}", file=sys.stderr)
+            say(f"gridcenter: {item.chain} row {item.row_id}: {item.problem}", err=True)
         if broken:
             fail(f"history tampered with: {len(broken)} broken links in {checked} rows")
         print(f"history intact: {checked} rows checked")

@@ -1,6 +1,5 @@
 """`gridcenter alerts ...` and `gridcenter readings ingest`."""
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -8,10 +7,11 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from gridcenter.cli.common import fail, run_with_context
+from gridcenter.cli.common import fail, refusals, run_with_context
+from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
-from gridcenter.domain.alerts import Kind
-from gridcenter.formatting import local
+from gridcenter.domain.alerts import Kind, Severity
+from gridcenter.formatting import local, words
 from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.queries.scope import in_territory
 from gridcenter.services import alerts as alert_service
@@ -28,6 +28,9 @@ readings = typer.Typer(
 def list_alerts(
     ctx: typer.Context,
     kind: Annotated[str | None, typer.Option(help="Only this kind (overdue, risk, ...).")] = None,
+    severity: Annotated[
+        str | None, typer.Option(help="Only this severity: info, warning or alarm.")
+    ] = None,
     open_only: Annotated[bool, typer.Option("--open", help="Only unresolved alerts.")] = False,
     limit: Annotated[int, typer.Option(min=1)] = 100,
     as_json: Annotated[
@@ -35,10 +38,9 @@ def list_alerts(
     ] = False,
 ) -> None:
     """Alerts, newest first."""
-    try:
+    with refusals():
         chosen = Kind.parse(kind) if kind else None
-    except ValueError as error:
-        fail(str(error))
+        level = Severity.parse(severity) if severity else None
 
     def work(context: Context) -> None:
         query = select(tables.Alert).where(
@@ -47,42 +49,47 @@ def list_alerts(
         )
         if chosen is not None:
             query = query.where(tables.Alert.kind == chosen.value)
+        if level is not None:
+            query = query.where(tables.Alert.severity == level.value)
         if open_only:
             query = query.where(tables.Alert.resolved_at.is_(None))
         with context.db.read() as session:
             alerts = list(session.scalars(query.order_by(tables.Alert.id.desc()).limit(limit)))
         if as_json:
-            print(
-                json.dumps(
-                    [
-                        {
-                            "id": a.id,
-                            "kind": a.kind,
-                            "severity": a.severity,
-                            "title": a.title,
-                            "subject": f"{a.subject_kind} {a.subject_ref}",
-                            "raised_at": a.raised_at.isoformat(),
-                            "acknowledged_by": a.acknowledged_by,
-                            "resolved": a.resolved_at is not None,
-                        }
-                        for a in alerts
-                    ],
-                    ensure_ascii=False,
-                    indent=1,
-                )
+            emit_json(
+                [
+                    {
+                        "id": a.id,
+                        "kind": a.kind,
+                        "severity": a.severity,
+                        "title": a.title,
+                        "subject": f"{a.subject_kind} {a.subject_ref}",
+                        "raised_at": a.raised_at.isoformat(),
+                        "acknowledged_by": a.acknowledged_by,
+                        "resolved": a.resolved_at is not None,
+                    }
+                    for a in alerts
+                ]
             )
             return
         tz = context.timezone
-        for a in alerts:
-            state = (
-                "resolved"
-                if a.resolved_at
-                else (f"ack {a.acknowledged_by}" if a.acknowledged_by else "open")
-            )
-            print(
-                f"{a.id:>6} {local(a.raised_at, tz)} {a.severity:<7} {a.kind:<12} "
-                f"{state:<16} {a.title}"
-            )
+        table(
+            ("id", "raised", "severity", "kind", "state", "title"),
+            [
+                (
+                    a.id,
+                    local(a.raised_at, tz),
+                    a.severity,
+                    words(a.kind),
+                    "resolved"
+                    if a.resolved_at
+                    else (f"ack {a.acknowledged_by}" if a.acknowledged_by else "open"),
+                    a.title,
+                )
+                for a in alerts
+            ],
+            right=("id",),
+        )
 
     run_with_context(ctx, work)
 
@@ -99,15 +106,16 @@ def show(
         if alert is None:
             fail(f"no alert {alert_id}")
         tz = context.timezone
-        print(
-            f"{alert.title}\n{alert.severity} {alert.kind} · {alert.subject_kind} "
-            f"{alert.subject_ref} · raised {local(alert.raised_at, tz)}"
+        say(alert.title)
+        say(
+            f"{alert.severity} {words(alert.kind)} · {alert.subject_kind} {alert.subject_ref}"
+            f" · raised {local(alert.raised_at, tz)}"
         )
         if alert.acknowledged_by:
-            print(f"acknowledged by {alert.acknowledged_by} at {local(alert.acknowledged_at, tz)}")
+            say(f"acknowledged by {alert.acknowledged_by} at {local(alert.acknowledged_at, tz)}")
         if alert.body:
-            print()
-            print(alert.body)
+            say()
+            say(alert.body, lines=True)
 
     run_with_context(ctx, work)
 
@@ -118,7 +126,7 @@ def ack(
 ) -> None:
     """Acknowledge an alert as the acting operator."""
     run_with_context(
-        ctx, lambda context: print(f"acknowledged: {alert_service.acknowledge(context, alert_id)}")
+        ctx, lambda context: say(f"acknowledged: {alert_service.acknowledge(context, alert_id)}")
     )
 
 
@@ -141,7 +149,7 @@ def ingest(
             with source.open(encoding="utf-8") as handle:
                 report = ingest_readings(context.as_job(), handle)
         for problem in report.rejected:
-            print(f"gridcenter: skipped {problem}", file=sys.stderr)
+            say(f"gridcenter: skipped {problem}", err=True)
         print(
             f"{report.stored} readings stored, {report.raised} alerts raised, "
             f"{report.cleared} cleared, {len(report.rejected)} lines skipped"

@@ -1,15 +1,16 @@
 """`gridcenter case ...`: list, show and move cases from a script."""
 
-import json
 from datetime import datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 
 from gridcenter.cli.common import parse_time, run_with_context
+from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
-from gridcenter.formatting import local, time_left
+from gridcenter.formatting import local, time_left, words
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_cases
 from gridcenter.services import cases as service
 from gridcenter.services.cases import Done
@@ -60,15 +61,26 @@ def list_cases(
                 session, context.actor.territory, now, level=chosen, overdue=overdue, limit=limit
             )
         if as_json:
-            print(json.dumps([_row_json(row, now) for row in rows], ensure_ascii=False, indent=1))
+            emit_json([_row_json(row, now) for row in rows])
             return
         tz = context.timezone
-        for row in rows:
-            print(
-                f"{row.code:<14} {row.level} {row.step:<10} {row.category[:26]:<26} "
-                f"{row.grid[:14]:<14} {row.assignee[:28]:<28} {local(row.deadline, tz):<16} "
-                f"{time_left(row.time_left(now), row.parked)}"
-            )
+        table(
+            ("code", "level", "step", "category", "grid", "assignee", "deadline", "time left"),
+            [
+                (
+                    row.code,
+                    row.level,
+                    words(row.step),
+                    row.category,
+                    row.grid,
+                    row.assignee,
+                    local(row.deadline, tz),
+                    time_left(row.time_left(now), row.parked),
+                )
+                for row in rows
+            ],
+            right=("time left",),
+        )
 
     run_with_context(ctx, work)
 
@@ -128,46 +140,68 @@ def show(
         if detail is None:
             raise Refused(f"no case {code!r}")
         if as_json:
-            print(json.dumps(_detail_json(detail, now), ensure_ascii=False, indent=1))
+            emit_json(_detail_json(detail, now))
             return
-        tz = context.timezone
-        row = detail.row
-        used = "" if detail.used_share is None else f" ({detail.used_share:.0%} of its limit)"
-        print(f"{row.code}  {row.title}")
-        print(
-            f"  level {row.level} ({Level(row.level).disposer})   step {row.step}"
-            f"   {time_left(detail.time_left_s, row.parked)}{used}"
-        )
-        print(f"  category  {detail.category_code} {row.category}")
-        print(f"  where     {row.grid} ({detail.grid_code}), {detail.community}, {detail.street}")
-        print(f"  address   {detail.address}")
-        print(f"  source    {detail.source}   reporter {detail.reporter} {detail.reporter_phone}")
-        print(f"  assignee  {row.assignee or '-'}")
-        if detail.parked_reason:
-            print(f"  parked    {detail.parked_reason}")
-        if detail.extension_reason:
-            print(f"  extension requested: {detail.extension_reason}")
-        print("steps:")
-        for s in detail.steps:
-            ended = f"done {local(s.ended_at, tz)}" if s.ended_at else ""
-            mark = "projected" if s.projected else ""
-            print(
-                f"  {s.step:<10} start {local(s.started_at, tz) or '-':<16} "
-                f"due {local(s.deadline, tz) or '-':<16} {ended}{mark}"
-            )
-        print("history:")
-        for h in detail.history:
-            change = (
-                f"{h.from_value or ''} -> {h.to_value or ''}" if h.from_value or h.to_value else ""
-            )
-            why = f"  ({h.reason})" if h.reason else ""
-            print(f"  {local(h.at, tz)}  {h.actor:<14} {h.action:<16} {change}{why}")
+        _print_detail(detail, now, context.timezone)
 
     run_with_context(ctx, work)
 
 
+def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
+    row = detail.row
+    used = "" if detail.used_share is None else f" ({detail.used_share:.0%} of its limit)"
+    say(f"{row.code}  {row.title}")
+    facts = [
+        ("level", f"{row.level} ({Level(row.level).disposer})"),
+        ("step", words(row.step)),
+        ("time left", f"{time_left(detail.time_left_s, row.parked)}{used}"),
+        ("category", f"{detail.category_code} {row.category}"),
+        ("where", f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"),
+        ("address", detail.address),
+        ("source", detail.source),
+        ("reporter", f"{detail.reporter or '-'} {detail.reporter_phone or ''}".strip()),
+        ("assignee", row.assignee),
+        ("parked", detail.parked_reason),
+        ("extension", detail.extension_reason and f"requested: {detail.extension_reason}"),
+        ("rework", detail.rework_count),
+    ]
+    table(("", ""), [(f"  {name}", value) for name, value in facts if value], header=False)
+    if detail.description:
+        say()
+        say(detail.description, lines=True)
+    say()
+    table(
+        ("step", "started", "deadline", "ended"),
+        [
+            (
+                words(s.step),
+                local(s.started_at, tz),
+                local(s.deadline, tz) + (" (projected)" if s.projected else ""),
+                local(s.ended_at, tz) or ("" if s.projected else "now"),
+            )
+            for s in detail.steps
+        ],
+    )
+    say()
+    table(
+        ("when", "who", "what", "change", "why"),
+        [
+            (
+                local(h.at, tz),
+                f"{h.actor} ({h.channel})",
+                words(h.action),
+                f"{h.from_value or '-'} -> {h.to_value or '-'}"
+                if h.from_value or h.to_value
+                else "",
+                h.reason,
+            )
+            for h in detail.history
+        ],
+    )
+
+
 def _report(done: Done) -> None:
-    print(f"{done.code}: {done.summary} (version {done.version})")
+    say(f"{done.code}: {done.summary} (version {done.version})")
 
 
 def _act(ctx: typer.Context, action: Any, code: str, **kwargs: Any) -> None:
@@ -284,7 +318,9 @@ def request_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
 def grant_extension(
     ctx: typer.Context,
     code: Code,
-    until: Annotated[str, typer.Option(help="The new deadline, ISO time with a zone.")],
+    until: Annotated[
+        str, typer.Option(help="The new deadline: 2026-11-28T17:30 (district time) or ISO.")
+    ],
     reason: Annotated[
         str | None, typer.Option(help="Why (the request's reason by default).")
     ] = None,
@@ -315,7 +351,7 @@ def reveal(
 
     def work(context: Context) -> None:
         contact = reveal_contact(context, code, reason)
-        print(
+        say(
             f"{code}: {contact.reporter or '-'}  {contact.phone or '-'}  {contact.id_number or '-'}"
         )
 

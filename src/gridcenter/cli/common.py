@@ -11,9 +11,11 @@ from sqlalchemy.exc import OperationalError
 
 from gridcenter.config import Settings
 from gridcenter.domain.errors import Refused
+from gridcenter.formatting import printable
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import Context
 from gridcenter.store.database import StoreBusy, StoreOutdated, StoreUnusable
+from gridcenter.store.seeding import read_calendar
 
 T = TypeVar("T")
 
@@ -23,7 +25,8 @@ EXIT_CRASH = 70  # sysexits' EX_SOFTWARE: an error in gridcenter itself
 
 
 def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
-    print(f"gridcenter: {message}", file=sys.stderr)
+    """One line on stderr (names and values in it may come from the store) and an exit."""
+    print(f"gridcenter: {printable(message)}", file=sys.stderr)
     raise typer.Exit(code)
 
 
@@ -60,11 +63,15 @@ def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:
 
 
 def parse_time(text: str) -> datetime:
-    """An ISO time with a zone from the command line, or one clear line and exit."""
+    """A time from the command line: an ISO date or time, in the district's time zone unless
+    it names its own offset; or one clear line and exit."""
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        fail(f"{text!r} is not an ISO time such as 2026-11-28T09:00+08:00")
+        fail(
+            f"{text!r} is not a time such as 2026-11-28T09:30 (the district's time), "
+            "2026-11-28 or 2026-11-28T09:30+08:00"
+        )
     if moment.tzinfo is None:
-        fail(f"{text!r} needs a timezone, such as +08:00")
+        return moment.replace(tzinfo=read_calendar().timezone)
     return moment

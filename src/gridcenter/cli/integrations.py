@@ -1,6 +1,5 @@
 """`gridcenter ingest ...` and `gridcenter webhooks ...`."""
 
-import json
 import time
 from datetime import UTC, datetime
 from typing import Annotated
@@ -9,8 +8,9 @@ import typer
 from sqlalchemy import func, select
 
 from gridcenter.cli.common import fail, parse_time, run_with_context
+from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
-from gridcenter.formatting import local
+from gridcenter.formatting import local, words
 from gridcenter.integrations.webhooks import AlertMessage, payload, send
 from gridcenter.jobs.integrations import http_client
 from gridcenter.queries.health import integration_health
@@ -34,7 +34,8 @@ def open311(
         int | None, typer.Option(min=10, help="Keep reading every N seconds (default: once).")
     ] = None,
     since: Annotated[
-        str | None, typer.Option(help="A new server is read from this ISO time (90 days back).")
+        str | None,
+        typer.Option(help="A new server is read from this time: 2026-11-01 or ISO (90 days back)."),
     ] = None,
 ) -> None:
     """Read a server's service requests into cases (once, or every N seconds)."""
@@ -47,7 +48,7 @@ def open311(
         with http_client() as client:
             while True:
                 report = sync_source(job, source_id, client)
-                print(f"{datetime.now(UTC):%H:%M:%S} {report.summary()}", flush=True)
+                say(f"{local(datetime.now(UTC), context.timezone, '%H:%M:%S')} {report.summary()}")
                 if every is None:
                     if report.error:
                         fail(f"intake stopped: {report.error}")
@@ -72,19 +73,31 @@ def status(ctx: typer.Context) -> None:
             )
             health = integration_health(session)
         if not sources:
-            print("no intake sources: add one with `gridcenter ingest open311 --url URL`")
-        for s in sources:
-            print(
-                f"source {s.id} {s.url} [{s.format}] read up to {local(s.cursor, tz) or '-'}; "
-                f"last run {local(s.last_run_at, tz) or 'never'} {s.last_status}"
-                + (f": {s.last_error}" if s.last_error else "")
-            )
+            say("no intake sources: add one with `gridcenter ingest open311 --url URL`")
+            return
+        table(
+            ("source", "url", "format", "read up to", "last run", "status", "error"),
+            [
+                (
+                    s.id,
+                    s.url,
+                    s.format,
+                    local(s.cursor, tz),
+                    local(s.last_run_at, tz) or "never",
+                    s.last_status,
+                    s.last_error,
+                )
+                for s in sources
+            ],
+            right=("source",),
+        )
         if problems:
-            print(f"records set aside ({health.intake_problems} in all, newest first):")
-        for p in problems:
-            print(
-                f"  {local(p.at, tz)} source {p.source_id} request {p.external_id or '?'}: "
-                f"{p.reason}"
+            say()
+            say(f"records set aside ({health.intake_problems} in all, newest first):")
+            table(
+                ("when", "source", "request", "reason"),
+                [(local(p.at, tz), p.source_id, p.external_id, p.reason) for p in problems],
+                right=("source",),
             )
 
     run_with_context(ctx, work)
@@ -109,7 +122,8 @@ def add(
         hook = webhook_service.add_webhook(
             context, url, kinds=kinds, min_severity=severity, street=street, fmt=fmt
         )
-        print(f"webhook {hook.id} -> {hook.url}\nsecret {hook.secret}")
+        say(f"webhook {hook.id} -> {hook.url}")
+        say(f"secret {hook.secret}")
 
     run_with_context(ctx, work)
 
@@ -150,15 +164,26 @@ def list_hooks(
             for h in hooks
         ]
         if as_json:
-            print(json.dumps(rows, indent=1))
+            emit_json(rows)
             return
-        for r in rows:
-            state = "active" if r["active"] else f"disabled ({r['disabled_reason']})"
-            print(
-                f"{r['id']:>4} {r['url']} kinds={r['kinds']} >= {r['min_severity']} "
-                f"{r['format']} {state}: {r['delivered']} delivered, {r['pending']} pending, "
-                f"{r['dead']} given up"
-            )
+        table(
+            ("id", "url", "kinds", "from", "format", "state", "delivered", "pending", "given up"),
+            [
+                (
+                    r["id"],
+                    r["url"],
+                    words(r["kinds"]),
+                    r["min_severity"],
+                    r["format"],
+                    "active" if r["active"] else f"disabled ({r['disabled_reason']})",
+                    r["delivered"],
+                    r["pending"],
+                    r["dead"],
+                )
+                for r in rows
+            ],
+            right=("id", "delivered", "pending", "given up"),
+        )
 
     run_with_context(ctx, work)
 
@@ -186,6 +211,6 @@ def test(ctx: typer.Context, hook_id: Annotated[int, typer.Argument()]) -> None:
             attempt = send(client, hook.url, hook.secret, f"msg_test_{int(time.time())}", body, 1)
         if not attempt.delivered:
             fail(f"webhook {hook_id} did not accept the test: {attempt.error}")
-        print(f"webhook {hook_id} accepted the test ({attempt.status_code})")
+        say(f"webhook {hook_id} accepted the test ({attempt.status_code})")
 
     run_with_context(ctx, work)

@@ -1,6 +1,5 @@
 """`gridcenter jobs ...` and `gridcenter scheduler`: the regular alerts from a shell."""
 
-import json
 import logging
 import signal
 import threading
@@ -10,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gridcenter.cli.common import fail, parse_time, run_with_context
+from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
@@ -53,17 +53,25 @@ def list_jobs(
                 }
             )
         if as_json:
-            print(json.dumps(rows, ensure_ascii=False, indent=1))
+            emit_json(rows)
             return
         holder = lease.holder if lease and lease.expires_at > now else "nobody"
-        print(f"scheduler lease: {holder}")
-        for row in rows:
-            last = local(datetime.fromisoformat(row["last_run"]), tz) if row["last_run"] else "-"
-            nxt = local(datetime.fromisoformat(row["next_run"]), tz) if row["next_run"] else "-"
-            print(
-                f"{row['name']:<16} {row['schedule']:<34} last {last:<16} {row['status']:<7}"
-                f" next {nxt:<16} {row['host']}  {row['summary']}"
-            )
+        say(f"scheduler lease: {holder}")
+        table(
+            ("job", "schedule", "last run", "status", "next run", "host", "summary"),
+            [
+                (
+                    row["name"],
+                    row["schedule"],
+                    row["last_run"] and local(datetime.fromisoformat(row["last_run"]), tz),
+                    row["status"],
+                    row["next_run"] and local(datetime.fromisoformat(row["next_run"]), tz),
+                    row["host"],
+                    row["summary"],
+                )
+                for row in rows
+            ],
+        )
 
     run_with_context(ctx, work)
 
@@ -72,7 +80,10 @@ def list_jobs(
 def run(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The job's name, as `jobs list` shows it.")],
-    at: Annotated[str | None, typer.Option(help="Run as of this ISO time (default: now).")] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Run as of this time: 2026-11-28T09:30 (district time) or ISO; now."),
+    ] = None,
 ) -> None:
     """Run one job now (or as of --at), whoever holds the scheduler lease."""
     moment = parse_time(at) if at else None
@@ -93,7 +104,7 @@ def run(
         )
         if not outcome.ok:
             fail(f"job {name} failed: {outcome.summary}")
-        print(f"{name}: {outcome.summary}")
+        say(f"{name}: {outcome.summary}")
 
     run_with_context(ctx, work)
 

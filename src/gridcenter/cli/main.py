@@ -90,7 +90,7 @@ def run_console(
 
     names = [theme.name for theme in load_themes()]
     if settings.theme not in names:
-        fail(f"unknown theme {settings.theme!r}: use one of {', '.join(names)}")
+        fail(f"{settings.theme!r} is not a valid theme: {', '.join(names)}")
     with refusals():
         context = open_context(settings, channel, create)
     console = GridCenterApp(

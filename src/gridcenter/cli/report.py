@@ -1,5 +1,6 @@
 """`gridcenter report`: the figures for the stationing-day meeting, as a file."""
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -7,6 +8,7 @@ import typer
 
 from gridcenter.cli.common import fail, run_with_context
 from gridcenter.domain.periods import Period
+from gridcenter.formatting import printable
 from gridcenter.report.document import layout
 from gridcenter.report.formats import FORMATS, render
 from gridcenter.services.assessment import assess, resolve_place
@@ -32,7 +34,7 @@ def report(
 ) -> None:
     """Write the assessment of a period and a territory as Markdown, CSV or HTML."""
     if fmt not in FORMATS:
-        fail(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
+        fail(f"{fmt!r} is not a valid format: {', '.join(FORMATS)}")
     chosen = [
         (kind, code)
         for kind, code in (("street", street), ("community", community), ("grid", grid))
@@ -55,7 +57,9 @@ def report(
 
     text = run_with_context(ctx, work)
     if output is None:
-        typer.echo(text, nl=False)
+        # On a terminal the document is read, and names in it come from people and feeds;
+        # piped, it is a document like the file written with --output.
+        typer.echo(printable(text, lines=True) if sys.stdout.isatty() else text, nl=False)
         return
     try:
         output.write_text(text, "utf-8")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from gridcenter.domain.errors import not_valid
 from gridcenter.domain.levels import Level
 
 
@@ -16,6 +17,13 @@ class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ALARM = "alarm"
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        try:
+            return cls(text.strip().lower())
+        except ValueError:
+            raise not_valid("severity", text, cls) from None
 
 
 class Kind(StrEnum):
@@ -35,8 +43,7 @@ class Kind(StrEnum):
         try:
             return cls(text.strip().lower())
         except ValueError:
-            names = ", ".join(kind.value for kind in cls)
-            raise ValueError(f"unknown alert kind {text!r}: use one of {names}") from None
+            raise not_valid("alert kind", text, cls) from None
 
 
 TIMER_KINDS = (Kind.CASE_WARNING, Kind.OVERDUE, Kind.SUPERVISION)

@@ -1,2 +1,10 @@
+from collections.abc import Iterable
+
+
 class Refused(Exception):
     """An action the domain rules do not allow; the message is for a supervisor."""
+
+
+def not_valid(what: str, text: str, valid: Iterable[str]) -> Refused:
+    """The refusal of a value outside a fixed set; it names the valid ones."""
+    return Refused(f"{text!r} is not a valid {what}: {', '.join(valid)}")

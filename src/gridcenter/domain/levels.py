@@ -1,6 +1,6 @@
 from enum import StrEnum
 
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, not_valid
 
 
 class Level(StrEnum):
@@ -34,7 +34,7 @@ class Level(StrEnum):
         try:
             return cls(text.strip().upper())
         except ValueError:
-            raise Refused(f"unknown level {text!r}: use A, B, C or D") from None
+            raise not_valid("level", text, cls) from None
 
 
 _DISPOSERS = {Level.A: "grid", Level.B: "street", Level.C: "district", Level.D: "city"}

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from gridcenter.domain.calendar import Counting, Timekeeper
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.domain.levels import Level
 
 HOUR = 3600.0
@@ -36,8 +36,7 @@ class Step(StrEnum):
         try:
             return cls(text.strip().lower().replace(" ", "_"))
         except ValueError:
-            names = ", ".join(step.value for step in cls)
-            raise Refused(f"unknown step {text!r}: use one of {names}") from None
+            raise not_valid("step", text, (step.label for step in cls)) from None
 
 
 OPEN_STEPS = tuple(step for step in Step if step is not Step.CLOSED)
@@ -54,8 +53,7 @@ class Satisfaction(StrEnum):
         try:
             return cls(text.strip().lower().replace(" ", "_"))
         except ValueError:
-            names = ", ".join(item.value for item in cls)
-            raise Refused(f"unknown satisfaction {text!r}: use one of {names}") from None
+            raise not_valid("satisfaction", text, cls) from None
 
 
 @dataclass(frozen=True)

@@ -73,4 +73,4 @@ def find_job(policy: Policy, name: str) -> JobSpec:
         if spec.name == name:
             return spec
     names = ", ".join(_RUNS)
-    raise KeyError(f"no job {name!r}: use one of {names}")
+    raise KeyError(f"{name!r} is not a valid job: {names}")

@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Actor, Role, Territory
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
@@ -15,8 +15,7 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text.strip().lower())
     except ValueError:
-        names = ", ".join(role.value for role in Role)
-        raise Refused(f"unknown role {text!r}: use one of {names}") from None
+        raise not_valid("role", text, Role) from None
 
 
 def resolve_territory(session: Session, code: str) -> Territory:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.integrations.http import Limits, RemoteError
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
 from gridcenter.resources import data_dir
@@ -74,7 +74,7 @@ def add_source(
     A new server is read from `since` (90 days back by default)."""
     ctx.actor.require(Action.ADMINISTER)
     if fmt not in ("json", "xml"):
-        raise Refused(f"unknown format {fmt!r}: use json or xml")
+        raise not_valid("format", fmt, ("json", "xml"))
     if not url.startswith(("http://", "https://")):
         raise Refused(f"{url!r} is not an http(s) URL")
     with ctx.db.write() as session:

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.integrations.webhooks import (
     MAX_ATTEMPTS,
     AlertMessage,
@@ -37,12 +37,9 @@ def add_webhook(
     if not url.startswith(("http://", "https://")):
         raise Refused(f"{url!r} is not an http(s) URL")
     if fmt not in ("json", "markdown"):
-        raise Refused(f"unknown format {fmt!r}: use json or markdown")
-    try:
-        Severity(min_severity)
-        chosen = [Kind.parse(kind).value for kind in kinds.split(",") if kind.strip()]
-    except ValueError as error:
-        raise Refused(str(error)) from None
+        raise not_valid("format", fmt, ("json", "markdown"))
+    min_severity = Severity.parse(min_severity).value
+    chosen = [Kind.parse(kind).value for kind in kinds.split(",") if kind.strip()]
     now = ctx.now()
     with ctx.db.write() as session:
         street_id = None
