@@ -119,7 +119,10 @@ def scheduler(
     ] = None,
 ) -> None:
     """Run the regular jobs as a service (only the lease holder among all hosts runs them)."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # A service's log goes to its stderr (the journal) as well as to the log file.
+    to_stderr = logging.StreamHandler()
+    to_stderr.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logging.getLogger().addHandler(to_stderr)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: stop.set())
