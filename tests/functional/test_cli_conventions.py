@@ -220,7 +220,9 @@ def test_a_store_setting_of_no_engine_is_one_line(
 @pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
 def test_three_consoles_started_at_once_share_one_new_store(tmp_path: Path) -> None:
     sessions = [f"gc-new-{os.getpid()}-{n}" for n in range(3)]
+    go = tmp_path / "go"
     command = (
+        f"while [ ! -e {go} ]; do sleep 0.01; done; "
         f"env XDG_STATE_HOME={tmp_path} XDG_DATA_HOME={tmp_path / 'data'} "
         f"GRIDCENTER_NOW={NOW.isoformat()} {sys.executable} -m gridcenter --no-jobs; "
         "echo exit status $?; sleep 600"
@@ -228,6 +230,7 @@ def test_three_consoles_started_at_once_share_one_new_store(tmp_path: Path) -> N
     try:
         for session in sessions:  # no store setting: the default path, not there yet
             tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "36", command)
+        go.touch()  # all three start together
         screens = [wait_for_screen(session, "Case queues", seconds=120) for session in sessions]
     finally:
         for session in sessions:
