@@ -29,6 +29,20 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def state_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user state folder (the log file's home) of every gridcenter the tests run, in
+    this process and the ones it starts: never the real user's."""
+    folder = tmp_path_factory.mktemp("state")
+    before = os.environ.get("XDG_STATE_HOME")
+    os.environ["XDG_STATE_HOME"] = str(folder)
+    yield folder
+    if before is None:
+        del os.environ["XDG_STATE_HOME"]
+    else:
+        os.environ["XDG_STATE_HOME"] = before
+
+
 @pytest.fixture(scope="session")
 def calendar() -> WorkingCalendar:
     return read_calendar()
