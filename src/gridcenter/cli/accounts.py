@@ -105,6 +105,7 @@ def list_accounts(
                 )
                 for r in rows
             ],
+            wrap=("territory", "name"),
         )
 
     run_with_context(ctx, work)
@@ -156,6 +157,7 @@ def audit_list(
                 )
                 for line in lines
             ],
+            wrap=("subject", "change", "why"),
         )
 
     run_with_context(ctx, work)

@@ -89,6 +89,7 @@ def list_alerts(
                 for a in alerts
             ],
             right=("id",),
+            wrap=("title",),
         )
 
     run_with_context(ctx, work)

@@ -80,6 +80,7 @@ def list_cases(
                 for row in rows
             ],
             right=("time left",),
+            wrap=("category", "grid", "assignee"),
         )
 
     run_with_context(ctx, work)
@@ -165,7 +166,12 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
         ("extension", detail.extension_reason and f"requested: {detail.extension_reason}"),
         ("rework", detail.rework_count),
     ]
-    table(("", ""), [(f"  {name}", value) for name, value in facts if value], header=False)
+    table(
+        ("", "fact"),
+        [(f"  {name}", value) for name, value in facts if value],
+        wrap=("fact",),
+        header=False,
+    )
     if detail.description:
         say()
         say(detail.description, lines=True)
@@ -197,6 +203,7 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
             )
             for h in detail.history
         ],
+        wrap=("who", "change", "why"),
     )
 
 

@@ -90,6 +90,7 @@ def status(ctx: typer.Context) -> None:
                 for s in sources
             ],
             right=("source",),
+            wrap=("url", "error"),
         )
         if problems:
             say()
@@ -98,6 +99,7 @@ def status(ctx: typer.Context) -> None:
                 ("when", "source", "request", "reason"),
                 [(local(p.at, tz), p.source_id, p.external_id, p.reason) for p in problems],
                 right=("source",),
+                wrap=("reason",),
             )
 
     run_with_context(ctx, work)
@@ -183,6 +185,7 @@ def list_hooks(
                 for r in rows
             ],
             right=("id", "delivered", "pending", "given up"),
+            wrap=("url", "kinds", "state"),
         )
 
     run_with_context(ctx, work)

@@ -71,6 +71,7 @@ def list_jobs(
                 )
                 for row in rows
             ],
+            wrap=("schedule", "summary"),
         )
 
     run_with_context(ctx, work)
