@@ -455,3 +455,13 @@ def test_an_invalid_choice_names_the_valid_ones(
     assert result.returncode == 1
     assert result.stderr.startswith(f"gridcenter: {message}"), result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("demo_url", ["postgresql"], indirect=True)
+def test_a_plain_postgresql_url_uses_the_driver_gridcenter_ships(
+    demo_url: str, tmp_path: Path
+) -> None:
+    plain = demo_url.replace("postgresql+psycopg://", "postgresql://")
+    result = gridcenter("case", "list", "--json", "--limit", "3", db=plain, state=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 3
