@@ -465,3 +465,10 @@ def test_a_plain_postgresql_url_uses_the_driver_gridcenter_ships(
     result = gridcenter("case", "list", "--json", "--limit", "3", db=plain, state=tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(json.loads(result.stdout)) == 3
+
+
+def test_every_commands_help_names_the_global_options(tmp_path: Path) -> None:
+    listing = gridcenter("case", "list", "--help", state=tmp_path)
+    assert "Also --db, --operator, --theme, --log-level: see gridcenter --help." in listing.stdout
+    audit = gridcenter("audit", "--help", state=tmp_path)  # its --operator is its own
+    assert "Also --db, --theme, --log-level: see gridcenter --help." in audit.stdout

@@ -6,6 +6,8 @@ global options it finds further on to the front before it parses. An option a co
 declares itself (`audit --operator`, `bench --db`) stays that command's.
 """
 
+from typing import Any
+
 from typer import _click
 from typer.core import TyperGroup, TyperOption
 
@@ -58,8 +60,27 @@ def hoist_global_options(ctx: _click.Context, root: TyperGroup, args: list[str])
     return front + rest
 
 
+def _commands(group: TyperGroup) -> list[_click.Command]:
+    found: list[_click.Command] = []
+    for command in group.commands.values():
+        found.append(command)
+        if isinstance(command, TyperGroup):
+            found.extend(_commands(command))
+    return found
+
+
 class GlobalOptionsGroup(TyperGroup):
-    """The root command: its options are accepted anywhere on the line."""
+    """The root command: its options are accepted anywhere on the line, and every command's
+    help names the ones it does not declare itself."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        globals_ = [o for o in self.params if isinstance(o, TyperOption) and _takes_value(o)]
+        for command in _commands(self):
+            own = _options(command)
+            names = [o.opts[0] for o in globals_ if not set(o.opts) & own.keys()]
+            line = f"Also {', '.join(names)}: see gridcenter --help."
+            command.epilog = f"{command.epilog}\n\n{line}" if command.epilog else line
 
     def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
         return super().parse_args(ctx, hoist_global_options(ctx, self, args))
