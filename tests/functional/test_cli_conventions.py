@@ -472,3 +472,42 @@ def test_every_commands_help_names_the_global_options(tmp_path: Path) -> None:
     assert "Also --db, --operator, --theme, --log-level: see gridcenter --help." in listing.stdout
     audit = gridcenter("audit", "--help", state=tmp_path)  # its --operator is its own
     assert "Also --db, --theme, --log-level: see gridcenter --help." in audit.stdout
+
+
+def test_a_report_read_on_a_terminal_is_neutralised_and_piped_is_the_document(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    with db.write() as session:
+        session.execute(update(tables.Street).values(name=tables.Street.name + HOSTILE))
+    db.dispose()
+    args = ("report", "--period", "2026-11")
+    piped = gridcenter(*args, db=url, state=tmp_path)
+    assert piped.returncode == 0 and HOSTILE in piped.stdout  # a document, as the store has it
+    environ = {
+        **os.environ,
+        "GRIDCENTER_DB": url,
+        "GRIDCENTER_NOW": NOW.isoformat(),
+        "GRIDCENTER_OPERATOR": "chen.jie",
+        "XDG_STATE_HOME": str(tmp_path),
+    }
+    leader, follower = os.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gridcenter", *args], stdout=follower, stderr=follower, env=environ
+    )
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the command is done
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert process.wait() == 0
+    assert b"## By street" in shown
+    assert not [raw for raw in RAW if raw in shown]
+    assert b"\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in shown

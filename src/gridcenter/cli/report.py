@@ -59,7 +59,7 @@ def report(
     if output is None:
         # On a terminal the document is read, and names in it come from people and feeds;
         # piped, it is a document like the file written with --output.
-        typer.echo(printable(text, lines=True) if sys.stdout.isatty() else text, nl=False)
+        sys.stdout.write(printable(text, lines=True) if sys.stdout.isatty() else text)
         return
     try:
         output.write_text(text, "utf-8")
