@@ -1,6 +1,7 @@
 """Small look-ups shared by functional tests."""
 
 import hashlib
+import os
 import subprocess
 import time
 
@@ -41,3 +42,18 @@ def wait_for_screen(session: str, text: str, seconds: float = 30) -> str:
             return screen
         time.sleep(0.3)
     raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+def read_terminal(fd: int) -> bytes:
+    """Everything written to a pseudo-terminal until the program on it is done (closes it)."""
+    output = b""
+    while True:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:  # the terminal closed: the program is done
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(fd)
+    return output

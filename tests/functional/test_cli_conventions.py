@@ -20,13 +20,12 @@ from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.functional.helpers import pick_case, tmux, wait_for_screen
+from tests.functional.helpers import pick_case, read_terminal, tmux, wait_for_screen
 
 
-def gridcenter(
-    *args: str, state: Path, db: str | None = None, **env: str
-) -> subprocess.CompletedProcess[str]:
-    """The real command; `state` is the user state folder (the log file's home)."""
+def environment(state: Path, db: str | None = None, **env: str) -> dict[str, str]:
+    """The variables of a real gridcenter; `state` is the user state folder (the log file's
+    home), and the user data folder is inside it."""
     environ = {
         **{k: v for k, v in os.environ.items() if not k.startswith("GRIDCENTER_")},
         "GRIDCENTER_NOW": NOW.isoformat(),
@@ -37,13 +36,29 @@ def gridcenter(
     }
     if db is not None:
         environ["GRIDCENTER_DB"] = db
+    return environ
+
+
+def gridcenter(
+    *args: str, state: Path, db: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "gridcenter", *args],
-        env=environ,
+        env=environment(state, db, **env),
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def corrupt_a_level(url: str) -> str:
+    """A case whose level no gridcenter writes: reading it is an error nobody expected."""
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched")
+    with db.write() as session:
+        session.execute(update(tables.Case).where(tables.Case.code == code).values(level="Z"))
+    db.dispose()
+    return code
 
 
 def log_file(state: Path) -> Path:
@@ -87,11 +102,7 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(
     demo_path: Path, tmp_path: Path
 ) -> None:
     url = f"sqlite:///{demo_path}"
-    db = Database(url)
-    code = pick_case(db, tables.Case.step == "dispatched")
-    with db.write() as session:  # a row no gridcenter wrote: a level that does not exist
-        session.execute(update(tables.Case).where(tables.Case.code == code).values(level="Z"))
-    db.dispose()
+    code = corrupt_a_level(url)
     result = gridcenter("case", "show", code, "--db", url, state=tmp_path)
     log = log_file(tmp_path)
     assert result.returncode == 70
@@ -107,11 +118,7 @@ def test_an_unwritable_state_folder_still_gives_one_line(demo_path: Path, tmp_pa
     url = f"sqlite:///{demo_path}"
     state = tmp_path / "state"
     state.write_text("a file where the folder should be")
-    db = Database(url)
-    code = pick_case(db, tables.Case.step == "dispatched")
-    with db.write() as session:
-        session.execute(update(tables.Case).where(tables.Case.code == code).values(level="Z"))
-    db.dispose()
+    code = corrupt_a_level(url)
     result = gridcenter("case", "show", code, "--db", url, state=state)
     assert result.returncode == 70
     assert len(result.stderr.splitlines()) == 1
@@ -305,7 +312,8 @@ def test_db_backup_of_postgresql_points_to_pg_dump(tmp_path: Path) -> None:
 # A clipboard write, a window title, a screen clear, a bell, a NUL and a right-to-left
 # override: what an Open311 record or a careless paste can put into stored text.
 HOSTILE = "\x1b]52;c;ZWNobyBwd25lZA==\x07 \x1b]0;owned\x07\x1b[2J ring\x07 nul\x00 \u202eexe.txt"
-RAW = (b"\x1b", b"\x07", b"\x00", "\u202e".encode())
+RAW = ("\x1b", "\x07", "\x00", "\u202e")
+SHOWN = "\\x1b]52;c;ZWNobyBwd25lZA==\\x07"  # the clipboard write as a visible escape
 
 
 def test_human_output_never_carries_terminal_controls_and_json_keeps_them(
@@ -334,17 +342,8 @@ def test_human_output_never_carries_terminal_controls_and_json_keeps_them(
     escalate(acting, code, reason=HOSTILE)  # history keeps what was typed
     db.dispose()
 
-    def run(*args: str) -> bytes:
-        environ = {
-            **{k: v for k, v in os.environ.items() if not k.startswith("GRIDCENTER_")},
-            "GRIDCENTER_NOW": NOW.isoformat(),
-            "GRIDCENTER_OPERATOR": "chen.jie",
-            "GRIDCENTER_DB": url,
-            "XDG_STATE_HOME": str(tmp_path),
-        }
-        done = subprocess.run(
-            [sys.executable, "-m", "gridcenter", *args], env=environ, capture_output=True
-        )
+    def run(*args: str) -> str:
+        done = gridcenter(*args, state=tmp_path, db=url)
         assert done.returncode == 0, done.stderr
         return done.stdout + done.stderr
 
@@ -357,8 +356,7 @@ def test_human_output_never_carries_terminal_controls_and_json_keeps_them(
     ):
         out = run(*args)
         assert not [raw for raw in RAW if raw in out], (args, out)
-        assert b"\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in out, args  # shown, as a visible escape
-        assert b"\\u202eexe.txt" in out, args
+        assert SHOWN in out and "\\u202eexe.txt" in out, args
 
     for args, pick in (
         (["case", "show", code, "--json"], lambda data: data["title"]),
@@ -485,29 +483,16 @@ def test_a_report_read_on_a_terminal_is_neutralised_and_piped_is_the_document(
     args = ("report", "--period", "2026-11")
     piped = gridcenter(*args, db=url, state=tmp_path)
     assert piped.returncode == 0 and HOSTILE in piped.stdout  # a document, as the store has it
-    environ = {
-        **os.environ,
-        "GRIDCENTER_DB": url,
-        "GRIDCENTER_NOW": NOW.isoformat(),
-        "GRIDCENTER_OPERATOR": "chen.jie",
-        "XDG_STATE_HOME": str(tmp_path),
-    }
-    leader, follower = os.openpty()
+    follower = os.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "gridcenter", *args], stdout=follower, stderr=follower, env=environ
+        [sys.executable, "-m", "gridcenter", *args],
+        stdout=follower[1],
+        stderr=follower[1],
+        env=environment(tmp_path, url),
     )
-    os.close(follower)
-    shown = b""
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:  # the terminal closed: the command is done
-            break
-        if not chunk:
-            break
-        shown += chunk
-    os.close(leader)
+    os.close(follower[1])
+    shown = read_terminal(follower[0]).decode()
     assert process.wait() == 0
-    assert b"## By street" in shown
+    assert "## By street" in shown
     assert not [raw for raw in RAW if raw in shown]
-    assert b"\\x1b]52;c;ZWNobyBwd25lZA==\\x07" in shown
+    assert SHOWN in shown

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.helpers import tmux, wait_for_screen
+from tests.functional.helpers import read_terminal, tmux, wait_for_screen
 
 SSHD = Path("/usr/sbin/sshd")
 GRIDCENTER = Path(sys.executable).parent / "gridcenter"
@@ -213,16 +213,7 @@ def test_the_watchdog_keeps_a_console_whose_stdout_is_swapped(tmp_path: Path) ->
     pid, fd = os.forkpty()
     if pid == 0:  # the child, on its own terminal as over SSH
         os.execv(sys.executable, [sys.executable, str(script)])
-    output = b""
-    while True:
-        try:
-            chunk = os.read(fd, 1024)
-        except OSError:  # the terminal closed: the child is done
-            break
-        if not chunk:
-            break
-        output += chunk
+    output = read_terminal(fd)
     _, status = os.waitpid(pid, 0)
-    os.close(fd)
     assert os.waitstatus_to_exitcode(status) == 3, output.decode(errors="replace")
     assert b"still here" in output
