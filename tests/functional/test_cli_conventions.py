@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from gridcenter.services.cases import escalate
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
 from gridcenter.store.database import Database
-from tests.conftest import NOW
+from tests.conftest import NOW, SHANGHAI
 from tests.functional.helpers import pick_case, read_terminal, tmux, wait_for_screen
 
 
@@ -496,3 +497,30 @@ def test_a_report_read_on_a_terminal_is_neutralised_and_piped_is_the_document(
     assert "## By street" in shown
     assert not [raw for raw in RAW if raw in shown]
     assert SHOWN in shown
+
+
+def test_a_job_run_at_a_local_time_and_listed_in_local_time(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    run = gridcenter(
+        "jobs",
+        "run",
+        "stationing-day",
+        "--at",
+        "2026-11-28T09:30",
+        db=url,
+        state=tmp_path,
+        GRIDCENTER_OPERATOR="admin",
+    )
+    assert run.returncode == 0, run.stderr
+    alerts = json.loads(
+        gridcenter(
+            "alerts", "list", "--kind", "stationing", "--json", db=url, state=tmp_path
+        ).stdout
+    )
+    raised = {datetime.fromisoformat(alert["raised_at"]) for alert in alerts}
+    assert datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI) in raised
+    listed = gridcenter(*listing, db=url, state=tmp_path).stdout
+    assert "2026-11-28 09:30" in listed
+    assert "+00:00" not in listed and "T09:30" not in listed
