@@ -514,11 +514,8 @@ def test_a_job_run_at_a_local_time_and_listed_in_local_time(
         GRIDCENTER_OPERATOR="admin",
     )
     assert run.returncode == 0, run.stderr
-    alerts = json.loads(
-        gridcenter(
-            "alerts", "list", "--kind", "stationing", "--json", db=url, state=tmp_path
-        ).stdout
-    )
+    listing = ("alerts", "list", "--kind", "stationing")
+    alerts = json.loads(gridcenter(*listing, "--json", db=url, state=tmp_path).stdout)
     raised = {datetime.fromisoformat(alert["raised_at"]) for alert in alerts}
     assert datetime(2026, 11, 28, 9, 30, tzinfo=SHANGHAI) in raised
     listed = gridcenter(*listing, db=url, state=tmp_path).stdout
