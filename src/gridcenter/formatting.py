@@ -36,6 +36,24 @@ def local(moment: datetime | None, tz: ZoneInfo, fmt: str = "%Y-%m-%d %H:%M") ->
     return "" if moment is None else moment.astimezone(tz).strftime(fmt)
 
 
+def change(before: str | None, after: str | None, tz: ZoneInfo) -> str:
+    """A recorded change as it reads: `dispatched -> fed_back`; a moment recorded as an ISO
+    time (a deadline moved by an extension) in local time; empty when nothing changed."""
+    if not (before or after):
+        return ""
+    return f"{_value(before, tz)} -> {_value(after, tz)}"
+
+
+def _value(text: str | None, tz: ZoneInfo) -> str:
+    if not text:
+        return "-"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    return local(moment, tz) if moment.tzinfo else text
+
+
 def words(name: str) -> str:
     """A stored name as it reads on screen: fed_back is "fed back"."""
     return name.replace("_", " ")

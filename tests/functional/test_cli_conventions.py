@@ -521,3 +521,29 @@ def test_a_job_run_at_a_local_time_and_listed_in_local_time(
     listed = gridcenter(*listing, db=url, state=tmp_path).stdout
     assert "2026-11-28 09:30" in listed
     assert "+00:00" not in listed and "T09:30" not in listed
+
+
+def test_a_deadline_moved_by_an_extension_reads_in_local_time(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    code = pick_case(db, tables.Case.step == "dispatched", tables.Case.level == "A")
+    db.dispose()
+    asked = gridcenter(
+        "case", "request-extension", code, "--reason", "parts", db=url, state=tmp_path
+    )
+    assert asked.returncode == 0, asked.stderr
+    granted = gridcenter(
+        "case", "grant-extension", code, "--until", "2026-12-04T17:30", db=url, state=tmp_path
+    )
+    assert granted.returncode == 0, granted.stderr
+    assert granted.stdout.startswith(f"{code}: grant extension ")
+    assert "-> 2026-12-04 17:30 (version" in granted.stdout
+    detail = json.loads(gridcenter("case", "show", code, "--json", db=url, state=tmp_path).stdout)
+    assert datetime.fromisoformat(detail["deadline"]) == datetime(
+        2026, 12, 4, 17, 30, tzinfo=SHANGHAI
+    )
+    for args in (["case", "show", code], ["audit", "--case", code]):
+        shown = gridcenter(*args, db=url, state=tmp_path).stdout
+        assert "-> 2026-12-04 17:30" in shown and "+08:00" not in shown and "+00:00" not in shown

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from gridcenter.cli.common import fail, parse_time, run_with_context
 from gridcenter.cli.output import emit_json, say, table
-from gridcenter.formatting import local, words
+from gridcenter.formatting import change, local, words
 from gridcenter.queries.audit import audit_trail
 from gridcenter.services import accounts as service
 from gridcenter.services.context import Context
@@ -150,9 +150,7 @@ def audit_list(
                     line.channel,
                     words(line.action),
                     line.subject,
-                    f"{line.from_value or '-'} -> {line.to_value or '-'}"
-                    if line.from_value or line.to_value
-                    else "",
+                    change(line.from_value, line.to_value, tz),
                     line.reason,
                 )
                 for line in lines

@@ -10,7 +10,7 @@ from gridcenter.cli.common import parse_time, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
-from gridcenter.formatting import local, time_left, words
+from gridcenter.formatting import change, local, time_left, words
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_cases
 from gridcenter.services import cases as service
 from gridcenter.services.cases import Done
@@ -196,9 +196,7 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
                 local(h.at, tz),
                 f"{h.actor} ({h.channel})",
                 words(h.action),
-                f"{h.from_value or '-'} -> {h.to_value or '-'}"
-                if h.from_value or h.to_value
-                else "",
+                change(h.from_value, h.to_value, tz),
                 h.reason,
             )
             for h in detail.history

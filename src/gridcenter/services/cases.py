@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,6 +16,7 @@ from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
+from gridcenter.formatting import change, words
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import resolve_case_timers
@@ -127,15 +129,14 @@ def _act(
         before = state_of(row, limits_of(category), _assignee_of(session, row))
         outcome, extra = decide(session, row, before, now)
         _write(session, ctx, row, before, outcome, extra, now)
-        return Done(row.code, row.version, outcome.event.action, _summary(outcome))
+        return Done(row.code, row.version, outcome.event.action, _summary(outcome, ctx.timezone))
 
 
-def _summary(outcome: Outcome) -> str:
+def _summary(outcome: Outcome, tz: ZoneInfo) -> str:
     event = outcome.event
-    parts = [event.action.replace("_", " ")]
-    if event.from_value or event.to_value:
-        parts.append(f"{event.from_value or '-'} -> {event.to_value or '-'}")
-    return " ".join(parts)
+    return " ".join(
+        part for part in (words(event.action), change(event.from_value, event.to_value, tz)) if part
+    )
 
 
 def _write(
