@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.containers import Grid, Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
@@ -24,6 +25,7 @@ from gridcenter.console.screens.help import HelpScreen
 from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.screens.risk_map import RiskData, RiskMapScreen
+from gridcenter.console.text import plain
 from gridcenter.console.themes import load_themes
 from gridcenter.console.widgets.alert_strip import AlertStrip
 from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, TIMER_COLUMNS, CaseList
@@ -34,7 +36,7 @@ from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.periods import Period
-from gridcenter.formatting import local
+from gridcenter.formatting import local, printable
 from gridcenter.jobs.host import JobHost
 from gridcenter.logs import record_unexpected
 from gridcenter.queries import assessment as assessment_queries
@@ -103,6 +105,25 @@ class GridCenterApp(App[None]):
         self.crash = record_unexpected(cause, "running the console")
         super()._handle_exception(error)
         self._exit_renderables.clear()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification is plain text: most quote a name, a code or a reason someone
+        typed, which must never be read as markup or reach the terminal as control codes."""
+        super().notify(
+            printable(message),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dashboard's keys act on the dashboard only: on the assessment and the risk map
@@ -225,7 +246,9 @@ class GridCenterApp(App[None]):
         warning = f" │ ⚠ {health}" if health else ""
         # One line of fixed height: new words need no new layout of the screen.
         self.home.query_one("#topbar", Static).update(
-            f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}{warning}",
+            plain(
+                f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}{warning}"
+            ),
             layout=False,
         )
         for name in ("queue", "timers"):
@@ -347,7 +370,7 @@ class GridCenterApp(App[None]):
         text = f" filtered: {', '.join(parts)}  (escape clears)" if parts else ""
         label = self.home.query_one("#queue-filter", Static)
         if str(label.content) != text:  # every refresh comes here; most change nothing
-            label.update(text)
+            label.update(plain(text))
             label.display = bool(parts)
 
     def _set_view(self, **changes: object) -> None:

@@ -6,6 +6,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from gridcenter.console.text import plain
+
 
 class AlertScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,enter", "app.pop_screen", "Close", id="alert.close")]
@@ -18,7 +20,7 @@ class AlertScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog report"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.details, classes="dialog-hint")
-            yield Static(self.body or "(no report)", markup=False)
+            yield Label(plain(self.title_text), classes="dialog-title")
+            yield Label(plain(self.details), classes="dialog-hint")
+            yield Static(plain(self.body or "(no report)"))
             yield Label("a acknowledges · escape closes", classes="dialog-hint")

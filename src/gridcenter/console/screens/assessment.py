@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from gridcenter.console.keys import ASSESSMENT_KEYS
+from gridcenter.console.text import plain
 from gridcenter.domain.periods import KINDS, Period
 from gridcenter.queries.assessment import Place
 from gridcenter.report.document import (
@@ -114,12 +115,12 @@ class AssessmentScreen(Screen[None]):
         self.app.call_from_thread(self._show, result)
 
     def _loading(self) -> None:
-        self.query_one("#assess-title", Static).update(self._title() + " · counting…")
+        self.query_one("#assess-title", Static).update(plain(self._title() + " · counting…"))
 
     def _show(self, result: Assessment) -> None:
         self.result = result
         self.showing_cases = []
-        self.query_one("#assess-title", Static).update(self._title())
+        self.query_one("#assess-title", Static).update(plain(self._title()))
         table = self.query_one("#headline", DataTable)
         table.clear()
         for row in headline(result.whole):
@@ -142,7 +143,8 @@ class AssessmentScreen(Screen[None]):
             )
             places.add_columns(*TERRITORY_HEADERS)
             for place, tally in result.below:
-                places.add_row(*territory_row(place.name, tally))
+                name, *figures = territory_row(place.name, tally)
+                places.add_row(plain(name), *figures)
         else:
             self.list_cases("reported")
         self._show_ranked()
@@ -158,7 +160,7 @@ class AssessmentScreen(Screen[None]):
         places.clear(columns=True)
         places.add_columns("Case", "Title", "Step", "Grid")
         for code, title, step, grid in rows:
-            places.add_row(code, title, step.replace("_", " "), grid)
+            places.add_row(code, plain(title), step.replace("_", " "), plain(grid))
         self.showing_cases = [row[0] for row in rows]
         label = {"reported": "reported", "open": "not closed", "late": "closed late"}[figure]
         self.query_one("#places-title", Label).update(
@@ -194,9 +196,9 @@ class AssessmentScreen(Screen[None]):
             worst = table.worst[index] if index < len(table.worst) else None
             ranked.add_row(
                 str(index + 1),
-                best.label if best else "",
+                plain(best.label) if best else "",
                 shown(best.value) if best else "",
-                worst.label if worst else "",
+                plain(worst.label) if worst else "",
                 shown(worst.value) if worst else "",
             )
         if not table.best:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from gridcenter.console.text import plain
 from gridcenter.queries.people import AssigneeOption
 
 
@@ -44,7 +45,7 @@ class AssigneeScreen(ModalScreen[Assignment | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.subject, classes="dialog-subject")
+            yield Label(plain(self.subject), classes="dialog-subject")
             yield Input(placeholder="type a name, code or department", id="who")
             yield OptionList(id="options")
             if self.needs_reason:
@@ -71,7 +72,9 @@ class AssigneeScreen(ModalScreen[Assignment | None]):
         self.options = found
         options = self.query_one("#options", OptionList)
         options.clear_options()
-        options.add_options([Option(f"{o.name}  ({o.code}, {o.detail})", id=o.code) for o in found])
+        options.add_options(
+            [Option(plain(f"{o.name}  ({o.code}, {o.detail})"), id=o.code) for o in found]
+        )
         if found:
             options.highlighted = 0
 

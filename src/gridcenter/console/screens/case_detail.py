@@ -4,7 +4,6 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from rich.table import Table
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.text import plain
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import local, time_left
@@ -45,7 +45,7 @@ class CaseScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
-            yield Static(f"loading case {self.code}…", id="case-summary")
+            yield Static(plain(f"loading case {self.code}…"), id="case-summary")
             yield Static("", id="case-contact")
             yield Static("", id="case-steps")
             yield Static("", id="case-history")
@@ -63,7 +63,7 @@ class CaseScreen(Screen[None]):
         self.detail = detail
         summary = self.query_one("#case-summary", Static)
         if detail is None:
-            summary.update(f"Case {self.code} is not in your territory or no longer exists.")
+            summary.update(plain(f"Case {self.code} is not in your territory or no longer exists."))
             return
         tz = self.timezone
         row = detail.row
@@ -72,25 +72,26 @@ class CaseScreen(Screen[None]):
         lines = Table.grid(padding=(0, 2))
         lines.add_column(style="bold", no_wrap=True)
         lines.add_column(overflow="fold")
-        lines.add_row("Case", Text(f"{row.code}  {row.title}", style="bold"))
+        lines.add_row("Case", plain(f"{row.code}  {row.title}", style="bold"))
         lines.add_row("Level", f"{row.level} ({Level(row.level).disposer})")
         lines.add_row("Step", f"{row.step.replace('_', ' ')}   {state}")
-        lines.add_row("Category", f"{detail.category_code} {row.category}")
+        lines.add_row("Category", plain(f"{detail.category_code} {row.category}"))
         lines.add_row(
-            "Where", f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"
+            "Where", plain(f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}")
         )
-        lines.add_row("Address", detail.address or "-")
-        lines.add_row("Assignee", row.assignee or "-")
+        lines.add_row("Address", plain(detail.address or "-"))
+        lines.add_row("Assignee", plain(row.assignee or "-"))
         lines.add_row(
-            "Source", f"{detail.source}  reporter {detail.reporter or '-'} {detail.reporter_phone}"
+            "Source",
+            plain(f"{detail.source}  reporter {detail.reporter or '-'} {detail.reporter_phone}"),
         )
         if detail.parked_reason:
-            lines.add_row("Parked", detail.parked_reason)
+            lines.add_row("Parked", plain(detail.parked_reason))
         if detail.extension_reason:
-            lines.add_row("Extension", f"requested: {detail.extension_reason}")
+            lines.add_row("Extension", plain(f"requested: {detail.extension_reason}"))
         if detail.rework_count:
             lines.add_row("Rework", str(detail.rework_count))
-        lines.add_row("Description", detail.description or "-")
+        lines.add_row("Description", plain(detail.description or "-"))
         summary.update(lines)
 
         steps = Table(title="Steps", title_justify="left", expand=True)
@@ -114,10 +115,10 @@ class CaseScreen(Screen[None]):
                 change = f"{event.from_value or '-'} → {event.to_value or '-'}"
             history.add_row(
                 local(event.at, tz),
-                f"{event.actor} ({event.channel})",
+                plain(f"{event.actor} ({event.channel})"),
                 event.action.replace("_", " "),
-                change,
-                event.reason or "",
+                plain(change),
+                plain(event.reason),
             )
         self.query_one("#case-history", Static).update(history)
 
@@ -133,7 +134,7 @@ class CaseScreen(Screen[None]):
             f"Reporter contact (revealed, recorded): {contact.reporter or '-'}  "
             f"{contact.phone or '-'}  {contact.id_number or '-'}"
         )
-        self.app.call_from_thread(self.query_one("#case-contact", Static).update, text)
+        self.app.call_from_thread(self.query_one("#case-contact", Static).update, plain(text))
 
     async def action_act(self, name: str) -> None:
         if self.detail is not None:

@@ -11,6 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from gridcenter.console.text import plain
 from gridcenter.formatting import local
 from gridcenter.queries.audit import AuditLine
 
@@ -41,10 +42,10 @@ class HistoryScreen(ModalScreen[None]):
         for line in lines:
             table.add_row(
                 local(line.at, self.timezone, "%m-%d %H:%M"),
-                line.actor,
+                plain(line.actor),
                 line.channel,
                 line.action.replace("_", " "),
-                line.subject,
-                line.reason or "",
+                plain(line.subject),
+                plain(line.reason),
             )
         self.app.call_from_thread(self.query_one("#history-table", Static).update, table)

@@ -6,6 +6,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from gridcenter.console.text import plain
+
 
 class ReasonScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
@@ -19,7 +21,7 @@ class ReasonScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Label(self.subject, classes="dialog-subject")
+            yield Label(plain(self.subject), classes="dialog-subject")
             yield Input(placeholder=f"{self.prompt} (required)", id="reason")
             yield Label("", id="error", classes="dialog-error")
             yield Label("enter to confirm · escape to cancel", classes="dialog-hint")

@@ -14,8 +14,10 @@ from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
 from gridcenter.console.keys import RISK_MAP_KEYS
+from gridcenter.console.text import fitted, plain
 from gridcenter.domain.assessment import BANDS, RISK_WEIGHTS, band_limits, band_of
 from gridcenter.domain.periods import Period
+from gridcenter.formatting import printable
 from gridcenter.queries.assessment import GridOnMap, Place
 
 # The grids, the cases per day by kind, and the last day to draw (today, in a running period).
@@ -71,10 +73,10 @@ class RiskMap(Widget):
         for index, grid in enumerate(self.grids):
             if grid.street != street:
                 street, community = grid.street, None
-                result.append((grid.street, True, []))
+                result.append((printable(grid.street), True, []))
             if grid.community != community:
                 community = grid.community
-                result.append((f"  {community[:NAME_WIDTH]:<{NAME_WIDTH}}", False, []))
+                result.append((f"  {fitted(community, NAME_WIDTH)}", False, []))
             elif len(result[-1][2]) == per_line:  # wrap a long community
                 result.append((" " * (NAME_WIDTH + 2), False, []))
             result[-1][2].append(index)
@@ -144,7 +146,7 @@ def grid_card(grid: GridOnMap | None, limits: dict[str, int]) -> Text:
     if grid is None:
         return Text("")
     risk = grid.risk
-    text = Text(f"{grid.name} ", style="bold")
+    text = Text(printable(f"{grid.name} "), style="bold")
     text.append(f"{grid.code}\n", style="dim")
     text.append(f"score {risk.score}: {band_of(risk.score, limits)}\n")
     text.append(f"open {risk.open} · overdue {risk.overdue}\n")
@@ -212,7 +214,7 @@ class RiskMapScreen(Screen[None]):
 
     def _show(self, data: RiskData) -> None:
         grids, trend, until = data
-        self.query_one("#map-title", Static).update(self._title())
+        self.query_one("#map-title", Static).update(plain(self._title()))
         board = self.query_one(RiskMap)
         board.show(grids)
         self.query_one("#legend", Static).update(legend(board.limits))

@@ -3,8 +3,12 @@ and the least important columns drop out when the pane is narrow."""
 
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+
+from gridcenter.console.text import fitted
+from gridcenter.formatting import printable
 
 
 @dataclass(frozen=True)
@@ -61,9 +65,13 @@ def header_cells(columns: list[Column], width: int) -> list[Segment]:
 
 
 def cell(text: str, width: int, style: Style | None = None, right: bool = False) -> Segment:
-    """One column of a row: padded, or cut with an ellipsis, never mid-word without one."""
+    """One column of a row in `width` terminal cells: padded, or cut with an ellipsis, never
+    mid-word without one; its control characters shown as escapes."""
     if width <= 0:
         return Segment("")
-    if len(text) > width:
-        text = text[: max(width - 1, 0)] + "…"
-    return Segment(text.rjust(width) if right else text.ljust(width), style)
+    if right:
+        text = printable(text)
+        room = cell_len(text)
+        if room <= width:
+            return Segment(" " * (width - room) + text, style)
+    return Segment(fitted(text, width), style)
