@@ -9,6 +9,8 @@ from pathlib import Path
 from platformdirs import user_data_dir
 
 from gridcenter.clock import Clock
+from gridcenter.domain.calendar import local_moment
+from gridcenter.store.seeding import read_calendar
 
 
 def default_db_url() -> str:
@@ -18,14 +20,12 @@ def default_db_url() -> str:
 
 def _parse_now(text: str) -> datetime:
     try:
-        value = datetime.fromisoformat(text)
+        return local_moment(text, read_calendar().timezone)
     except ValueError:
         raise SystemExit(
-            f"GRIDCENTER_NOW={text!r} is not an ISO time such as 2026-11-20T09:30+08:00"
+            f"gridcenter: GRIDCENTER_NOW={text!r} is not a time such as 2026-11-20T09:30 "
+            "(the district's time) or 2026-11-20T09:30+08:00"
         ) from None
-    if value.tzinfo is None:
-        raise SystemExit(f"GRIDCENTER_NOW={text!r} needs a timezone, such as +08:00")
-    return value
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from gridcenter.domain.calendar import Counting, Timekeeper, WorkingCalendar
+from gridcenter.domain.calendar import Counting, Timekeeper, WorkingCalendar, local_moment
 
 TZ = ZoneInfo("Asia/Shanghai")
 H = 3600
@@ -90,3 +90,14 @@ def test_seed_calendar_loads(calendar: WorkingCalendar) -> None:
     assert calendar.is_working_day(date(2026, 10, 10))
     assert calendar.is_working_day(date(2026, 11, 20))
     assert not calendar.is_working_day(date(2026, 11, 21))
+
+
+def test_a_typed_time_without_an_offset_is_the_districts() -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    assert local_moment("2026-11-28T09:30", zone) == datetime(2026, 11, 28, 9, 30, tzinfo=zone)
+    assert local_moment(" 2026-11-01 ", zone) == datetime(2026, 11, 1, tzinfo=zone)
+    assert local_moment("2026-11-28T01:30+00:00", zone) == datetime(
+        2026, 11, 28, 9, 30, tzinfo=zone
+    )
+    with pytest.raises(ValueError):
+        local_moment("yesterday", zone)

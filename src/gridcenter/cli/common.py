@@ -10,6 +10,7 @@ import typer
 from sqlalchemy.exc import OperationalError
 
 from gridcenter.config import Settings
+from gridcenter.domain.calendar import local_moment
 from gridcenter.domain.errors import Refused
 from gridcenter.formatting import printable
 from gridcenter.services.bootstrap import open_context
@@ -66,12 +67,9 @@ def parse_time(text: str) -> datetime:
     """A time from the command line: an ISO date or time, in the district's time zone unless
     it names its own offset; or one clear line and exit."""
     try:
-        moment = datetime.fromisoformat(text.strip())
+        return local_moment(text, read_calendar().timezone)
     except ValueError:
         fail(
             f"{text!r} is not a time such as 2026-11-28T09:30 (the district's time), "
             "2026-11-28 or 2026-11-28T09:30+08:00"
         )
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=read_calendar().timezone)
-    return moment

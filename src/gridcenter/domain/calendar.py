@@ -114,3 +114,10 @@ class Timekeeper:
         if counting is Counting.CALENDAR:
             return (end - start).total_seconds()
         return self.calendar.between(start, end)
+
+
+def local_moment(text: str, zone: ZoneInfo) -> datetime:
+    """An ISO date or time as people type it: in `zone` (the district's) unless it names its
+    own offset; a date alone is its midnight. ValueError when it is neither."""
+    moment = datetime.fromisoformat(text.strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
