@@ -49,9 +49,7 @@ async def test_a_reason_with_markup_and_escapes_is_shown_literally(
         assert_shown_literally(case_history)
 
 
-async def test_a_typed_filter_is_shown_as_typed(
-    demo_path: Path, loop: ClosedLoop
-) -> None:
+async def test_a_typed_filter_is_shown_as_typed(demo_path: Path, loop: ClosedLoop) -> None:
     app: GridCenterApp = make_app(demo_path, loop)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

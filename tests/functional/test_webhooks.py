@@ -162,4 +162,4 @@ def test_subscriptions_filter_by_kind_severity_and_street(
     assert len(receiver.received) == 1
     message = json.loads(receiver.received[0]["body"])
     assert message["msgtype"] == "markdown"
-    assert message["markdown"]["content"].startswith("### ▲ ALARM: Alert a")
+    assert message["markdown"]["content"].startswith("### ◆ ALARM: Alert a")

@@ -65,6 +65,14 @@ def main(
             envvar="GRIDCENTER_LOG_LEVEL",
         ),
     ] = logs.DEFAULT_LEVEL,
+    bell: Annotated[
+        bool,
+        typer.Option(
+            "--bell/--no-bell",
+            help="Ring the terminal's bell when a new alarm arrives (or GRIDCENTER_BELL=0).",
+            envvar="GRIDCENTER_BELL",
+        ),
+    ] = True,
     host_jobs: Annotated[
         bool,
         typer.Option(
@@ -78,11 +86,15 @@ def main(
     logs.setup(log_level)
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
-        run_console(ctx.obj, host_jobs, create=not ctx.obj.db_given)
+        run_console(ctx.obj, host_jobs, create=not ctx.obj.db_given, bell=bell)
 
 
 def run_console(
-    settings: Settings, host_jobs: bool, channel: str = "local", create: bool = False
+    settings: Settings,
+    host_jobs: bool,
+    channel: str = "local",
+    create: bool = False,
+    bell: bool = True,
 ) -> None:
     """The console; with `create`, on a demo store made at the default path if none is there."""
     from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
@@ -94,7 +106,11 @@ def run_console(
     with refusals():
         context = open_context(settings, channel, create)
     console = GridCenterApp(
-        context, theme=settings.theme, host_jobs=host_jobs, restricted=channel == "ssh"
+        context,
+        theme=settings.theme,
+        host_jobs=host_jobs,
+        restricted=channel == "ssh",
+        bell=bell,
     )
     try:
         console.run()

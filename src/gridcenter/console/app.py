@@ -1,6 +1,7 @@
 """The command-center console: four live panes and keyboard dispatch."""
 
 import gc
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from typing import Any, ClassVar
@@ -63,6 +64,7 @@ PANE_NAMES = {
 }
 NARROW = 110  # below this width the panes are shown one at a time
 DASHBOARD_ONLY = {binding.action for binding in DASHBOARD_KEYS} - {"help", "quit"}
+IDLE_RESET_S = 60.0  # an untouched console shows the top of every pane after this
 FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
 
 
@@ -80,6 +82,8 @@ class GridCenterApp(App[None]):
         live_interval: float = 1.0,
         host_jobs: bool = False,
         restricted: bool = False,
+        bell: bool = True,
+        idle_reset_s: float = IDLE_RESET_S,
     ) -> None:
         super().__init__()
         self.context = context
@@ -97,6 +101,10 @@ class GridCenterApp(App[None]):
             self.register_theme(item)
         self.theme = theme
         self.crash: str | None = None  # the one line to print when an error closed the console
+        self.bell_on_alarm = bell
+        self.idle_reset_s = idle_reset_s
+        self._last_input = time.monotonic()
+        self._at_top = False  # the panes went back to their tops since the last key
 
     def _handle_exception(self, error: Exception) -> None:
         """An error no action kept to itself closes the console. Its traceback goes to the
@@ -234,10 +242,30 @@ class GridCenterApp(App[None]):
 
     # -- live data ----------------------------------------------------------------
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self._last_input = time.monotonic()
+            self._at_top = False
+        await super().on_event(event)
+
+    def on_alert_strip_new_alarm(self, _event: AlertStrip.NewAlarm) -> None:
+        if self.bell_on_alarm:
+            self.bell()
+
+    def _back_to_top_when_idle(self) -> None:
+        """A wall console nobody has touched for a while shows the top of every pane: the
+        most urgent rows. Any key resumes following the selection."""
+        if self._at_top or time.monotonic() - self._last_input < self.idle_reset_s:
+            return
+        self._at_top = True
+        for pane in self.home.query(LineList):
+            pane.to_top()
+
     def _tick(self) -> None:
         """Every second: the clock and every countdown, without touching the store."""
         if not self.is_running:
             return  # the console is closing and its panes are going away
+        self._back_to_top_when_idle()
         ctx = self.context
         now = local(ctx.now(), ctx.timezone, "%a %d %b %H:%M:%S")
         district = self.snapshot.district if self.snapshot else ""

@@ -86,7 +86,7 @@ class Snapshot:
     timers: list[CaseRow]
     board: dashboard.Board
     roster: list[dashboard.PostDuty]
-    alerts: list[dashboard.AlertLine]
+    alerts: dashboard.OpenAlerts
     health: Health
     view: View = field(default_factory=View)
 

@@ -23,7 +23,7 @@ class GridStatus(StrEnum):
 _SYMBOLS = {
     GridStatus.NORMAL: "·",
     GridStatus.WARNING: "!",
-    GridStatus.ALARM: "▲",
+    GridStatus.ALARM: "◆",  # ▲ is "overdue" (the level tabs)
     GridStatus.UNSTAFFED: "✖",
     GridStatus.NO_DUTY: "∅",
 }

@@ -25,7 +25,7 @@ from gridcenter.integrations.http import retry_after
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = timedelta(seconds=10)
 LONGEST_BACKOFF = timedelta(hours=1)
-SYMBOLS = {"alarm": "▲ ALARM", "warning": "! WARNING", "info": "i INFO"}
+SYMBOLS = {"alarm": "◆ ALARM", "warning": "! WARNING", "info": "i INFO"}
 
 
 def new_secret() -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
+from gridcenter.domain.alerts import Severity
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.status import GridStatus, grid_status
@@ -501,8 +502,21 @@ class AlertLine:
     acknowledged_by: str | None
 
 
-def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> list[AlertLine]:
-    """Unresolved alerts of the territory, unacknowledged first, newest first."""
+@dataclass(frozen=True)
+class OpenAlerts:
+    """What the alert strip shows: the most pressing open alerts, and how many wait."""
+
+    lines: list[AlertLine]
+    unacknowledged: int  # all of them in the territory, shown or not
+
+
+# The strip's order: an alarm is never below a warning, whatever their ages.
+SEVERITY_ORDER = (Severity.ALARM, Severity.WARNING, Severity.INFO)
+
+
+def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> OpenAlerts:
+    """Unresolved alerts of the territory: unacknowledged first, by severity (alarms before
+    warnings), newest first within a severity; then acknowledged ones, newest first."""
     scope = in_territory(territory, tables.Alert.street_id, tables.Alert.community_id)
     if not territory.is_district:
         scope = or_(scope, tables.Alert.street_id.is_(None))
@@ -516,14 +530,22 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> l
         alert.acknowledged_by,
     )
     unresolved = select(*columns).where(alert.resolved_at.is_(None), scope)
+    waiting = unresolved.where(alert.acknowledged_at.is_(None))
     newest = alert.raised_at.desc()
-    # Two reads, so that each walks the index of unresolved alerts from the newest.
-    rows = list(
-        session.execute(
-            unresolved.where(alert.acknowledged_at.is_(None)).order_by(newest).limit(limit)
-        )
-    )
+    # One read per severity, so that each walks the index of unresolved alerts from the
+    # newest and stops at the limit (200 old warnings never push an alarm out).
+    rows: list[Any] = []
+    for severity in SEVERITY_ORDER:
+        if len(rows) < limit:
+            rows += session.execute(
+                waiting.where(alert.severity == severity.value)
+                .order_by(newest)
+                .limit(limit - len(rows))
+            ).all()
+    count = len(rows)
+    if count == limit:
+        count = session.scalar(select(func.count()).select_from(waiting.subquery())) or 0
     if len(rows) < limit:
         seen = unresolved.where(alert.acknowledged_at.is_not(None))
-        rows += session.execute(seen.order_by(newest).limit(limit - len(rows)))
-    return [AlertLine(*row) for row in rows]
+        rows += session.execute(seen.order_by(newest).limit(limit - len(rows))).all()
+    return OpenAlerts([AlertLine(*row) for row in rows], count)

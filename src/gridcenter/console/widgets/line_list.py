@@ -190,6 +190,11 @@ class LineList(ScrollView, can_focus=True):
         elif height and index >= top + height:
             self.scroll_to(y=index - height + 1, animate=False)
 
+    def to_top(self) -> None:
+        """The first row selected and shown, as on a console nobody is touching."""
+        self.cursor = 0
+        self.scroll_to(y=0, animate=False)
+
     def action_cursor(self, step: int) -> None:
         if self.row_count:
             self.cursor = min(max(self.cursor + step, 0), self.row_count - 1)
