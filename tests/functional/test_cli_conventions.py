@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -268,6 +269,25 @@ def test_ssh_config_forces_the_running_store_setting(tmp_path: Path, demo_path: 
     from_env = gridcenter("ssh-config", state=tmp_path, db="postgresql://gc@127.0.0.1/city")
     assert "--db postgresql://gc@127.0.0.1/city ssh-login" in from_env.stdout
     assert from_env.stderr == ""
+
+
+def test_ssh_config_is_quiet_about_a_store_the_offices_can_use(demo_path: Path) -> None:
+    shared = Path(tempfile.mkdtemp(prefix="gridcenter-shared-"))  # outside private folders
+    try:
+        shared.chmod(0o777)
+        store = shared / "center.db"
+        shutil.copy(demo_path, store)
+        store.chmod(0o666)
+        result = gridcenter("ssh-config", "--db", f"sqlite:///{store}", state=shared / "state")
+        assert result.returncode == 0 and result.stderr == ""
+        store.chmod(0o644)  # the offices could read it but not write it
+        result = gridcenter("ssh-config", "--db", f"sqlite:///{store}", state=shared / "state")
+        assert result.stderr == (
+            "gridcenter: warning: the street offices (group gridcenter) cannot use the store "
+            f"{store}: they cannot read and write it\n"
+        )
+    finally:
+        shutil.rmtree(shared)
 
 
 def test_db_backup_copies_a_live_sqlite_store_as_committed(demo_path: Path, tmp_path: Path) -> None:
