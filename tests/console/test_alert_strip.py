@@ -65,7 +65,7 @@ async def test_a_new_alarm_shows_on_an_untouched_console_above_200_warnings(
         await pilot.press("tab")
         smoke = AlertDraft(Kind.SENSOR, Severity.ALARM, "Smoke in B2", "grid", "G2", "t-smoke")
         change_elsewhere(url, loop, raise_now([smoke], minutes=1))
-        await wait_until(pilot, lambda: "Smoke in B2" in rows_on_screen(strip))
+        await wait_until(pilot, lambda: "Smoke in B2" in rows_on_screen(strip), seconds=5)
         assert rows_on_screen(strip)[0] == "Smoke in B2" and strip.cursor == 0
         assert strip.has_class("-flash") and rings == [1]
         header = "".join(segment.text for segment in strip.header(120))
@@ -84,5 +84,5 @@ async def test_the_bell_can_be_turned_off(demo_path: Path, loop: ClosedLoop) -> 
         strip = app.query_one("#alerts", AlertStrip)
         fire = AlertDraft(Kind.SENSOR, Severity.ALARM, "Fire at the market", "grid", "G3", "t-f")
         change_elsewhere(url, loop, raise_now([fire], minutes=1))
-        await wait_until(pilot, lambda: "Fire at the market" in rows_on_screen(strip))
+        await wait_until(pilot, lambda: "Fire at the market" in rows_on_screen(strip), seconds=5)
         assert strip.has_class("-flash") and rings == []

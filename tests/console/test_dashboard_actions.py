@@ -141,7 +141,9 @@ async def test_acknowledge_the_highlighted_alert(app: GridCenterApp) -> None:
         await settle(pilot)
         alert = app.query_one("#alerts", AlertStrip).selected
         assert alert is not None and alert.acknowledged_by is None
-        await pilot.press("a")
+        await pilot.press("a")  # asks for an optional note
+        assert isinstance(app.screen, ReasonScreen)
+        await pilot.press("enter")
         await settle(pilot)
         shown = app.query_one("#alerts", AlertStrip).alerts
     with app.context.db.read() as s:

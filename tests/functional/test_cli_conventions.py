@@ -567,3 +567,13 @@ def test_a_deadline_moved_by_an_extension_reads_in_local_time(
     for args in (["case", "show", code], ["audit", "--case", code]):
         shown = gridcenter(*args, db=url, state=tmp_path).stdout
         assert "-> 2026-12-04 17:30" in shown and "+08:00" not in shown and "+00:00" not in shown
+
+
+def test_alerts_list_takes_every_kind_the_store_holds(demo_path: Path, tmp_path: Path) -> None:
+    """The demo holds a patrol report alert: a kind the jobs never raise."""
+    url = f"sqlite:///{demo_path}"
+    listed = gridcenter(
+        "alerts", "list", "--kind", "patrol", db=url, state=tmp_path, GRIDCENTER_OPERATOR="admin"
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert " patrol " in listed.stdout

@@ -76,3 +76,13 @@ def test_risk_map(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, 
     app = make_app(demo_path, loop)
     keys = ("m", "down", "down", "right", "right")
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_alert_desk(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    # Every open alert, most severe first; the second one marked.
+    app = make_app(demo_path, loop)
+    keys = ("A", "down", "space")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))

@@ -11,8 +11,10 @@ from gridcenter.cli.common import fail, refusals, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
+from gridcenter.domain.errors import not_valid
 from gridcenter.formatting import local, words
 from gridcenter.jobs.sensors import ingest_readings
+from gridcenter.queries.alerts import alert_kinds
 from gridcenter.queries.scope import in_territory
 from gridcenter.services import alerts as alert_service
 from gridcenter.services.context import Context
@@ -39,16 +41,22 @@ def list_alerts(
 ) -> None:
     """Alerts, newest first."""
     with refusals():
-        chosen = Kind.parse(kind) if kind else None
         level = Severity.parse(severity) if severity else None
 
     def work(context: Context) -> None:
+        chosen = None
+        if kind:
+            with context.db.read() as session:
+                known = sorted({k.value for k in Kind} | set(alert_kinds(session)))
+            chosen = kind.strip().lower()
+            if chosen not in known:
+                raise not_valid("alert kind", kind, known)
         query = select(tables.Alert).where(
             in_territory(context.actor.territory, tables.Alert.street_id, tables.Alert.community_id)
             | tables.Alert.street_id.is_(None)
         )
         if chosen is not None:
-            query = query.where(tables.Alert.kind == chosen.value)
+            query = query.where(tables.Alert.kind == chosen)
         if level is not None:
             query = query.where(tables.Alert.severity == level.value)
         if open_only:

@@ -19,6 +19,7 @@ from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
 from gridcenter.console.live import LiveFeed, Snapshot, View
 from gridcenter.console.screens.alert_detail import AlertScreen
+from gridcenter.console.screens.alert_list import AlertListScreen
 from gridcenter.console.screens.assessment import AssessmentScreen, AssessmentSource
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
@@ -40,6 +41,7 @@ from gridcenter.domain.periods import Period
 from gridcenter.formatting import local, printable
 from gridcenter.jobs.host import JobHost
 from gridcenter.logs import record_unexpected
+from gridcenter.queries import alerts as alert_queries
 from gridcenter.queries import assessment as assessment_queries
 from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
@@ -50,7 +52,6 @@ from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
 from gridcenter.services.privacy import reveal_contact
-from gridcenter.store import tables
 from gridcenter.store.database import StoreBusy
 from gridcenter.store.notify import ChangeListener
 
@@ -479,16 +480,87 @@ class GridCenterApp(App[None]):
 
     def open_alert(self, index: int) -> None:
         alerts = self.home.query_one("#alerts", AlertStrip).alerts
-        if index >= len(alerts):
+        if index < len(alerts):
+            self.open_alert_by_id(alerts[index].id)
+
+    @work(thread=True, group="alert-detail")
+    def open_alert_by_id(self, alert_id: int) -> None:
+        """One alert with its report, read off the screen's thread (and in the territory)."""
+        ctx = self.context
+        with ctx.db.read() as session:
+            alert = alert_queries.alert_detail(session, ctx.actor.territory, alert_id)
+        if alert is None:
+            self.call_from_thread(
+                self.notify,
+                f"Alert {alert_id} is gone or outside your territory.",
+                severity="warning",
+            )
             return
-        alert = alerts[index]
-        with self.context.db.read() as session:
-            stored = session.get(tables.Alert, alert.id)
-            body = stored.body if stored else ""
         seen = f"acknowledged by {alert.acknowledged_by}" if alert.acknowledged_by else "open"
-        when = local(alert.raised_at, self.context.timezone)
+        when = local(alert.raised_at, ctx.timezone)
         details = f"{alert.severity} · {alert.kind.replace('_', ' ')} · raised {when} · {seen}"
-        self.push_screen(AlertScreen(alert.title, details, body))
+        self.call_from_thread(
+            self.push_screen,
+            AlertScreen(alert.id, alert.title, details, alert.body, alert.case_code),
+        )
+
+    @work(thread=True, group="alert-desk")
+    def action_alert_desk(self) -> None:
+        ctx = self.context
+        with ctx.db.read() as session:
+            kinds, streets = alert_queries.desk_choices(session, ctx.actor.territory)
+        self.call_from_thread(
+            self.push_screen, AlertListScreen(self._load_desk, kinds, streets, ctx.timezone)
+        )
+
+    def _load_desk(self, wanted: alert_queries.DeskFilter) -> list[alert_queries.DeskAlert]:
+        ctx = self.context
+        with ctx.db.read() as session:
+            return alert_queries.alert_desk(session, ctx.actor.territory, wanted)
+
+    def acknowledge_alerts(self, ids: list[int], then: Callable[[], object] | None = None) -> None:
+        """Acknowledge these alerts with one optional note: each one on its own, a summary."""
+
+        def with_note(note: str | None) -> None:
+            if note is not None:
+                self._acknowledge_each(ids, note, then)
+
+        count = f"{len(ids)} alerts" if len(ids) > 1 else f"alert {ids[0]}"
+        self.push_screen(
+            ReasonScreen(f"Acknowledge {count}", "seen, and being dealt with", "Note", False),
+            with_note,
+        )
+
+    @work(thread=True, group="actions")
+    def _acknowledge_each(
+        self, ids: list[int], note: str, then: Callable[[], object] | None
+    ) -> None:
+        done, refused = 0, []
+        for alert_id in ids:
+            try:
+                alert_service.acknowledge(self.context, alert_id, note)
+                done += 1
+            except (Refused, StoreBusy) as problem:
+                refused.append(str(problem))
+        summary = f"Acknowledged {done} of {len(ids)}."
+        if refused:
+            summary += f" Not acknowledged: {refused[0]}" + (
+                f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            )
+        self.call_from_thread(
+            self.notify,
+            summary,
+            title="Done" if not refused else "Partly done",
+            severity="information" if not refused else "warning",
+        )
+        if then is not None:
+            self.call_from_thread(then)
+        self.call_from_thread(self.refresh_data)
+
+    def show_grid(self, grid_id: int, name: str) -> None:
+        """The queues filtered to one grid (from an alert about it)."""
+        self._set_view(grid_id=grid_id, grid_name=name)
+        self.notify(f"Queues show grid {name} only; escape shows all grids.")
 
     # -- cases --------------------------------------------------------------------------
 
@@ -653,7 +725,7 @@ class GridCenterApp(App[None]):
         if alert is None:
             self.notify("There is no open alert to acknowledge.", severity="warning")
             return
-        self.perform(lambda ctx: alert_service.acknowledge(ctx, alert.id))
+        self.acknowledge_alerts([alert.id])
 
     @work(thread=True, group="actions")
     def perform(self, action: Callable[[Context], Done | str]) -> None:
@@ -666,6 +738,11 @@ class GridCenterApp(App[None]):
             )
         except StoreBusy as busy:
             self.call_from_thread(self.notify, str(busy), title="Not saved", severity="error")
+        except Exception as error:  # confined to this action: the console stays up
+            line = record_unexpected(error, "carrying out an action")
+            self.call_from_thread(
+                self.notify, f"Could not do it: {line}", title="Not done", severity="error"
+            )
         else:
             text = (
                 f"{result.code}: {result.summary}"

@@ -20,6 +20,7 @@ DASHBOARD_KEYS = [
     Binding("E", "deescalate", "De-escalate", id="case.deescalate"),
     Binding("d", "dispatch", "Dispatch", id="case.dispatch"),
     Binding("a", "acknowledge", "Ack alert", id="alert.acknowledge"),
+    Binding("A", "alert_desk", "Alert desk: every open alert", show=False, id="alert.desk"),
     Binding("/", "filter", "Filter", id="queue.filter"),
     Binding("t", "troubled", "Troubled grids", show=False, id="grids.troubled"),
     Binding("h", "history", "History", show=False, id="app.history"),

@@ -14,6 +14,7 @@ from gridcenter.domain.alerts import Severity
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.status import GridStatus, grid_status
+from gridcenter.queries.alerts import alerts_in_scope
 from gridcenter.queries.cases import OPEN, CaseRow, case_rows
 from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
@@ -517,9 +518,6 @@ SEVERITY_ORDER = (Severity.ALARM, Severity.WARNING, Severity.INFO)
 def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> OpenAlerts:
     """Unresolved alerts of the territory: unacknowledged first, by severity (alarms before
     warnings), newest first within a severity; then acknowledged ones, newest first."""
-    scope = in_territory(territory, tables.Alert.street_id, tables.Alert.community_id)
-    if not territory.is_district:
-        scope = or_(scope, tables.Alert.street_id.is_(None))
     alert = tables.Alert
     columns = (
         alert.id,
@@ -529,7 +527,7 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> O
         alert.raised_at,
         alert.acknowledged_by,
     )
-    unresolved = select(*columns).where(alert.resolved_at.is_(None), scope)
+    unresolved = select(*columns).where(alert.resolved_at.is_(None), alerts_in_scope(territory))
     waiting = unresolved.where(alert.acknowledged_at.is_(None))
     newest = alert.raised_at.desc()
     # One read per severity, so that each walks the index of unresolved alerts from the

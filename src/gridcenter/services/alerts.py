@@ -9,8 +9,9 @@ from gridcenter.store import tables
 from gridcenter.store.history import audit
 
 
-def acknowledge(ctx: Context, alert_id: int) -> str:
-    """Mark an alert as seen by the acting operator; returns its title."""
+def acknowledge(ctx: Context, alert_id: int, note: str = "") -> str:
+    """Mark an alert as seen by the acting operator, with an optional note; returns its
+    title."""
     ctx.actor.require(Action.ACKNOWLEDGE)
     now = ctx.now()
     with ctx.db.write() as session:
@@ -39,6 +40,7 @@ def acknowledge(ctx: Context, alert_id: int) -> str:
             subject_kind="alert",
             subject_ref=str(alert_id),
             to_value=alert.title[:200],
+            reason=note.strip() or None,
         )
         session.add(tables.ChangeLog(at=now, kind="alert", ref=str(alert_id)))
         return alert.title

@@ -10,17 +10,38 @@ from gridcenter.console.text import plain
 
 
 class AlertScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,enter", "app.pop_screen", "Close", id="alert.close")]
+    BINDINGS = [
+        Binding("escape,q,enter", "app.pop_screen", "Close", id="alert.close"),
+        Binding("a", "acknowledge", "Acknowledge", id="alert.acknowledge"),
+        Binding("c", "open_case", "Its case", id="alert.case"),
+    ]
 
-    def __init__(self, title: str, details: str, body: str) -> None:
+    def __init__(
+        self, alert_id: int, title: str, details: str, body: str, case_code: str | None = None
+    ) -> None:
         super().__init__()
+        self.alert_id = alert_id
         self.title_text = title
         self.details = details
         self.body = body
+        self.case_code = case_code
+
+    def action_acknowledge(self) -> None:
+        self.app.acknowledge_alerts([self.alert_id])  # type: ignore[attr-defined]
+
+    def action_open_case(self) -> None:
+        if self.case_code is None:
+            self.notify("This alert is not about a case.", severity="warning")
+            return
+        self.app.pop_screen()
+        self.app.open_case(self.case_code)  # type: ignore[attr-defined]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog report"):
             yield Label(plain(self.title_text), classes="dialog-title")
             yield Label(plain(self.details), classes="dialog-hint")
             yield Static(plain(self.body or "(no report)"))
-            yield Label("a acknowledges · escape closes", classes="dialog-hint")
+            hint = "a acknowledges · c opens its case · escape closes"
+            yield Label(
+                hint if self.case_code else "a acknowledges · escape closes", classes="dialog-hint"
+            )
