@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from gridcenter.cli.common import fail, parse_time, run_with_context
 from gridcenter.cli.output import emit_json, say, table
+from gridcenter.domain.access import Action
 from gridcenter.formatting import change, local, words
 from gridcenter.queries.audit import audit_trail
 from gridcenter.services import accounts as service
@@ -79,6 +80,7 @@ def list_accounts(
     """Every account with its role and territory."""
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)
         with context.db.read() as session:
             rows = [
                 {

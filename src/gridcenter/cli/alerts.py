@@ -14,7 +14,7 @@ from gridcenter.domain.alerts import Kind, Severity
 from gridcenter.domain.errors import not_valid
 from gridcenter.formatting import local, words
 from gridcenter.jobs.sensors import ingest_readings
-from gridcenter.queries.alerts import alert_kinds
+from gridcenter.queries.alerts import alert_detail, alert_kinds
 from gridcenter.queries.scope import in_territory
 from gridcenter.services import alerts as alert_service
 from gridcenter.services.context import Context
@@ -111,9 +111,9 @@ def show(
 
     def work(context: Context) -> None:
         with context.db.read() as session:
-            alert = session.get(tables.Alert, alert_id)
+            alert = alert_detail(session, context.actor.territory, alert_id)
         if alert is None:
-            fail(f"no alert {alert_id}")
+            fail(f"no alert {alert_id} in the territory of {context.actor.login}")
         tz = context.timezone
         say(alert.title)
         say(

@@ -63,6 +63,7 @@ def status(ctx: typer.Context) -> None:
     """Each source: how far it is read, its last run; then the records set aside."""
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)  # sources and URLs often carry tokens
         tz = context.timezone
         with context.db.read() as session:
             sources = list(session.scalars(select(tables.IntakeSource)))
@@ -138,6 +139,7 @@ def list_hooks(
     """Every subscription with its delivery counts."""
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)  # sources and URLs often carry tokens
         with context.db.read() as session:
             hooks = list(session.scalars(select(tables.Webhook).order_by(tables.Webhook.id)))
             counts = {
@@ -202,6 +204,7 @@ def test(ctx: typer.Context, hook_id: Annotated[int, typer.Argument()]) -> None:
     """Send a signed test message now and print the answer."""
 
     def work(context: Context) -> None:
+        context.actor.require(Action.ADMINISTER)  # sources and URLs often carry tokens
         with context.db.read() as session:
             hook = session.get(tables.Webhook, hook_id)
         if hook is None:

@@ -102,6 +102,9 @@ class AlertDetail:
     body: str
     raised_at: datetime
     acknowledged_by: str | None
+    acknowledged_at: datetime | None
+    subject_kind: str
+    subject_ref: str
     case_code: str | None
 
 
@@ -117,6 +120,9 @@ def alert_detail(session: Session, territory: Territory, alert_id: int) -> Alert
             alert.body,
             alert.raised_at,
             alert.acknowledged_by,
+            alert.acknowledged_at,
+            alert.subject_kind,
+            alert.subject_ref,
             case_.code,
         )
         .outerjoin(case_, case_.id == alert.case_id)

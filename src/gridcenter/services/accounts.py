@@ -1,6 +1,6 @@
 """Operator accounts: who may use the console, in which role, over which territory."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Actor, Role, Territory
@@ -151,6 +151,12 @@ def set_account(
                 raise Refused("you cannot disable your own account")
             account.active = active
         session.flush()
+        admins = select(func.count()).where(
+            tables.Account.role == Role.ADMIN.value, tables.Account.active.is_(True)
+        )
+        if not session.scalar(admins):
+            # With no admin left, the next local start would make any OS user the admin.
+            raise Refused(f"{login} is the last admin: make another account admin first")
         after = f"{account.role} {territory_name(session, account)} " + (
             "active" if account.active else "disabled"
         )

@@ -1,0 +1,79 @@
+"""Reads by id pass the same territory and role rules as the lists; admin things are
+admin-only; the last admin stays."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gridcenter.clock import Clock
+from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.loop import ClosedLoop
+from gridcenter.services import accounts as account_service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.database import Database
+from tests.conftest import NOW
+from tests.functional.test_cli import gridcenter
+
+
+def alert_of_street(db: Database, street: str, same: bool) -> int:
+    with db.read() as session:
+        alert_id = session.scalar(
+            select(tables.Alert.id)
+            .join(tables.Street, tables.Street.id == tables.Alert.street_id)
+            .where((tables.Street.name == street) if same else (tables.Street.name != street))
+            .order_by(tables.Alert.id)
+        )
+    assert alert_id is not None
+    return alert_id
+
+
+def test_a_street_office_reads_only_its_own_alerts_by_id(demo_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    own, other = (alert_of_street(db, "Xiangjiang Street", same) for same in (True, False))
+    db.dispose()
+    shown = gridcenter(url, "--operator", "xiangjiang", "alerts", "show", str(own))
+    assert shown.returncode == 0, shown.stderr
+    refused = gridcenter(url, "--operator", "xiangjiang", "alerts", "show", str(other))
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert f"no alert {other} in the territory of xiangjiang" in refused.stderr
+
+
+@pytest.mark.parametrize(
+    ("login", "args"),
+    [
+        ("tang.wen", ("webhooks", "list")),
+        ("liu.min", ("webhooks", "test", "1")),
+        ("chen.jie", ("accounts", "list")),
+        ("tang.wen", ("ingest", "status")),
+    ],
+)
+def test_admin_things_are_refused_to_others(demo_path: Path, login: str, args: tuple[str]) -> None:
+    url = f"sqlite:///{demo_path}"
+    refused = gridcenter(url, "--operator", login, *args)
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert "may not administer" in refused.stderr
+    allowed = gridcenter(url, "--operator", "admin", *args)
+    assert "may not" not in allowed.stderr  # an admin gets past the check
+
+
+def test_the_last_admin_cannot_step_down(demo_path: Path, loop: ClosedLoop) -> None:
+    db = Database(f"sqlite:///{demo_path}")
+    admin = Context(db, loop, Clock(NOW), Actor("admin", Role.ADMIN))
+    with pytest.raises(Refused, match="admin is the last admin"):
+        account_service.set_account(admin, "admin", role="supervisor")
+    # Nor can another admin account be made the last one by demoting the first through it.
+    account_service.set_account(admin, "chen.jie", role="admin")
+    other = Context(db, loop, Clock(NOW), Actor("chen.jie", Role.ADMIN))
+    account_service.set_account(other, "admin", active=False)
+    with pytest.raises(Refused, match=r"chen\.jie is the last admin"):
+        account_service.set_account(other, "chen.jie", role="viewer")
+    with db.read() as session:
+        active = session.scalar(
+            select(tables.Account.active).where(tables.Account.login == "admin")
+        )
+    db.dispose()
+    assert active is False  # with a second admin, the first could be disabled
