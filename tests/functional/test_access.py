@@ -7,6 +7,7 @@ import subprocess
 import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DatabaseError
+from textual.widgets import Static
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
@@ -193,7 +194,9 @@ async def test_the_console_shows_a_street_office_only_its_street(
         board = app.query_one("#grids", GridBoard)
         streets = {place.street for place in board.board.places}
         queues = app.snapshot.queue_pages[0] if app.snapshot else []
+        top_bar = str(app.query_one("#topbar", Static).content)
     assert streets == {"Yuelu Hill Street"}
+    assert " Yuelu Hill Street, Yuehu District │ yuelu (supervisor)" in top_bar
     with db.read() as s:
         yuelu_codes = set(s.scalars(select(tables.Case.code).where(tables.Case.street_id == 2)))
     assert queues and {row.code for row in queues} <= yuelu_codes

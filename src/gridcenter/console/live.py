@@ -122,9 +122,11 @@ class LiveFeed:
         return self.context.db.change_mark() != self.mark
 
     def district(self) -> str:
+        """What the top bar names: the operator's own territory (a street office sees its
+        street, with the district it belongs to)."""
         if self._district is None:
             with self.context.db.read() as session:
-                self._district = session.scalar(select(tables.District.name)) or "no district"
+                self._district = dashboard.territory_label(session, self.context.actor.territory)
         return self._district
 
     def page(self, view: View, offset: int, limit: int) -> list[CaseRow]:

@@ -547,3 +547,19 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> O
         seen = unresolved.where(alert.acknowledged_at.is_not(None))
         rows += session.execute(seen.order_by(newest).limit(limit - len(rows))).all()
     return OpenAlerts([AlertLine(*row) for row in rows], count)
+
+
+def territory_label(session: Session, territory: Territory) -> str:
+    """A territory as its people name it: `Xiangjiang Street, Yuehu District`."""
+    district = session.scalar(select(tables.District.name)) or "no district"
+    if territory.community_id is not None:
+        name = session.scalar(
+            select(tables.Community.name).where(tables.Community.id == territory.community_id)
+        )
+        return f"{name or '?'}, {district}"
+    if territory.street_id is not None:
+        name = session.scalar(
+            select(tables.Street.name).where(tables.Street.id == territory.street_id)
+        )
+        return f"{name or '?'}, {district}"
+    return district
