@@ -15,6 +15,9 @@ DASHBOARD_KEYS = [
     Binding("2", "show_level('B')", "Queue B", show=False, id="queue.b"),
     Binding("3", "show_level('C')", "Queue C", show=False, id="queue.c"),
     Binding("4", "show_level('D')", "Queue D", show=False, id="queue.d"),
+    # First of the shown keys: the footer of an 80-column terminal still has room for them.
+    Binding("question_mark", "help", "Keys", id="app.help"),
+    Binding("q", "quit", "Quit", id="app.quit"),
     Binding("r", "reassign", "Reassign", id="case.reassign"),
     Binding("e", "escalate", "Escalate", id="case.escalate"),
     Binding("E", "deescalate", "De-escalate", id="case.deescalate"),
@@ -27,8 +30,6 @@ DASHBOARD_KEYS = [
     Binding("s", "assessment", "Assessment", id="app.assessment"),
     Binding("m", "risk_map", "Risk map", show=False, id="app.risk_map"),
     Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
-    Binding("question_mark", "help", "Keys", id="app.help"),
-    Binding("q", "quit", "Quit", id="app.quit"),
 ]
 
 ASSESSMENT_KEYS = [

@@ -19,6 +19,7 @@ from gridcenter.queries.dashboard import AlertLine, OpenAlerts
 SYMBOLS = {"alarm": "◆ ALARM", "warning": "! WARN ", "info": "i INFO "}
 STYLES = {"alarm": "alert-strip--alarm", "warning": "alert-strip--warning"}
 FLASH_S = 2.0
+WIDE = 110  # from this width the tag also says who acknowledged an alert
 
 
 class AlertStrip(LineList):
@@ -113,9 +114,12 @@ class AlertStrip(LineList):
         name = "alert-strip--seen" if seen else STYLES.get(alert.severity)
         style = base + self.style_of(name) if name else base
         when = local(alert.raised_at, self.timezone(), "%H:%M")
-        mark = f"seen by {alert.acknowledged_by}" if seen else "unacknowledged"
         text = f"{SYMBOLS.get(alert.severity, alert.severity)} {when} {alert.title}"
-        tail = f"  [{alert.kind.replace('_', ' ')} · {mark}]"
-        # The message comes first: at 80 columns the tag gives way, never the message.
+        kind = alert.kind.replace("_", " ")
+        if width >= WIDE:
+            mark = f"seen by {alert.acknowledged_by}" if seen else "unacknowledged"
+            tail = f"  [{kind} · {mark}]"
+        else:  # the message comes first: on a narrow terminal the tag gives way
+            tail = f"  [{kind}{' · seen' if seen else ''}]"
         room = max(width - len(tail), min(width, 50))
         return [cell(text, room, style), cell(tail, width - room, base)]
