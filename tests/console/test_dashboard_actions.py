@@ -158,10 +158,9 @@ async def test_a_refused_action_shows_why_and_changes_nothing(app: GridCenterApp
         await pilot.press("4")  # level D: cannot go higher
         await settle(pilot)
         before = fingerprint(app.context.db)
-        await pilot.press("e")
-        await type_text(pilot, "Try anyway")
-        await pilot.press("enter")
+        await pilot.press("e")  # refused at once: no reason is asked for
         await settle(pilot)
+        assert not isinstance(app.screen, ReasonScreen)
         messages = [n.message for n in app._notifications]
         assert any("highest level" in m for m in messages), messages
         assert fingerprint(app.context.db) == before
@@ -376,3 +375,16 @@ async def test_a_tick_or_a_late_read_after_closing_does_nothing(app: GridCenterA
     app._tick()
     app._apply(snapshot, reset=False)
     assert app._wanted_pages() == []
+
+
+async def test_a_move_that_cannot_apply_is_refused_before_it_asks(app: GridCenterApp) -> None:
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        row = queue(app).selected  # the A queue: nothing below it
+        assert row is not None and row.level == "A"
+        assert app.check_action("deescalate", ()) is False  # not in the footer
+        assert app.check_action("escalate", ()) is True
+        await pilot.press("E")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReasonScreen)
+    assert case_row(app, row.code).level == "A"

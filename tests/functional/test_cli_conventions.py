@@ -363,8 +363,8 @@ def test_human_output_never_carries_terminal_controls_and_json_keeps_them(
     escalate(acting, code, reason=HOSTILE)  # history keeps what was typed
     db.dispose()
 
-    def run(*args: str) -> str:
-        done = gridcenter(*args, state=tmp_path, db=url)
+    def run(*args: str) -> str:  # as the admin: accounts list is admin-only
+        done = gridcenter(*args, state=tmp_path, db=url, GRIDCENTER_OPERATOR="admin")
         assert done.returncode == 0, done.stderr
         return done.stdout + done.stderr
 

@@ -15,6 +15,7 @@ from gridcenter.domain.loop import (
     Satisfaction,
     Step,
     StepLimits,
+    cannot,
 )
 from tests.conftest import NOW
 
@@ -296,3 +297,14 @@ def test_share_reached_at_is_when_used_share_gets_there(loop: ClosedLoop, share:
     assert at is not None
     assert loop.used_share(state, at) == pytest.approx(share)
     assert loop.used_share(state, at - timedelta(minutes=1)) < share
+
+
+def test_a_move_that_cannot_apply_is_known_from_step_and_level() -> None:
+    assert cannot("dispatch", "C1", Step.DISPATCHED, Level.A) == (
+        "case C1 is dispatched; only a filed case can be dispatched"
+    )
+    assert cannot("dispatch", "C1", Step.FILED, Level.A) is None
+    assert "highest level" in (cannot("escalate", "C1", Step.FILED, Level.D) or "")
+    assert "lowest level" in (cannot("deescalate", "C1", Step.DISPATCHED, Level.A) or "")
+    assert "closed" in (cannot("reassign", "C1", Step.CLOSED, Level.B) or "")
+    assert cannot("escalate", "C1", Step.VERIFIED, Level.C) is None

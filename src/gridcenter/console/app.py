@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static, Tab, Tabs
 from textual.worker import WorkerFailed, get_current_worker
 
 from gridcenter.console.commands import CaseCommands
-from gridcenter.console.keys import DASHBOARD_KEYS
+from gridcenter.console.keys import DASHBOARD_KEYS, REFUSED_MOVE_KEYS
 from gridcenter.console.live import LiveFeed, Snapshot, View
 from gridcenter.console.screens.alert_detail import AlertScreen
 from gridcenter.console.screens.alert_list import AlertListScreen
@@ -37,6 +37,7 @@ from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import CASE_MOVES, Step, cannot
 from gridcenter.domain.periods import Period
 from gridcenter.formatting import local, printable
 from gridcenter.jobs.host import JobHost
@@ -72,7 +73,7 @@ FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row change
 class GridCenterApp(App[None]):
     CSS_PATH = "gridcenter.tcss"
     TITLE = "gridcenter"
-    BINDINGS: ClassVar = DASHBOARD_KEYS
+    BINDINGS: ClassVar = DASHBOARD_KEYS + REFUSED_MOVE_KEYS
     COMMANDS: ClassVar = App.COMMANDS | {CaseCommands}
     ENABLE_COMMAND_PALETTE = True
 
@@ -136,10 +137,21 @@ class GridCenterApp(App[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dashboard's keys act on the dashboard only: on the assessment and the risk map
-        they are neither shown nor run (tab moves between tables there)."""
-        return not (
-            action in DASHBOARD_ONLY and isinstance(self.screen, AssessmentScreen | RiskMapScreen)
-        )
+        they are neither shown nor run (tab moves between tables there). A case move that
+        cannot apply to the highlighted case is left out of the footer."""
+        if action in DASHBOARD_ONLY and isinstance(self.screen, AssessmentScreen | RiskMapScreen):
+            return False
+        if action in CASE_MOVES and self.screen is self.home:
+            row = self._highlighted_case()
+            return row is None or self._cannot(action, row) is None
+        return True
+
+    @staticmethod
+    def _cannot(action: str, row: CaseRow) -> str | None:
+        return cannot(action, row.code, Step(row.step), Level(row.level))
+
+    def on_line_list_highlighted(self, _event: LineList.Highlighted) -> None:
+        self.refresh_bindings()  # the footer shows the moves that apply to the new row
 
     # -- restrictions over SSH ------------------------------------------------------
 
@@ -630,18 +642,26 @@ class GridCenterApp(App[None]):
         if place is not None:
             self.open_risk_map(self._this_month(), place)
 
-    def _selected_case(self) -> CaseRow | None:
+    def _highlighted_case(self) -> CaseRow | None:
         focused = self.focused
         source = (
             focused if isinstance(focused, CaseList) else self.home.query_one("#queue", CaseList)
         )
-        row = source.selected
+        return source.selected
+
+    def _selected_case(self) -> CaseRow | None:
+        row = self._highlighted_case()
         if row is None:
             self.notify("Select a case first (in a queue or the timers).", severity="warning")
         return row
 
     def act_on(self, action: str, row: CaseRow) -> None:
-        """Ask for what the action needs in a modal, then carry it out."""
+        """Ask for what the action needs in a modal, then carry it out; a move that cannot
+        apply is refused before anything is asked."""
+        problem = self._cannot(action, row)
+        if problem is not None:
+            self.notify(problem, title="Refused", severity="error", timeout=8)
+            return
         subject = f"{row.code}  {row.title}  (level {row.level}, {row.step.replace('_', ' ')})"
         version = row.version
         if action in ("reassign", "dispatch"):
@@ -695,6 +715,9 @@ class GridCenterApp(App[None]):
         if isinstance(screen, CaseScreen) and screen.detail is not None:
             return screen.detail.row
         return None
+
+    def action_refuse_move(self, move: str) -> None:
+        self._case_action(move)  # refused with its reason before anything is asked
 
     def action_reassign(self) -> None:
         self._case_action("reassign")

@@ -32,6 +32,13 @@ DASHBOARD_KEYS = [
     Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
 ]
 
+# Under the same keys, after the case moves: a move left out of the footer because it cannot
+# apply to the highlighted case still says why when its key is pressed.
+REFUSED_MOVE_KEYS = [
+    Binding(key, f"refuse_move('{move}')", "", show=False, id=f"case.{move}.refused")
+    for key, move in (("r", "reassign"), ("e", "escalate"), ("E", "deescalate"), ("d", "dispatch"))
+]
+
 ASSESSMENT_KEYS = [
     Binding("left_square_bracket", "shift(-1)", "Earlier", id="assess.earlier"),
     Binding("right_square_bracket", "shift(1)", "Later", id="assess.later"),

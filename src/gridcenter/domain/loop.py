@@ -153,6 +153,33 @@ def _reason(reason: str | None, action: str) -> str:
     return text
 
 
+# The console's case keys and the words a refusal uses for each.
+CASE_MOVES = {
+    "dispatch": "dispatched",
+    "reassign": "reassigned",
+    "escalate": "escalated",
+    "deescalate": "de-escalated",
+}
+
+
+def cannot(move: str, code: str, step: Step, level: Level) -> str | None:
+    """Why one of the console's case moves cannot apply to a case in this step and at this
+    level, said before anything is asked for; None when it can. The loop's own checks stay
+    the rule: this is what they would refuse, known from the step and level alone."""
+    if step is Step.CLOSED:
+        return f"case {code} is closed; it cannot be {CASE_MOVES[move]} (reopen it first)"
+    if move == "dispatch" and step is not Step.FILED:
+        return f"case {code} is {step.label}; only a filed case can be dispatched"
+    try:
+        if move == "escalate":
+            level.above()
+        elif move == "deescalate":
+            level.below()
+    except Refused as refused:
+        return str(refused)
+    return None
+
+
 class ClosedLoop:
     """The rules of the loop, counted on one working calendar."""
 
