@@ -266,9 +266,9 @@ async def test_a_panes_subtitle_follows_a_change_from_another_session(
         await settle(pilot)
         assert app.snapshot is not None
         timers = app.snapshot.timers
-        late = [row for row in timers if row.overdue(app.snapshot.at)]
+        late = timers.overdue
         pane = app.query_one("#timers-pane")
-        assert pane.border_subtitle == f"{len(late)} overdue · {len(timers) - len(late)} due soon"
+        assert pane.border_subtitle == f"{len(late)} overdue · {timers.soon_total} due soon"
         change_elsewhere(
             app.context.db.url,
             loop,

@@ -105,9 +105,9 @@ def test_a_grid_added_while_a_console_runs_is_on_its_next_board(
     assert [(line.open, line.overdue, line.alerts) for line in added] == [(0, 0, 0)]
 
 
-def test_the_timers_are_the_nearest_deadlines_then_the_latest_missed(demo_db: Database) -> None:
-    """What runs out within the window first (soonest first), then what has run out (most
-    recently first), cut at the limit wherever it falls."""
+def test_the_timers_are_the_most_overdue_then_the_nearest_deadlines(demo_db: Database) -> None:
+    """What has run out (the most overdue first), then what runs out within the window
+    (the soonest first), each cut at the limit; the due-soon count is never cut."""
     case = tables.Case
     with demo_db.read() as session:
         running = session.execute(
@@ -117,13 +117,14 @@ def test_the_timers_are_the_nearest_deadlines_then_the_latest_missed(demo_db: Da
         ).all()
     by_deadline = sorted(running, key=lambda r: (r.deadline, r.id))
     soon = [r.code for r in by_deadline if NOW <= r.deadline < NOW + dashboard.DUE_SOON]
-    missed = sorted((r for r in running if r.deadline < NOW), key=lambda r: r.id)
-    late = [r.code for r in sorted(missed, key=lambda r: r.deadline, reverse=True)]
+    late = [r.code for r in by_deadline if r.deadline < NOW]  # the most overdue first
     assert len(soon) >= 3 and len(late) >= 3  # the demo has both to show
-    for limit in (len(soon) - 2, len(soon) + 2, len(soon) + len(late) + 5):
+    for limit in (2, len(soon) + 2, len(soon) + len(late) + 5):
         with demo_db.read() as session:
             timers = dashboard.running_out(session, Territory(), NOW, limit=limit)
-        assert [row.code for row in timers] == (soon + late)[:limit]
+        assert [row.code for row in timers.overdue] == late[:limit]
+        assert [row.code for row in timers.soon] == soon[:limit]
+        assert timers.soon_total == len(soon)
 
 
 def test_a_console_following_the_changes_shows_what_reading_every_pane_shows(

@@ -22,11 +22,11 @@ PANE_SQL = [
     " LEFT JOIN staff s ON s.id = c.assignee_staff_id"
     " LEFT JOIN department d ON d.id = c.assignee_department_id"
     " WHERE c.step <> 'closed' AND c.level = 'A' ORDER BY c.deadline, c.id LIMIT 100",
-    # timers: due soon, then overdue
+    # timers: the most overdue, then due soon
     "SELECT c.code, c.deadline FROM cases c WHERE c.step <> 'closed' AND c.parked_at IS NULL"
-    " AND c.deadline >= :now AND c.deadline < :soon ORDER BY c.deadline LIMIT 200",
+    " AND c.deadline < :now ORDER BY c.deadline LIMIT 100",
     "SELECT c.code, c.deadline FROM cases c WHERE c.step <> 'closed' AND c.parked_at IS NULL"
-    " AND c.deadline < :now ORDER BY c.deadline DESC LIMIT 200",
+    " AND c.deadline >= :now AND c.deadline < :soon ORDER BY c.deadline LIMIT 100",
     # the grid board: each grid's tallies, its overdue cases and its street's duty posts
     # (the grids' names and staffing are read when the console starts, by both)
     f"SELECT t.grid_id, t.open_a + t.open_b + t.open_c + t.open_d, t.alerts, t.alarms {TALLY}",
@@ -36,7 +36,9 @@ PANE_SQL = [
     # the roster and the alerts
     "SELECT p.name, s.name, f.ends_at FROM duty_post p LEFT JOIN duty_shift f ON f.post_id = p.id"
     " AND f.starts_at <= :now AND f.ends_at > :now LEFT JOIN staff s ON s.id = f.staff_id",
-    "SELECT id, title FROM alert WHERE resolved_at IS NULL ORDER BY raised_at DESC LIMIT 50",
+    "SELECT id, title FROM alert WHERE resolved_at IS NULL AND acknowledged_at IS NULL"
+    " ORDER BY CASE severity WHEN 'alarm' THEN 0 WHEN 'warning' THEN 1 ELSE 2 END,"
+    " raised_at DESC LIMIT 50",
 ]
 
 

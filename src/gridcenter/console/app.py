@@ -30,7 +30,7 @@ from gridcenter.console.screens.risk_map import RiskData, RiskMapScreen
 from gridcenter.console.text import plain
 from gridcenter.console.themes import load_themes
 from gridcenter.console.widgets.alert_strip import AlertStrip
-from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, TIMER_COLUMNS, CaseList
+from gridcenter.console.widgets.case_list import QUEUE_COLUMNS, CaseList, TimerList
 from gridcenter.console.widgets.grid_board import GridBoard
 from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
@@ -65,7 +65,10 @@ PANE_NAMES = {
     "alerts": "Alerts",
 }
 NARROW = 110  # below this width the panes are shown one at a time
-DASHBOARD_ONLY = {binding.action for binding in DASHBOARD_KEYS} - {"help", "quit"}
+# The dashboard's actions by name (check_action is given names without their arguments).
+DASHBOARD_ONLY = {
+    binding.action.split("(")[0] for binding in DASHBOARD_KEYS + REFUSED_MOVE_KEYS
+} - {"help", "quit"}
 IDLE_RESET_S = 60.0  # an untouched console shows the top of every pane after this
 FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
 
@@ -186,12 +189,7 @@ class GridCenterApp(App[None]):
                 yield Static("", id="queue-filter")
                 yield CaseList(self.context.now, QUEUE_COLUMNS, id="queue")
             with Vertical(id="timers-pane", classes="pane"):
-                yield CaseList(
-                    self.context.now,
-                    TIMER_COLUMNS,
-                    empty="nothing overdue or due within 4 hours",
-                    id="timers",
-                )
+                yield TimerList(self.context.now, id="timers")
             with Vertical(id="grids-pane", classes="pane"):
                 yield GridBoard(id="grids")
             with Vertical(id="roster-pane", classes="pane"):
@@ -369,10 +367,10 @@ class GridCenterApp(App[None]):
         queue = self.home.query_one("#queue", CaseList)
         if snapshot.view.level == self.view.level:
             queue.set_data(snapshot.queue_total, snapshot.queue_pages, reset=reset)
-        timers = self.home.query_one("#timers", CaseList)
-        timers.set_data(len(snapshot.timers), {0: snapshot.timers})
-        overdue = sum(1 for row in snapshot.timers if row.overdue(snapshot.at))
-        self._subtitle("timers", f"{overdue} overdue · {len(snapshot.timers) - overdue} due soon")
+        timers = self.home.query_one("#timers", TimerList)
+        timers.set_timers(snapshot.timers.overdue, snapshot.timers.soon)
+        overdue = sum(count.overdue for count in snapshot.counts.values())
+        self._subtitle("timers", f"{overdue} overdue · {snapshot.timers.soon_total} due soon")
         grids = self.home.query_one("#grids", GridBoard)
         grids.set_board(snapshot.board)
         self._subtitle("grids", grids.summary())

@@ -83,7 +83,7 @@ class Snapshot:
     counts: dict[Level, dashboard.LevelCount]
     queue_total: int
     queue_pages: dict[int, list[CaseRow]]
-    timers: list[CaseRow]
+    timers: dashboard.Timers
     board: dashboard.Board
     roster: list[dashboard.PostDuty]
     alerts: dashboard.OpenAlerts

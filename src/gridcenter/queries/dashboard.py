@@ -157,32 +157,44 @@ def _queue_filter(
     return query
 
 
+@dataclass(frozen=True)
+class Timers:
+    """The timers pane: the overdue cases first, then the ones due soon."""
+
+    overdue: list[CaseRow]  # the most overdue first
+    soon: list[CaseRow]  # the least time left first
+    soon_total: int  # all the cases due soon, shown or not
+
+
 def running_out(
-    session: Session, territory: Territory, now: datetime, *, limit: int = 200
-) -> list[CaseRow]:
-    """Cases about to reach their limit (least time left first), then the ones past it
-    (the most recently overdue first): what to act on now, before what is already late."""
+    session: Session, territory: Territory, now: datetime, *, limit: int = 100
+) -> Timers:
+    """What to act on now: the cases past their limit (the most overdue first), then the
+    ones about to reach it (the least time left first), each list cut at `limit`."""
     running = (
         OPEN,
         tables.Case.parked_at.is_(None),
         in_territory(territory, tables.Case.street_id, tables.Case.community_id),
     )
 
-    def first(when: ColumnElement[bool], count: int, *order: ColumnElement[Any]) -> list[CaseRow]:
+    def first(when: ColumnElement[bool], *order: ColumnElement[Any]) -> list[CaseRow]:
         # The cases are picked from the running-clock index alone and only those few named:
         # joining the names first would name every late case before the limit.
         picked = (
-            select(tables.Case.id).where(*running, when).order_by(*order).limit(count).subquery()
+            select(tables.Case.id).where(*running, when).order_by(*order).limit(limit).subquery()
         )
         query = case_rows().join(picked, picked.c.id == tables.Case.id).order_by(*order)
         # Columns through the connection: the ORM's loading adds nothing to rows of values.
         return [CaseRow(*row) for row in session.connection().execute(query)]
 
     deadline = tables.Case.deadline
-    rows = first((deadline >= now) & (deadline < now + DUE_SOON), limit, deadline, tables.Case.id)
-    if len(rows) < limit:
-        rows += first(deadline < now, limit - len(rows), deadline.desc(), tables.Case.id)
-    return rows
+    due_soon = (deadline >= now) & (deadline < now + DUE_SOON)
+    soon = first(due_soon, deadline, tables.Case.id)
+    soon_total = len(soon)
+    if soon_total == limit:
+        soon_total = session.scalar(select(func.count()).where(*running, due_soon)) or 0
+    overdue = first(deadline < now, deadline, tables.Case.id)
+    return Timers(overdue, soon, soon_total)
 
 
 @dataclass(frozen=True)

@@ -169,3 +169,41 @@ class CaseList(LineList):
         if left < SOON_S:
             return "case-list--soon"
         return None
+
+
+class TimerList(CaseList):
+    """The timers pane: overdue cases first (the most overdue first), a divider, then the
+    cases due soon. One list, read whole at each refresh, so no pages to fetch."""
+
+    def __init__(self, now: Callable[[], datetime], id: str | None = None) -> None:
+        super().__init__(now, TIMER_COLUMNS, empty="nothing overdue or due within 4 hours", id=id)
+        self.lines: list[CaseRow | None] = []  # None is the divider
+
+    @property
+    def row_count(self) -> int:
+        return len(self.lines)
+
+    def row_at(self, index: int) -> CaseRow | None:
+        return self.lines[index] if 0 <= index < len(self.lines) else None
+
+    def set_timers(self, overdue: list[CaseRow], soon: list[CaseRow]) -> None:
+        keep = self.selected
+        divider: list[CaseRow | None] = [None] if overdue and soon else []
+        self.lines = [*overdue, *divider, *soon]
+        self.total = len(self.lines)
+        if keep is not None:
+            for index, row in enumerate(self.lines):
+                if row is not None and row.code == keep.code and index != self.cursor:
+                    self.cursor = index
+        self.update_size()
+
+    def row_key(self, index: int) -> object:
+        return "divider" if self.lines[index] is None else super().row_key(index)
+
+    def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
+        if self.lines[index] is None:
+            label = " due within 4 hours "
+            side = max(width - len(label), 0) // 2
+            line = "─" * side + label + "─" * (width - side - len(label))
+            return [cell(line, width, base + self.style_of("line-list--header"))]
+        return super().render_row(index, width, base)
