@@ -70,7 +70,8 @@ class GeoReportServer(_Server):
         super().__init__(self._handle)
         self.requests = requests
         self.paging = paging
-        self.faults: list[str] = []  # consumed one per request: 500, slow, malformed, huge
+        # consumed one per request: 500, 429, slow, malformed, huge, deep, trickle
+        self.faults: list[str] = []
         self.hits: list[dict[str, str]] = []
 
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
@@ -96,6 +97,19 @@ class GeoReportServer(_Server):
                 else b"<service_requests><request>",
                 f"application/{fmt}",
             )
+            return
+        if fault == "deep":  # valid JSON nested 100,000 deep
+            _reply(handler, 200, b"[" * 100_000 + b"]" * 100_000, "application/json")
+            return
+        if fault == "trickle":  # a whole answer, one byte at a time, slowly
+            handler.send_response(200)
+            handler.send_header("content-type", "application/json")
+            handler.send_header("content-length", "200")
+            handler.end_headers()
+            for _ in range(200):
+                handler.wfile.write(b" ")
+                handler.wfile.flush()
+                time.sleep(0.1)
             return
         if fault == "huge":
             _reply(handler, 200, b"[" + b" " * (3 * 1024 * 1024) + b"]", "application/json")

@@ -19,7 +19,7 @@ from gridcenter.store import tables
 from tests.conftest import NOW
 from tests.functional.servers import GeoReportServer
 
-FAST = Limits(attempts=3, backoff_s=0.01, max_bytes=2 * 1024 * 1024)
+FAST = Limits(attempts=3, backoff_s=0.01, max_bytes=2 * 1024 * 1024, deadline_s=1.0)
 INSIDE = (28.152, 112.852)  # grid Taoyuan 01
 CODES = ["POTHOLE", "TRASH", "NOISE", "GAS"]
 
@@ -174,6 +174,37 @@ def test_bad_records_are_set_aside_and_the_good_ones_kept(
     assert len(unowned) == 1 and "nobody answers" in unowned[0].title
 
 
+def test_absurd_records_are_set_aside_one_by_one(
+    context: Context, server: GeoReportServer, client: httpx.Client
+) -> None:
+    """A time past the calendar's end, a NUL byte (which PostgreSQL refuses to store) and a
+    nested value: each is set aside alone, and the good records of the page are kept."""
+    server.requests = [
+        request(1, 1),
+        request(2, 1, updated_datetime="9999-12-31T23:59:59-14:00"),
+        request(3, 1, description="burst pipe\x00"),
+        request(4, 1, address={"street": "Renmin Road"}),
+        request(5, 1, updated_datetime="0001-01-01T00:00:00+00:00"),
+        request(6, 1),
+    ]
+    job = context.as_job()
+    source = add_source(job, server.url)
+    report = sync_source(job, source, client, FAST)
+    assert (report.created, report.problems, report.error) == (2, 4, "")
+    with context.db.read() as s:
+        reasons = list(
+            s.scalars(select(tables.IntakeProblem.reason).order_by(tables.IntakeProblem.id))
+        )
+        stored = s.get(tables.IntakeSource, source)
+    assert reasons == [
+        "updated_datetime '9999-12-31T23:59:59-14:00' is out of range",
+        "description holds a NUL byte",
+        "address is not a plain value",
+        "updated_datetime '0001-01-01T00:00:00+00:00' is out of range (1970-2100)",
+    ]
+    assert stored is not None and stored.last_status == "ok"
+
+
 @pytest.mark.parametrize(
     ("faults", "error"),
     [
@@ -181,6 +212,8 @@ def test_bad_records_are_set_aside_and_the_good_ones_kept(
         (["slow", "slow", "slow"], "timed out after 3 attempts"),
         (["malformed"], "malformed JSON"),
         (["huge"], "more than 2 MB"),
+        (["deep"], "nested too deep"),
+        (["trickle"], "took longer than 1 s"),
     ],
 )
 def test_a_failing_server_stops_the_run_and_keeps_the_cursor(

@@ -18,6 +18,9 @@ class Limits:
     attempts: int = 3
     backoff_s: float = 0.5  # doubled after each failed attempt
     max_bytes: int = 20 * 1024 * 1024
+    # A whole request, however slowly the bytes come: the client's timeouts count only the
+    # wait for each read, and one byte every few seconds never trips them.
+    deadline_s: float = 60.0
 
 
 def retry_after(response: httpx.Response) -> float | None:
@@ -51,7 +54,12 @@ def get(client: httpx.Client, url: str, params: dict[str, str], limits: Limits) 
                     raise RemoteError(f"{url} answered {response.status_code}")
                 else:
                     body = bytearray()
+                    give_up = time.monotonic() + limits.deadline_s
                     for chunk in response.iter_bytes():
+                        if time.monotonic() > give_up:
+                            raise RemoteError(
+                                f"{url} took longer than {limits.deadline_s:.0f} s to answer"
+                            )
                         body += chunk
                         if len(body) > limits.max_bytes:
                             raise RemoteError(

@@ -6,7 +6,7 @@ is parsed with defusedxml, so a hostile feed cannot blow up the parser.
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -38,6 +38,7 @@ FIELDS = (
     "email",
 )
 MAX_TEXT = 10_000
+EARLIEST, LATEST = 1970, 2100  # a report time outside these years is a broken record
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,17 @@ class BadRecord(ValueError):
     """A record that cannot become a case; the message says why."""
 
 
+def _flat(item: object) -> dict[str, str]:
+    """One record as text fields; a record that is not flat is set aside as it comes."""
+    if not isinstance(item, dict):
+        return {"_error": f"not an object: {type(item).__name__!s}"}
+    nested = [key for key, value in item.items() if isinstance(value, dict | list)]
+    if nested:
+        flat = {k: str(v) for k, v in item.items() if not isinstance(v, dict | list)}
+        return {**flat, "_error": f"{nested[0]} is not a plain value"}
+    return {k: "" if v is None else str(v) for k, v in item.items()}
+
+
 def parse_payload(body: bytes, fmt: str, what: str) -> list[dict[str, str]]:
     """A list of flat records from a JSON or XML answer, or RemoteError if it is malformed."""
     if fmt == "json":
@@ -75,14 +87,11 @@ def parse_payload(body: bytes, fmt: str, what: str) -> list[dict[str, str]]:
             data = json.loads(body)
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             raise RemoteError(f"malformed JSON in {what}: {error}") from None
+        except RecursionError:  # an answer nested thousands deep: no Open311 record is
+            raise RemoteError(f"malformed JSON in {what}: nested too deep") from None
         if not isinstance(data, list):
             raise RemoteError(f"malformed JSON in {what}: expected a list of records")
-        return [
-            {k: "" if v is None else str(v) for k, v in item.items()}
-            if isinstance(item, dict)
-            else {"_error": f"not an object: {item!r}"[:200]}
-            for item in data
-        ]
+        return [_flat(item) for item in data]
     try:
         root = ElementTree.fromstring(body)
     except Exception as error:  # defusedxml raises ParseError or its own refusals
@@ -100,6 +109,12 @@ def _time(raw: dict[str, str], key: str) -> datetime | None:
         raise BadRecord(f"{key} {text!r} is not a time") from None
     if value.tzinfo is None:
         raise BadRecord(f"{key} {text!r} has no timezone")
+    try:
+        in_utc = value.astimezone(UTC)
+    except OverflowError:
+        raise BadRecord(f"{key} {text!r} is out of range") from None
+    if not EARLIEST <= in_utc.year <= LATEST:
+        raise BadRecord(f"{key} {text!r} is out of range ({EARLIEST}-{LATEST})")
     return value
 
 
@@ -128,6 +143,8 @@ def check(raw: dict[str, Any]) -> Request:
     for key, value in raw.items():
         if len(str(value)) > MAX_TEXT:
             raise BadRecord(f"{key} is longer than {MAX_TEXT} characters")
+        if "\x00" in str(value):  # no store keeps a NUL byte in text
+            raise BadRecord(f"{key} holds a NUL byte")
     lat = _coordinate(raw, "lat", 90)
     lon = _coordinate(raw, "long", 180)
     if (lat is None) != (lon is None):

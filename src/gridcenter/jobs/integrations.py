@@ -1,5 +1,6 @@
 """The integration jobs: Open311 intake from every active source, and webhook delivery."""
 
+import logging
 from datetime import UTC, datetime
 
 import httpx
@@ -14,6 +15,9 @@ from gridcenter.store import tables
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
 
+log = logging.getLogger(__name__)
+
+
 def http_client() -> httpx.Client:
     return httpx.Client(timeout=TIMEOUT, follow_redirects=False)
 
@@ -26,7 +30,13 @@ def open311_intake(ctx: Context, at: datetime, policy: Policy) -> str:
     reports = []
     with http_client() as client:
         for source_id in sources:
-            report = sync_source(ctx, source_id, client)
+            # A source that fails is recorded and the run goes on to the next one.
+            try:
+                report = sync_source(ctx, source_id, client)
+            except Exception as error:
+                log.exception("intake source %s failed", source_id)
+                reports.append(f"source {source_id}: failed ({type(error).__name__})")
+                continue
             reports.append(f"source {source_id}: {report.summary()}")
     return "; ".join(reports) or "no intake sources"
 

@@ -15,6 +15,7 @@ from functools import cache
 
 import httpx
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
@@ -174,9 +175,17 @@ def _store(ctx: Context, source_id: int, records: list[dict[str, str]], report: 
             external = str(raw.get("service_request_id", ""))
             try:
                 request = check(raw)
-                outcome = _upsert(session, ctx, source_id, request, now)
+                # Each record in a savepoint of its own: one the database refuses is set
+                # aside alone, and the good ones beside it are kept.
+                with session.begin_nested():
+                    outcome = _upsert(session, ctx, source_id, request, now)
             except BadRecord as bad:
                 _problem(session, source_id, external, str(bad), raw, now)
+                report.problems += 1
+                continue
+            except DBAPIError as refused:
+                reason = f"the store refused it: {str(refused.orig).strip().splitlines()[0]}"
+                _problem(session, source_id, external, reason[:300], raw, now)
                 report.problems += 1
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
@@ -226,7 +235,8 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
             ],
             now,
         )
-        raise BadRecord(f"outside every grid {where}")
+        _problem(session, source_id, request.id, f"outside every grid {where}", request.raw, now)
+        return "problems"
     code = service_map().get(request.service_code, UNCLASSIFIED)
     try:
         category = category_by_code(session, code)
