@@ -577,3 +577,25 @@ def test_alerts_list_takes_every_kind_the_store_holds(demo_path: Path, tmp_path:
     )
     assert listed.returncode == 0, listed.stderr
     assert " patrol " in listed.stdout
+
+
+def test_readings_with_bad_lines_keep_the_good_and_say_so_in_the_status(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    lines = (
+        '{"grid": "430199001003010", "metric": "water_level", "value": 0.4}\n'
+        '{"grid": "430199001003010", "metric": "water_level", "value": NaN}\n'
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "gridcenter", "readings", "ingest"],
+        env=environment(tmp_path, f"sqlite:///{demo_path}", GRIDCENTER_OPERATOR="admin"),
+        input=lines,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4
+    assert done.stdout.startswith("1 readings stored")
+    assert done.stderr.splitlines() == [
+        "gridcenter: skipped line 2: NaN is not a number a sensor can read"
+    ]

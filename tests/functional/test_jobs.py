@@ -189,6 +189,27 @@ def test_sensor_readings_raise_once_and_clear(context: Context) -> None:
     assert len(sensor) == 1 and sensor[0].resolved_at is not None
 
 
+def test_absurd_readings_are_set_aside_and_never_clear_an_alarm(context: Context) -> None:
+    gauge = '{"grid": "430199001003010", "metric": "water_level", '
+    raised = ingest_readings(context.as_job(), [gauge + '"value": 1.7}'])
+    assert raised.raised == 1
+    absurd = [
+        gauge + '"value": NaN}',
+        gauge + '"value": -Infinity}',
+        gauge + '"value": Infinity}',
+        gauge + '"value": 1e400}',
+        gauge + '"value": ' + "9" * 400 + "}",
+        gauge + '"value": 0.5, "at": "0001-01-01T00:00:00+00:00"}',
+        gauge + '"value": 0.5, "at": "9999-12-31T23:59:59-14:00"}',
+        gauge + '"value": 1.9}',  # a good line among them is kept
+    ]
+    report = ingest_readings(context.as_job(), absurd)
+    assert report.stored == 1 and report.cleared == 0
+    assert [line.split(":")[0] for line in report.rejected] == [f"line {n}" for n in range(1, 8)]
+    sensor = alerts(context, "sensor")
+    assert len(sensor) == 1 and sensor[0].resolved_at is None  # -Infinity cleared nothing
+
+
 def test_a_missed_monthly_run_happens_once_within_grace(context: Context, policy: Policy) -> None:
     job = context.as_job()
     with context.db.write() as s:

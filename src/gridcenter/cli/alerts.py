@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from sqlalchemy import select
 
-from gridcenter.cli.common import fail, refusals, run_with_context
+from gridcenter.cli.common import EXIT_PARTLY, fail, refusals, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
@@ -163,5 +163,7 @@ def ingest(
             f"{report.stored} readings stored, {report.raised} alerts raised, "
             f"{report.cleared} cleared, {len(report.rejected)} lines skipped"
         )
+        if report.rejected:  # the good lines are stored; the status says some were not
+            raise typer.Exit(EXIT_PARTLY)
 
     run_with_context(ctx, work)

@@ -22,6 +22,7 @@ T = TypeVar("T")
 
 EXIT_REFUSED = 1
 EXIT_BUSY = 3
+EXIT_PARTLY = 4  # the good part was done; the rest was set aside, each with its reason
 EXIT_CRASH = 70  # sysexits' EX_SOFTWARE: an error in gridcenter itself
 
 

@@ -1,9 +1,10 @@
 """Technical early warning: readings in, an alert when one crosses its threshold."""
 
 import json
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -21,11 +22,24 @@ class IngestReport:
     rejected: list[str] = field(default_factory=list)
 
 
+# A reading larger than this is a broken sensor or a forged line, not a measurement.
+MAX_MAGNITUDE = 1e12
+EARLIEST, LATEST = 1970, 2100
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number a sensor can read")
+
+
 def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, datetime]:
     try:
-        item = json.loads(line)
+        item = json.loads(line, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ValueError(f"line {number}: not JSON ({error.msg})") from None
+    except ValueError as error:  # NaN, Infinity, -Infinity
+        raise ValueError(f"line {number}: {error}") from None
+    except RecursionError:
+        raise ValueError(f"line {number}: nested too deep") from None
     if not isinstance(item, dict):
         raise ValueError(f"line {number}: expected an object with grid, metric and value")
     missing = [key for key in ("grid", "metric", "value") if key not in item]
@@ -33,7 +47,13 @@ def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, date
         raise ValueError(f"line {number}: missing {', '.join(missing)}")
     value = item["value"]
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"line {number}: value must be a number, not {value!r}")
+        raise ValueError(f"line {number}: value must be a number, not {str(value)[:40]!r}")
+    try:
+        reading = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        reading = math.inf
+    if not math.isfinite(reading) or abs(reading) > MAX_MAGNITUDE:
+        raise ValueError(f"line {number}: value {str(value)[:40]} is out of range")
     at = now
     if "at" in item:
         try:
@@ -42,7 +62,13 @@ def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, date
             raise ValueError(f"line {number}: at {item['at']!r} is not an ISO time") from None
         if at.tzinfo is None:
             raise ValueError(f"line {number}: at {item['at']!r} needs a timezone")
-    return str(item["grid"]), str(item["metric"]), float(value), at
+        try:
+            year = at.astimezone(UTC).year
+        except OverflowError:
+            year = LATEST + 1
+        if not EARLIEST <= year <= LATEST:
+            raise ValueError(f"line {number}: at {item['at']!r} is out of range")
+    return str(item["grid"]), str(item["metric"]), reading, at
 
 
 def ingest_readings(ctx: Context, lines: Iterable[str]) -> IngestReport:
