@@ -11,6 +11,7 @@ from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.services import accounts as account_service
+from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
@@ -77,3 +78,26 @@ def test_the_last_admin_cannot_step_down(demo_path: Path, loop: ClosedLoop) -> N
         )
     db.dispose()
     assert active is False  # with a second admin, the first could be disabled
+
+
+def test_a_case_cannot_go_to_someone_of_another_street(demo_path: Path, loop: ClosedLoop) -> None:
+    db = Database(f"sqlite:///{demo_path}")
+    with db.read() as session:
+        case = session.scalars(
+            select(tables.Case).where(tables.Case.step == "dispatched", tables.Case.street_id == 1)
+        ).first()
+        stranger = session.scalar(
+            select(tables.Staff.code).where(
+                tables.Staff.street_id == 2, tables.Staff.department_id.is_(None)
+            )
+        )
+        district = session.scalar(
+            select(tables.Department.code).where(tables.Department.street_id.is_(None))
+        )
+    assert case is not None and stranger and district
+    supervisor = Context(db, loop, Clock(NOW), Actor("chen.jie", Role.SUPERVISOR))
+    with pytest.raises(Refused, match=f"works for Yuelu Hill Street; case {case.code} is in"):
+        case_service.reassign(supervisor, case.code, to=stranger, reason="closer")
+    done = case_service.reassign(supervisor, case.code, to=district, reason="their matter")
+    db.dispose()
+    assert done.code == case.code

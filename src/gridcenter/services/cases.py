@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.access import Action
+from gridcenter.domain.access import Action, serves
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
@@ -78,6 +78,29 @@ def find_assignee(session: Session, who: str) -> Assignee:
     if len(found) > 1:
         raise Refused(f"{text!r} names {len(found)} people or departments; use a code")
     return found[0]
+
+
+def _serving(session: Session, who: Assignee, row: tables.Case) -> Assignee:
+    """`who`, once it is known to serve the case's street: a person of another street (or a
+    department of another street) cannot act on it."""
+    if who.kind == "staff":
+        staff = session.get(tables.Staff, who.id)
+        if staff is not None and staff.department_id is not None and staff.street_id is None:
+            home = session.get(tables.Department, staff.department_id)
+            street_id = home.street_id if home else None
+        else:
+            street_id = staff.street_id if staff else None
+    else:
+        department = session.get(tables.Department, who.id)
+        street_id = department.street_id if department else None
+    if not serves(street_id, row.street_id):
+        theirs = session.get(tables.Street, street_id)
+        ours = session.get(tables.Street, row.street_id)
+        raise Refused(
+            f"{who.name} works for {theirs.name if theirs else 'another street'}; case "
+            f"{row.code} is in {ours.name if ours else 'another street'}"
+        )
+    return who
 
 
 def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
@@ -362,7 +385,8 @@ def dispatch(ctx: Context, code: str, *, to: str, expected_version: int | None =
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
-        return ctx.loop.dispatch(state, now, to=find_assignee(session, to)), {}
+        who = _serving(session, find_assignee(session, to), row)
+        return ctx.loop.dispatch(state, now, to=who), {}
 
     return _act(ctx, code, Action.DISPATCH, decide, expected_version)
 
@@ -373,7 +397,8 @@ def reassign(
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
-        return ctx.loop.reassign(state, to=find_assignee(session, to), reason=reason), {}
+        who = _serving(session, find_assignee(session, to), row)
+        return ctx.loop.reassign(state, to=who, reason=reason), {}
 
     return _act(ctx, code, Action.REASSIGN, decide, expected_version)
 
