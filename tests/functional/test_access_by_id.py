@@ -1,6 +1,9 @@
 """Reads by id pass the same territory and role rules as the lists; admin things are
 admin-only; the last admin stays."""
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,8 +13,10 @@ from gridcenter.clock import Clock
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.loop import ClosedLoop
+from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.services import accounts as account_service
 from gridcenter.services import cases as case_service
+from gridcenter.services.accounts import actor_for
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
@@ -101,3 +106,50 @@ def test_a_case_cannot_go_to_someone_of_another_street(demo_path: Path, loop: Cl
     done = case_service.reassign(supervisor, case.code, to=district, reason="their matter")
     db.dispose()
     assert done.code == case.code
+
+
+def test_readings_are_heard_only_from_the_senders_territory(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    db = Database(f"sqlite:///{demo_path}")
+    ctx = Context(db, loop, Clock(NOW), Actor("admin", Role.ADMIN))
+    taoyuan = actor_for(db, "taoyuan", "local")  # one community of Xiangjiang Street
+    with db.read() as session:
+        inside, outside = (
+            session.scalar(
+                select(tables.Grid.code).where(
+                    (tables.Grid.community_id == taoyuan.territory.community_id)
+                    if mine
+                    else (tables.Grid.street_id != 1)
+                )
+            )
+            for mine in (True, False)
+        )
+    lines = [
+        f'{{"grid": "{inside}", "metric": "water_level", "value": 0.3}}',
+        f'{{"grid": "{outside}", "metric": "water_level", "value": 9.9}}',
+    ]
+    report = ingest_readings(ctx.as_job(), lines, taoyuan)
+    db.dispose()
+    assert report.stored == 1 and report.raised == 0
+    assert report.rejected == [f"line 2: grid {outside} is outside the territory of taoyuan"]
+
+
+def test_a_sensor_gateway_sends_readings_and_sees_nothing(demo_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    added = gridcenter(url, "--operator", "admin", "accounts", "add", "gw", "--role", "sensor")
+    assert added.returncode == 0, added.stderr
+    looked = gridcenter(url, "--operator", "gw", "case", "list")
+    assert looked.returncode == 1 and looked.stdout == ""
+    assert "gw (sensor) may not look at cases" in looked.stderr
+    for args in (("alerts", "list"), ("audit",)):
+        assert gridcenter(url, "--operator", "gw", *args).returncode == 1
+    sent = subprocess.run(
+        [sys.executable, "-m", "gridcenter", "--operator", "gw", "readings", "ingest"],
+        env={**os.environ, "GRIDCENTER_DB": url, "GRIDCENTER_NOW": NOW.isoformat()},
+        input='{"grid": "430199001003010", "metric": "water_level", "value": 0.2}\n',
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert sent.returncode == 0 and sent.stdout.startswith("1 readings stored"), sent.stderr

@@ -151,12 +151,13 @@ def ingest(
         fail(f"no file {source}")
 
     def work(context: Context) -> None:
-        context.actor.require(Action.FILE)
+        # Stored and raised as the regular job would, for the caller's grids only.
+        actor = context.actor
         if source is None:
-            report = ingest_readings(context.as_job(), sys.stdin)
+            report = ingest_readings(context.as_job(), sys.stdin, actor)
         else:
             with source.open(encoding="utf-8") as handle:
-                report = ingest_readings(context.as_job(), handle)
+                report = ingest_readings(context.as_job(), handle, actor)
         for problem in report.rejected:
             say(f"gridcenter: skipped {problem}", err=True)
         print(
@@ -166,4 +167,4 @@ def ingest(
         if report.rejected:  # the good lines are stored; the status says some were not
             raise typer.Exit(EXIT_PARTLY)
 
-    run_with_context(ctx, work)
+    run_with_context(ctx, work, needs=Action.SEND_READINGS)

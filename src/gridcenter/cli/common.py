@@ -10,6 +10,7 @@ import typer
 from sqlalchemy.exc import OperationalError
 
 from gridcenter.config import Settings
+from gridcenter.domain.access import Action
 from gridcenter.domain.calendar import local_moment
 from gridcenter.domain.errors import Refused
 from gridcenter.formatting import printable
@@ -55,10 +56,15 @@ def refusals() -> Iterator[None]:
         fail(f"the store could not be opened or used: {reason}")
 
 
-def run_with_context(ctx: typer.Context, work: Callable[[Context], T]) -> T:
+def run_with_context(
+    ctx: typer.Context, work: Callable[[Context], T], needs: Action = Action.LOOK
+) -> T:
+    """Run `work` as the acting account, which must at least be allowed `needs` (to look,
+    for every command but the one a sensor gateway may run)."""
     with refusals():
         context = open_context(settings_of(ctx))
         try:
+            context.actor.require(needs)
             return work(context)
         finally:
             context.db.dispose()

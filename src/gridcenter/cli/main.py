@@ -13,6 +13,7 @@ from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, r
 from gridcenter.cli.common import EXIT_CRASH, fail, refusals, settings_of
 from gridcenter.cli.group import GlobalOptionsGroup
 from gridcenter.config import Settings
+from gridcenter.domain.access import Action
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import make_loop
 from gridcenter.ssh.login import (
@@ -105,6 +106,7 @@ def run_console(
         fail(f"{settings.theme!r} is not a valid theme: {', '.join(names)}")
     with refusals():
         context = open_context(settings, channel, create)
+        context.actor.require(Action.LOOK)
     console = GridCenterApp(
         context,
         theme=settings.theme,

@@ -11,9 +11,12 @@ class Role(StrEnum):
     OPERATOR = "operator"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
+    SENSOR = "sensor"  # a sensor gateway: sends readings, sees nothing
 
 
 class Action(StrEnum):
+    LOOK = "look at cases, alerts, grids and rosters"
+    SEND_READINGS = "send sensor readings"
     FILE = "file"
     FEED_BACK = "feed back"
     ACKNOWLEDGE = "acknowledge alerts"
@@ -31,7 +34,14 @@ class Action(StrEnum):
     ADMINISTER = "administer accounts, rosters and webhooks"
 
 
-_OPERATOR = {Action.FILE, Action.FEED_BACK, Action.ACKNOWLEDGE, Action.REQUEST_EXTENSION}
+_OPERATOR = {
+    Action.LOOK,
+    Action.FILE,
+    Action.FEED_BACK,
+    Action.ACKNOWLEDGE,
+    Action.REQUEST_EXTENSION,
+    Action.SEND_READINGS,
+}
 _SUPERVISOR = _OPERATOR | {
     Action.DISPATCH,
     Action.REASSIGN,
@@ -45,10 +55,11 @@ _SUPERVISOR = _OPERATOR | {
     Action.REVEAL,
 }
 ALLOWED: dict[Role, frozenset[Action]] = {
-    Role.VIEWER: frozenset(),
+    Role.VIEWER: frozenset({Action.LOOK}),
     Role.OPERATOR: frozenset(_OPERATOR),
     Role.SUPERVISOR: frozenset(_SUPERVISOR),
     Role.ADMIN: frozenset(Action),
+    Role.SENSOR: frozenset({Action.SEND_READINGS}),
 }
 
 

@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from gridcenter.domain.access import Actor
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.queries.scope import in_territory
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve
@@ -71,12 +73,18 @@ def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, date
     return str(item["grid"]), str(item["metric"]), reading, at
 
 
-def ingest_readings(ctx: Context, lines: Iterable[str]) -> IngestReport:
-    """Store every good reading; raise or clear threshold alerts; report and skip bad lines."""
+def ingest_readings(
+    ctx: Context, lines: Iterable[str], sender: Actor | None = None
+) -> IngestReport:
+    """Store every good reading; raise or clear threshold alerts; report and skip bad lines.
+    A `sender` (the account sending them) is heard only for the grids of its territory."""
     report = IngestReport()
     now = ctx.now()
     with ctx.db.write() as session:
         grids = dict(session.execute(select(tables.Grid.code, tables.Grid.id)).all())
+        if sender is not None:
+            scope = in_territory(sender.territory, tables.Grid.street_id, tables.Grid.community_id)
+            ours = set(session.scalars(select(tables.Grid.code).where(scope)))
         rules = list(session.scalars(select(tables.SensorRule)))
         grid_codes = {grid_id: code for code, grid_id in grids.items()}
         streets = dict(session.execute(select(tables.Grid.id, tables.Grid.street_id)).all())
@@ -87,6 +95,10 @@ def ingest_readings(ctx: Context, lines: Iterable[str]) -> IngestReport:
                 grid, metric, value, at = _parse(line, number, now)
                 if grid not in grids:
                     raise ValueError(f"line {number}: no grid {grid!r}")
+                if sender is not None and grid not in ours:
+                    raise ValueError(
+                        f"line {number}: grid {grid} is outside the territory of {sender.login}"
+                    )
             except ValueError as error:
                 report.rejected.append(str(error))
                 continue
