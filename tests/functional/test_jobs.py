@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from gridcenter.jobs.host import JobHost
 from gridcenter.jobs.policy import Policy, read_policy
-from gridcenter.jobs.registry import find_job
+from gridcenter.jobs.registry import JobSpec, find_job
 from gridcenter.jobs.runner import run_job
 from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.services import cases as case_service
@@ -257,3 +257,16 @@ def test_a_run_missed_beyond_grace_is_reported(context: Context, policy: Policy)
     assert alerts(context, "stationing") == []
     missed = alerts(context, "missed_job")
     assert len(missed) == 1 and "stationing-day" in missed[0].title
+
+
+def test_a_failed_jobs_summary_carries_no_data_values(context: Context, policy: Policy) -> None:
+    def leaks(ctx: Context, at: datetime, policy: Policy) -> str:
+        raise ValueError("INSERT failed for reporter 13812345678 (Li Si)")
+
+    spec = JobSpec("leaky", "a job whose error quotes a record", leaks, every_seconds=60)
+    outcome = run_job(context.as_job(), spec, NOW, policy, "test-host")
+    assert not outcome.ok
+    assert outcome.summary.startswith("ValueError (") and "the log file" in outcome.summary
+    with context.db.read() as s:
+        stored = s.scalar(select(tables.JobRun.summary).where(tables.JobRun.name == "leaky"))
+    assert stored is not None and "13812345678" not in stored and "Li Si" not in stored

@@ -205,6 +205,31 @@ def test_absurd_records_are_set_aside_one_by_one(
     assert stored is not None and stored.last_status == "ok"
 
 
+def test_a_report_in_no_grid_alerts_without_the_reporters_details(
+    context: Context, server: GeoReportServer, client: httpx.Client
+) -> None:
+    server.requests = [
+        request(
+            7,
+            1,
+            lat=10.0,
+            long=10.0,
+            first_name="Li",
+            last_name="Si",
+            phone="13812345678",
+            email="li.si@example.cn",
+        )
+    ]
+    job = context.as_job()
+    sync_source(job, add_source(job, server.url), client, FAST)
+    with context.db.read() as s:
+        alert = s.scalars(select(tables.Alert).where(tables.Alert.kind == "unowned")).one()
+    said = f"{alert.title} {alert.body}"  # webhook payloads are made of these two
+    assert "SR00007" in alert.body
+    for personal in ("13812345678", "Li", "Si ", "li.si@example.cn"):
+        assert personal not in said, personal
+
+
 @pytest.mark.parametrize(
     ("faults", "error"),
     [

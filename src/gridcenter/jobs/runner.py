@@ -1,8 +1,10 @@
 """Running a job once: recorded in the store, and never fatal to the process hosting it."""
 
 import logging
+import traceback
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -38,15 +40,23 @@ def last_runs(ctx: Context) -> dict[str, tables.JobRun]:
     return {row.name: row for row in rows}
 
 
+def _where(error: BaseException) -> str:
+    """The innermost place of gridcenter's own code an error came through."""
+    frames = traceback.extract_tb(error.__traceback__)
+    own = [frame for frame in frames if "gridcenter" in frame.filename] or frames
+    return f"{Path(own[-1].filename).name}:{own[-1].lineno}" if own else "unknown place"
+
+
 def run_job(ctx: Context, spec: JobSpec, at: datetime, policy: Policy, host: str) -> Outcome:
     """Run `spec` as of `at`; a failure is logged and recorded, and the next run still comes."""
     _record(ctx, spec.name, scheduled_for=at, started_at=datetime.now(UTC), host=host)
     try:
         summary = spec.run(ctx, at, policy)
     except Exception as error:
-        summary = f"{type(error).__name__}: {error}"
-        log.error("job %s failed: %s", spec.name, summary)
-        log.debug("job %s failed", spec.name, exc_info=True)
+        # The summary is listed to every admin: the error's kind and where it arose, never
+        # its message, which can quote a record's contents (SQL parameters, a payload).
+        summary = f"{type(error).__name__} ({_where(error)}); details in the log file"
+        log.error("job %s failed", spec.name, exc_info=True)
         _record(ctx, spec.name, finished_at=datetime.now(UTC), status="failed", summary=summary)
         return Outcome(spec.name, False, summary)
     _record(ctx, spec.name, finished_at=datetime.now(UTC), status="ok", summary=summary)

@@ -205,6 +205,18 @@ def _problem(
     )
 
 
+def _unowned_body(request: Request, ref: str) -> str:
+    """What an alert about a report in no grid says: where and what, and which record to
+    look up, never who reported it (alerts and webhooks carry no personal data)."""
+    where = f"{request.lat}, {request.lon}" if request.lat is not None else "no coordinates"
+    return (
+        f"Open311 record {ref} ({request.service_code or 'no service code'}"
+        f" {request.service_name}) at {where}, reported "
+        f"{request.requested.isoformat() if request.requested else 'at an unknown time'}. "
+        "The reporter's details stay with the record set aside in `gridcenter ingest status`."
+    )
+
+
 def _upsert(session: Session, ctx: Context, source_id: int, request: Request, now: datetime) -> str:
     ref = f"{source_id}:{request.id}"
     data = json.dumps(request.raw, ensure_ascii=False, sort_keys=True)
@@ -230,7 +242,7 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
                     "district",
                     ref,
                     f"unowned:{ref}",
-                    body=data,
+                    body=_unowned_body(request, ref),
                 )
             ],
             now,
