@@ -86,3 +86,9 @@ def test_alert_desk(
     app = make_app(demo_path, loop)
     keys = ("A", "down", "space")
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("h"))

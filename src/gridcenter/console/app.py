@@ -588,7 +588,7 @@ class GridCenterApp(App[None]):
             return audit_trail(session, self.context.actor.territory, limit=100)
 
     def action_history(self) -> None:
-        self.push_screen(HistoryScreen(self._load_history, self.context.timezone))
+        self.push_screen(HistoryScreen(self._load_history, self.context.timezone, self.open_case))
 
     # -- assessment and the risk map --------------------------------------------------
 
