@@ -17,9 +17,11 @@ from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.widgets.alert_strip import AlertStrip
 from gridcenter.console.widgets.case_list import CaseList
+from gridcenter.console.widgets.grid_board import GridBoard
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import ClosedLoop
+from gridcenter.domain.status import trouble
 from gridcenter.services import cases as service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
@@ -394,3 +396,18 @@ async def test_a_move_that_cannot_apply_is_refused_before_it_asks(app: GridCente
         await pilot.pause()
         assert not isinstance(app.screen, ReasonScreen)
     assert case_row(app, row.code).level == "A"
+
+
+async def test_the_board_shows_the_worst_grids_first(app: GridCenterApp) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        board = app.query_one("#grids", GridBoard)
+        shown = [board.board.line(entry) for entry in board.entries if isinstance(entry, int)]
+        ranks = [trouble(line.status, line.overdue) for line in shown]
+        assert ranks == sorted(ranks) and ranks[0] == 0  # the demo has alarms
+        pane = app.query_one("#grids-pane")
+        await pilot.press("t")
+        assert "troubled only" in str(pane.border_subtitle)
+        await pilot.press("o")
+        assert "by place" in str(pane.border_subtitle)
+        assert not isinstance(board.entries[0], int)  # a street's heading comes first

@@ -4,6 +4,7 @@ from gridcenter.domain.access import Action, Actor, Role, Territory, serves
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_phone
+from gridcenter.domain.status import GridStatus, trouble
 from gridcenter.formatting import duration, time_left
 
 
@@ -54,3 +55,15 @@ def test_durations_read_compactly() -> None:
 def test_a_case_is_held_by_its_streets_people_or_by_the_district() -> None:
     assert serves(None, 3) and serves(3, 3)
     assert not serves(4, 3)
+
+
+def test_grids_in_trouble_are_ranked_alarms_overdue_warnings_then_unstaffed() -> None:
+    ranks = [
+        trouble(GridStatus.ALARM, 0),
+        trouble(GridStatus.WARNING, 2),
+        trouble(GridStatus.WARNING, 0),
+        trouble(GridStatus.UNSTAFFED, 0),
+        trouble(GridStatus.NO_DUTY, 0),
+        trouble(GridStatus.NORMAL, 0),
+    ]
+    assert ranks == [0, 1, 2, 3, 3, 4]

@@ -450,7 +450,14 @@ class GridCenterApp(App[None]):
             self._set_view(level=level)
 
     def action_troubled(self) -> None:
-        self.home.query_one("#grids", GridBoard).toggle_troubled()
+        grids = self.home.query_one("#grids", GridBoard)
+        grids.toggle_troubled()
+        self._subtitle("grids", grids.summary())
+
+    def action_board_order(self) -> None:
+        grids = self.home.query_one("#grids", GridBoard)
+        grids.toggle_order()
+        self._subtitle("grids", grids.summary())
 
     def action_filter(self) -> None:
         def apply(text: str | None) -> None:

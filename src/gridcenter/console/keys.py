@@ -26,6 +26,7 @@ DASHBOARD_KEYS = [
     Binding("A", "alert_desk", "Alert desk: every open alert", show=False, id="alert.desk"),
     Binding("/", "filter", "Filter", id="queue.filter"),
     Binding("t", "troubled", "Troubled grids", show=False, id="grids.troubled"),
+    Binding("o", "board_order", "Board by trouble or by place", show=False, id="grids.order"),
     Binding("h", "history", "History", show=False, id="app.history"),
     Binding("s", "assessment", "Assessment", id="app.assessment"),
     Binding("m", "risk_map", "Risk map", show=False, id="app.risk_map"),

@@ -56,3 +56,17 @@ def grid_status(
     if overdue or warnings:
         return GridStatus.WARNING
     return GridStatus.NORMAL
+
+
+def trouble(status: GridStatus, overdue: int) -> int:
+    """Where a grid stands on a board ordered by trouble, lower first: alarms, then grids
+    with overdue cases, then warnings, then grids nobody answers for or is on duty for."""
+    if status is GridStatus.ALARM:
+        return 0
+    if overdue:
+        return 1
+    if status is GridStatus.WARNING:
+        return 2
+    if status in (GridStatus.UNSTAFFED, GridStatus.NO_DUTY):
+        return 3
+    return 4

@@ -8,7 +8,7 @@ from rich.style import Style
 
 from gridcenter.console.widgets.columns import Column, cell, cells, header_cells
 from gridcenter.console.widgets.line_list import LineList
-from gridcenter.domain.status import GridStatus
+from gridcenter.domain.status import GridStatus, trouble
 from gridcenter.queries.dashboard import EMPTY_BOARD, Board, GridLine
 
 GRID_COLUMNS = [
@@ -50,6 +50,7 @@ class GridBoard(LineList):
         # What each row shows: a heading, or the grid at that index of the board.
         self.entries: list[Heading | int] = []
         self.troubled_only = False
+        self.by_trouble = True  # else grouped by street and community
         self._summary = self._count()
 
     @property
@@ -60,8 +61,11 @@ class GridBoard(LineList):
         return "no grid in trouble" if self.troubled_only else "no grids in this territory"
 
     def summary(self) -> str:
-        """How many grids are in each kind of trouble (counted when the figures change)."""
-        return self._summary
+        """How many grids are in each kind of trouble (counted when the figures change), and
+        how the board is ordered and filtered."""
+        order = "by trouble (o: by place)" if self.by_trouble else "by place (o: by trouble)"
+        only = " · troubled only (t: all)" if self.troubled_only else ""
+        return f"{self._summary} · {order}{only}"
 
     def _count(self) -> str:
         counts = Counter(self.board.status)
@@ -87,8 +91,10 @@ class GridBoard(LineList):
         if board == self.board:
             return  # the same figures: nothing to lay out or draw
         # The rows stay where they are unless the grids moved or a status filters them.
-        same_rows = board.places == self.board.places and not (
-            self.troubled_only and board.status != self.board.status
+        same_rows = (
+            board.places == self.board.places
+            and not self.by_trouble
+            and not (self.troubled_only and board.status != self.board.status)
         )
         keep = self.selected
         self.board = board
@@ -100,6 +106,10 @@ class GridBoard(LineList):
 
     def toggle_troubled(self) -> None:
         self.troubled_only = not self.troubled_only
+        self._relay(self.selected)
+
+    def toggle_order(self) -> None:
+        self.by_trouble = not self.by_trouble
         self._relay(self.selected)
 
     def _relay(self, keep: GridLine | None) -> None:
@@ -114,11 +124,28 @@ class GridBoard(LineList):
         self.update_size()
 
     def _lay_out(self) -> None:
+        board = self.board
+        shown = [
+            index
+            for index in range(len(board))
+            if not (self.troubled_only and board.status[index] is GridStatus.NORMAL)
+        ]
+        if self.by_trouble:
+            # Worst first: the rank of its trouble, then the most overdue, alerts and open.
+            shown.sort(
+                key=lambda i: (
+                    trouble(board.status[i], board.overdue[i]),
+                    -board.overdue[i],
+                    -board.alerts[i],
+                    -board.open[i],
+                )
+            )
+            self.entries = list(shown)
+            return
         entries: list[Heading | int] = []
         street = community = None
-        for index, place in enumerate(self.board.places):
-            if self.troubled_only and self.board.status[index] is GridStatus.NORMAL:
-                continue
+        for index in shown:
+            place = board.places[index]
             if place.street != street:
                 street, community = place.street, None
                 entries.append(Heading(place.street, street=True))
