@@ -1,6 +1,7 @@
 """Reads by id pass the same territory and role rules as the lists; admin things are
 admin-only; the last admin stays."""
 
+import json
 import os
 import subprocess
 import sys
@@ -153,3 +154,24 @@ def test_a_sensor_gateway_sends_readings_and_sees_nothing(demo_path: Path) -> No
         timeout=60,
     )
     assert sent.returncode == 0 and sent.stdout.startswith("1 readings stored"), sent.stderr
+
+
+def test_reporter_names_are_shown_only_to_roles_that_may_reveal(demo_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    db = Database(url)
+    with db.write() as session:
+        case = session.scalars(
+            select(tables.Case).where(tables.Case.step == "dispatched", tables.Case.street_id == 1)
+        ).first()
+        assert case is not None
+        case.reporter = "Wang Fang"
+        code = case.code
+    db.dispose()
+    shown = {
+        login: json.loads(
+            gridcenter(url, "--operator", login, "case", "show", code, "--json").stdout
+        )
+        for login in ("tang.wen", "chen.jie")
+    }
+    assert shown["tang.wen"]["reporter"] == "W. Fang"
+    assert shown["chen.jie"]["reporter"] == "Wang Fang"

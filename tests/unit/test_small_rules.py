@@ -3,7 +3,7 @@ import pytest
 from gridcenter.domain.access import Action, Actor, Role, Territory, serves
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
-from gridcenter.domain.masking import mask_phone
+from gridcenter.domain.masking import mask_name, mask_phone
 from gridcenter.domain.status import GridStatus, trouble
 from gridcenter.formatting import duration, time_left
 
@@ -67,3 +67,10 @@ def test_grids_in_trouble_are_ranked_alarms_overdue_warnings_then_unstaffed() ->
         trouble(GridStatus.NORMAL, 0),
     ]
     assert ranks == [0, 1, 2, 3, 3, 4]
+
+
+def test_reporter_names_are_masked_as_people_write_them() -> None:
+    assert mask_name("李四") == "李*"
+    assert mask_name("欧阳娜娜") == "欧***"
+    assert mask_name("Li Si") == "L. Si"
+    assert mask_name("  ") == "" and mask_name(None) == ""

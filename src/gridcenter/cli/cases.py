@@ -8,6 +8,7 @@ import typer
 
 from gridcenter.cli.common import parse_time, run_with_context
 from gridcenter.cli.output import emit_json, say, table
+from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.formatting import change, local, time_left, words
@@ -137,7 +138,14 @@ def show(
     def work(context: Context) -> None:
         now = context.now()
         with context.db.read() as session:
-            detail = case_detail(session, context.actor.territory, context.loop, code, now)
+            detail = case_detail(
+                session,
+                context.actor.territory,
+                context.loop,
+                code,
+                now,
+                names_shown=context.actor.can(Action.REVEAL),
+            )
         if detail is None:
             raise Refused(f"no case {code!r}")
         if as_json:

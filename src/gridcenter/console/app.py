@@ -35,6 +35,7 @@ from gridcenter.console.widgets.grid_board import GridBoard
 from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
+from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import CASE_MOVES, Step, cannot
@@ -584,7 +585,14 @@ class GridCenterApp(App[None]):
     def _load_detail(self, code: str) -> CaseDetail | None:
         ctx = self.context
         with ctx.db.read() as session:
-            return case_detail(session, ctx.actor.territory, ctx.loop, code, ctx.now())
+            return case_detail(
+                session,
+                ctx.actor.territory,
+                ctx.loop,
+                code,
+                ctx.now(),
+                names_shown=ctx.actor.can(Action.REVEAL),
+            )
 
     def open_case(self, code: str) -> None:
         reveal = partial(reveal_contact, self.context)

@@ -18,3 +18,15 @@ def mask_id_number(number: str | None) -> str:
     if len(text) <= 7:
         return "*" * len(text)
     return text[:3] + "*" * (len(text) - 7) + text[-4:]
+
+
+def mask_name(name: str | None) -> str:
+    """A reporter's name as those who may not reveal it see it: 李* (the family name, one
+    star for the rest), L. Si (the first initial, the family name last, as written)."""
+    if not name or not name.strip():
+        return ""
+    text = name.strip()
+    parts = text.split()
+    if len(parts) > 1:
+        return f"{parts[0][0]}. {parts[-1]}"
+    return text[0] + "*" * (len(text) - 1)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.access import Territory
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import ClosedLoop, StepPlan
-from gridcenter.domain.masking import mask_phone
+from gridcenter.domain.masking import mask_name, mask_phone
 from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 from gridcenter.store.mapping import limits_of, state_of
@@ -136,9 +136,17 @@ class CaseDetail:
 
 
 def case_detail(
-    session: Session, territory: Territory, loop: ClosedLoop, code: str, now: datetime
+    session: Session,
+    territory: Territory,
+    loop: ClosedLoop,
+    code: str,
+    now: datetime,
+    *,
+    names_shown: bool = False,
 ) -> CaseDetail | None:
-    """Everything about one case, or None when it does not exist in the territory."""
+    """Everything about one case, or None when it does not exist in the territory. The
+    reporter's name is masked unless `names_shown` (a role that may reveal personal data);
+    the phone always is (a reveal shows it, and is recorded)."""
     case = session.scalar(
         select(tables.Case).where(
             tables.Case.code == code.strip(),
@@ -177,7 +185,7 @@ def case_detail(
         description=case.description,
         address=case.address,
         source=case.source,
-        reporter=case.reporter or "",
+        reporter=(case.reporter or "") if names_shown else mask_name(case.reporter),
         reporter_phone=mask_phone(case.reporter_phone),
         street=street.name,
         community=community.name,
