@@ -599,3 +599,36 @@ def test_readings_with_bad_lines_keep_the_good_and_say_so_in_the_status(
     assert done.stderr.splitlines() == [
         "gridcenter: skipped line 2: NaN is not a number a sensor can read"
     ]
+
+
+def test_a_cli_write_on_a_stale_version_is_refused_with_who_changed_it(
+    demo_path: Path, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    code = pick_case(Database(url), tables.Case.step == "dispatched", tables.Case.level == "B")
+    shown = json.loads(gridcenter("case", "show", code, "--json", db=url, state=tmp_path).stdout)
+    version = str(shown["version"])
+    first = gridcenter(
+        "case",
+        "escalate",
+        code,
+        "--reason",
+        "storm damage",
+        "--expect-version",
+        version,
+        db=url,
+        state=tmp_path,
+    )
+    assert first.returncode == 0, first.stderr
+    stale = gridcenter(
+        "case",
+        "deescalate",
+        code,
+        "--reason",
+        "back down",
+        "--expect-version",
+        version,
+        db=url,
+        state=tmp_path,
+    )
+    assert stale.returncode == 1 and "changed by chen.jie" in stale.stderr

@@ -213,6 +213,15 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
     )
 
 
+ExpectVersion = Annotated[
+    int | None,
+    typer.Option(
+        "--expect-version",
+        help="Refuse if the case has changed since this version (case show --json gives it).",
+    ),
+]
+
+
 def _report(done: Done) -> None:
     say(f"{done.code}: {done.summary} (version {done.version})")
 
@@ -229,9 +238,10 @@ def reassign(
         str, typer.Option("--to", help="Staff code, login or name; department code or name.")
     ],
     reason: Reason,
+    expect: ExpectVersion = None,
 ) -> None:
     """Hand a case to another person or department."""
-    _act(ctx, service.reassign, code, to=to, reason=reason)
+    _act(ctx, service.reassign, code, to=to, reason=reason, expected_version=expect)
 
 
 @app.command()
@@ -241,21 +251,24 @@ def dispatch(
     to: Annotated[
         str, typer.Option("--to", help="Staff code, login or name; department code or name.")
     ],
+    expect: ExpectVersion = None,
 ) -> None:
     """Dispatch a filed case to its assignee."""
-    _act(ctx, service.dispatch, code, to=to)
+    _act(ctx, service.dispatch, code, to=to, expected_version=expect)
 
 
 @app.command()
-def escalate(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def escalate(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
     """Move a case up one level (A grid, B street, C district, D city)."""
-    _act(ctx, service.escalate, code, reason=reason)
+    _act(ctx, service.escalate, code, reason=reason, expected_version=expect)
 
 
 @app.command()
-def deescalate(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def deescalate(
+    ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None
+) -> None:
     """Move a case down one level."""
-    _act(ctx, service.deescalate, code, reason=reason)
+    _act(ctx, service.deescalate, code, reason=reason, expected_version=expect)
 
 
 @app.command("file")
@@ -266,9 +279,10 @@ def file_(
     level: Annotated[
         str | None, typer.Option(help="A, B, C or D; the category's by default.")
     ] = None,
+    expect: ExpectVersion = None,
 ) -> None:
     """File a reported case: classify it and start its dispatch clock."""
-    _act(ctx, service.file_case, code, category=category, level=level)
+    _act(ctx, service.file_case, code, category=category, level=level, expected_version=expect)
 
 
 @app.command()
@@ -276,9 +290,10 @@ def feedback(
     ctx: typer.Context,
     code: Code,
     result: Annotated[str, typer.Option("--result", help="What was done.")],
+    expect: ExpectVersion = None,
 ) -> None:
     """Report the result of handling a dispatched case."""
-    _act(ctx, service.feed_back, code, result=result)
+    _act(ctx, service.feed_back, code, result=result, expected_version=expect)
 
 
 @app.command()
@@ -291,9 +306,10 @@ def verify(
     note: Annotated[
         str | None, typer.Option(help="What the check found (needed on --fail).")
     ] = None,
+    expect: ExpectVersion = None,
 ) -> None:
     """Record the on-site check of a handled case; a failure sends it back for rework."""
-    _act(ctx, service.verify, code, passed=passed, note=note)
+    _act(ctx, service.verify, code, passed=passed, note=note, expected_version=expect)
 
 
 @app.command("close")
@@ -304,27 +320,30 @@ def close_(
         str, typer.Option(help="satisfied, neutral, dissatisfied or not_rated.")
     ],
     note: Annotated[str | None, typer.Option(help="A closing note.")] = None,
+    expect: ExpectVersion = None,
 ) -> None:
     """Close a verified case with the resident's satisfaction."""
-    _act(ctx, service.close, code, satisfaction=satisfaction, note=note)
+    _act(ctx, service.close, code, satisfaction=satisfaction, note=note, expected_version=expect)
 
 
 @app.command()
-def dismiss(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def dismiss(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
     """Dismiss a reported case as an invalid report (a duplicate, not a problem)."""
-    _act(ctx, service.dismiss, code, reason=reason)
+    _act(ctx, service.dismiss, code, reason=reason, expected_version=expect)
 
 
 @app.command()
-def reopen(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def reopen(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
     """Reopen a closed case; it goes back to be dispatched."""
-    _act(ctx, service.reopen, code, reason=reason)
+    _act(ctx, service.reopen, code, reason=reason, expected_version=expect)
 
 
 @app.command("request-extension")
-def request_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def request_extension(
+    ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None
+) -> None:
     """Ask for more time on the current step."""
-    _act(ctx, service.request_extension, code, reason=reason)
+    _act(ctx, service.request_extension, code, reason=reason, expected_version=expect)
 
 
 @app.command("grant-extension")
@@ -337,21 +356,31 @@ def grant_extension(
     reason: Annotated[
         str | None, typer.Option(help="Why (the request's reason by default).")
     ] = None,
+    expect: ExpectVersion = None,
 ) -> None:
     """Grant a waiting extension request with a new deadline."""
-    _act(ctx, service.grant_extension, code, until=parse_time(until), reason=reason)
+    _act(
+        ctx,
+        service.grant_extension,
+        code,
+        until=parse_time(until),
+        reason=reason,
+        expected_version=expect,
+    )
 
 
 @app.command("refuse-extension")
-def refuse_extension(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def refuse_extension(
+    ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None
+) -> None:
     """Refuse a waiting extension request."""
-    _act(ctx, service.refuse_extension, code, reason=reason)
+    _act(ctx, service.refuse_extension, code, reason=reason, expected_version=expect)
 
 
 @app.command()
-def park(ctx: typer.Context, code: Code, reason: Reason) -> None:
+def park(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
     """Stop a case's clock while it waits on something outside anyone's control."""
-    _act(ctx, service.park, code, reason=reason)
+    _act(ctx, service.park, code, reason=reason, expected_version=expect)
 
 
 @app.command()
@@ -372,6 +401,6 @@ def reveal(
 
 
 @app.command()
-def unpark(ctx: typer.Context, code: Code) -> None:
+def unpark(ctx: typer.Context, code: Code, expect: ExpectVersion = None) -> None:
     """Restart a parked case's clock with the time it had left."""
-    _act(ctx, service.unpark, code)
+    _act(ctx, service.unpark, code, expected_version=expect)
