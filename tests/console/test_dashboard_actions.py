@@ -411,3 +411,23 @@ async def test_the_board_shows_the_worst_grids_first(app: GridCenterApp) -> None
         await pilot.press("o")
         assert "by place" in str(pane.border_subtitle)
         assert not isinstance(board.entries[0], int)  # a street's heading comes first
+
+
+async def test_a_filter_shows_its_matches_at_every_level(app: GridCenterApp) -> None:
+    with app.context.db.read() as s:
+        code = s.scalar(
+            select(tables.Case.code)
+            .where(tables.Case.step != "closed", tables.Case.level == "C")
+            .order_by(tables.Case.id)
+        )
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, code)
+        await pilot.press("enter")
+        await settle(pilot)
+        await settle(pilot)
+        labels = {lvl: str(app.query_one(f"#level-{lvl}", Tab).label) for lvl in "ABCD"}
+        assert labels["C"].startswith("C district 1 of ") and labels["A"].startswith("A grid 0 of")
+        assert app.view.level == Level.C  # the first level with a match is shown
+        assert queue(app).selected is not None and queue(app).selected.code == code

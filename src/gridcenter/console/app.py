@@ -357,15 +357,25 @@ class GridCenterApp(App[None]):
         self.snapshot = snapshot
         tabs = self.home.query_one("#levels", Tabs)
         resized = False
+        matches = snapshot.filtered
         for level, count in snapshot.counts.items():
             over = f" ▲{count.overdue}" if count.overdue else ""
+            shown = f"{matches[level]} of {count.open}" if matches else f"{count.open}{over}"
             tab = tabs.query_one(f"#level-{level}", LevelTab)
-            resized |= tab.relabel(f"{level} {level.disposer} {count.open}{over}")
+            resized |= tab.relabel(f"{level} {level.disposer} {shown}")
         if resized and tabs.active_tab is not None:
             # The tabs place their underline right after a relabel, sometimes before the
             # wider labels are laid out: place it once more when they are.
             self.call_after_refresh(tabs.post_message, Tab.Relabelled(tabs.active_tab))
+        if reset and matches and not matches[self.view.level] and any(matches.values()):
+            # A new filter with nothing at this level: go to the first level that has a match.
+            self.action_show_level(next(lvl for lvl in Level if matches[lvl]).value)
         queue = self.home.query_one("#queue", CaseList)
+        queue.empty = (
+            "no open case at this level matches the filter (escape clears it)"
+            if matches
+            else "no open cases"
+        )
         if snapshot.view.level == self.view.level:
             queue.set_data(snapshot.queue_total, snapshot.queue_pages, reset=reset)
         timers = self.home.query_one("#timers", TimerList)

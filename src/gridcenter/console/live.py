@@ -89,6 +89,7 @@ class Snapshot:
     alerts: dashboard.OpenAlerts
     health: Health
     view: View = field(default_factory=View)
+    filtered: dict[Level, int] | None = None  # each level's matches, when a filter is on
 
 
 class LiveFeed:
@@ -221,12 +222,18 @@ class LiveFeed:
         self, session: Session, view: View, counts: dict[Level, dashboard.LevelCount]
     ) -> dict[str, object]:
         territory = self.context.actor.territory
+        filtered: dict[Level, int] | None = None
         if view.grid_id is None and not view.text.strip():
             total = counts[view.level].open
         else:
-            total = dashboard.queue_size(
-                session, territory, view.level, grid_id=view.grid_id, text=view.text
-            )
+            # Matches at every level: the tabs show where they are.
+            filtered = {
+                level: dashboard.queue_size(
+                    session, territory, level, grid_id=view.grid_id, text=view.text
+                )
+                for level in Level
+            }
+            total = filtered[view.level]
         pages = {
             number: dashboard.queue_page(
                 session,
@@ -240,4 +247,4 @@ class LiveFeed:
             for number in view.pages
             if number * PAGE < max(total, 1)
         }
-        return {"queue_total": total, "queue_pages": pages}
+        return {"queue_total": total, "queue_pages": pages, "filtered": filtered}
