@@ -5,7 +5,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Static, Tab
+from textual.widgets import Input, Static, Tab
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
@@ -201,6 +201,9 @@ async def test_a_second_supervisor_gets_changed_by_and_a_fresh_view(
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("was changed by chen.jie" in m for m in messages), messages
+        await pilot.press("e")  # once more: the reason typed is offered again
+        assert isinstance(app.screen, ReasonScreen)
+        assert app.screen.query_one("#reason", Input).value == "Too late"
     assert case_row(app, selected.code).level == "A"
 
 
@@ -431,3 +434,25 @@ async def test_a_filter_shows_its_matches_at_every_level(app: GridCenterApp) -> 
         assert labels["C"].startswith("C district 1 of ") and labels["A"].startswith("A grid 0 of")
         assert app.view.level == Level.C  # the first level with a match is shown
         assert queue(app).selected is not None and queue(app).selected.code == code
+
+
+async def test_an_open_case_follows_changes_made_elsewhere(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    app = make_app(demo_path, loop, live_interval=0.2)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        code = queue(app).selected.code  # type: ignore[union-attr]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CaseScreen)
+        screen = app.screen
+        change_elsewhere(
+            app.context.db.url,
+            loop,
+            lambda other: service.escalate(other, code, reason="seen from afar"),
+        )
+        await wait_until(
+            pilot, lambda: screen.detail is not None and screen.detail.row.level == "B", 5
+        )
+        assert screen.detail is not None and screen.detail.row.level == "B"

@@ -36,7 +36,7 @@ from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Action
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import CASE_MOVES, Step, cannot
 from gridcenter.domain.periods import Period
@@ -111,6 +111,7 @@ class GridCenterApp(App[None]):
         self.idle_reset_s = idle_reset_s
         self._last_input = time.monotonic()
         self._at_top = False  # the panes went back to their tops since the last key
+        self._kept_reasons: dict[str, str] = {}  # case code -> a reason a stale version lost
 
     def _handle_exception(self, error: Exception) -> None:
         """An error no action kept to itself closes the console. Its traceback goes to the
@@ -293,6 +294,8 @@ class GridCenterApp(App[None]):
         )
         for name in ("queue", "timers"):
             self.home.query_one(f"#{name}", CaseList).refresh_rows()
+        if isinstance(self.screen, CaseScreen):
+            self.screen.tick()
 
     @work(thread=True, exclusive=True, group="live")
     def refresh_data(self, reset: bool = False, force: bool = True, whole: bool = False) -> None:
@@ -354,6 +357,12 @@ class GridCenterApp(App[None]):
         if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
             reset = True  # the operator moved on while this was read
         first = self.snapshot is None
+        if (
+            not first
+            and snapshot.mark != self.snapshot.mark
+            and isinstance(self.screen, CaseScreen)
+        ):
+            self.screen.reload()  # a case on screen follows changes made elsewhere
         self.snapshot = snapshot
         tabs = self.home.query_one("#levels", Tabs)
         resized = False
@@ -718,11 +727,13 @@ class GridCenterApp(App[None]):
         def with_reason(reason: str | None) -> None:
             if reason is not None:
                 self.perform(
-                    lambda ctx: move(ctx, row.code, reason=reason, expected_version=version)
+                    lambda ctx: move(ctx, row.code, reason=reason, expected_version=version),
+                    keep=(row.code, reason),
                 )
 
         title = "Escalate case one level" if action == "escalate" else "De-escalate case one level"
-        self.push_screen(ReasonScreen(title, subject), with_reason)
+        typed = self._kept_reasons.pop(row.code, "")
+        self.push_screen(ReasonScreen(title, subject, initial=typed), with_reason)
 
     def _search(self, text: str) -> list[AssigneeOption]:
         with self.context.db.read() as session:
@@ -774,10 +785,24 @@ class GridCenterApp(App[None]):
         self.acknowledge_alerts([alert.id])
 
     @work(thread=True, group="actions")
-    def perform(self, action: Callable[[Context], Done | str]) -> None:
-        """Run one use case off the screen's thread; a refusal becomes a readable message."""
+    def perform(
+        self, action: Callable[[Context], Done | str], keep: tuple[str, str] | None = None
+    ) -> None:
+        """Run one use case off the screen's thread; a refusal becomes a readable message.
+        A reason typed for a case someone else changed meanwhile (`keep`: the case and the
+        reason) is kept, to be offered again when the supervisor tries once more."""
         try:
             result = action(self.context)
+        except Stale as stale:
+            if keep is not None:
+                self._kept_reasons[keep[0]] = keep[1]
+            self.call_from_thread(
+                self.notify,
+                f"{stale} (your reason is kept for the next try)",
+                title="Refused",
+                severity="error",
+                timeout=8,
+            )
         except Refused as refused:
             self.call_from_thread(
                 self.notify, str(refused), title="Refused", severity="error", timeout=8

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, serves
 from gridcenter.domain.codes import case_code
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
 from gridcenter.formatting import change, words
@@ -143,7 +143,7 @@ def _act(
         ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
         if expected_version is not None and row.version != expected_version:
             at = row.updated_at.astimezone(ctx.timezone).strftime("%H:%M:%S on %d %b")
-            raise Refused(
+            raise Stale(
                 f"case {row.code} was changed by {row.updated_by} at {at}; "
                 "look at it again before you act"
             )

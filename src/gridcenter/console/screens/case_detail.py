@@ -1,5 +1,6 @@
 """One case: its details, every step's deadline and its full history."""
 
+import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -42,6 +43,7 @@ class CaseScreen(Screen[None]):
         self.reveal = reveal
         self.timezone = timezone
         self.detail: CaseDetail | None = None
+        self._loaded_at = time.monotonic()
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="case-body"):
@@ -61,14 +63,28 @@ class CaseScreen(Screen[None]):
 
     def _show(self, detail: CaseDetail | None) -> None:
         self.detail = detail
+        self._loaded_at = time.monotonic()
+        self._render_detail()
+        if detail is not None:
+            self._render_tables(detail)
+
+    def tick(self) -> None:
+        """Every second: the countdown moves on without reading the store again."""
+        if self.detail is not None:
+            self._render_detail()
+
+    def _render_detail(self) -> None:
+        detail = self.detail
         summary = self.query_one("#case-summary", Static)
         if detail is None:
             summary.update(plain(f"Case {self.code} is not in your territory or no longer exists."))
             return
-        tz = self.timezone
         row = detail.row
         used = "" if detail.used_share is None else f"  ({detail.used_share:.0%} of its limit)"
-        state = time_left(detail.time_left_s, row.parked) + used
+        left = detail.time_left_s
+        if left is not None and not row.parked:
+            left -= time.monotonic() - self._loaded_at
+        state = time_left(left, row.parked) + used
         lines = Table.grid(padding=(0, 2))
         lines.add_column(style="bold", no_wrap=True)
         lines.add_column(overflow="fold")
@@ -93,6 +109,9 @@ class CaseScreen(Screen[None]):
             lines.add_row("Rework", str(detail.rework_count))
         lines.add_row("Description", plain(detail.description or "-"))
         summary.update(lines)
+
+    def _render_tables(self, detail: CaseDetail) -> None:
+        tz = self.timezone
 
         steps = Table(title="Steps", title_justify="left", expand=True)
         for name in ("step", "started", "deadline", "ended"):

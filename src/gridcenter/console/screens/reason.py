@@ -13,9 +13,15 @@ class ReasonScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal.cancel")]
 
     def __init__(
-        self, title: str, subject: str, prompt: str = "Reason", required: bool = True
+        self,
+        title: str,
+        subject: str,
+        prompt: str = "Reason",
+        required: bool = True,
+        initial: str = "",
     ) -> None:
         super().__init__()
+        self.initial = initial
         self.title_text = title
         self.subject = subject
         self.prompt = prompt
@@ -26,7 +32,7 @@ class ReasonScreen(ModalScreen[str | None]):
             yield Label(self.title_text, classes="dialog-title")
             yield Label(plain(self.subject), classes="dialog-subject")
             need = "required" if self.required else "optional"
-            yield Input(placeholder=f"{self.prompt} ({need})", id="reason")
+            yield Input(self.initial, placeholder=f"{self.prompt} ({need})", id="reason")
             yield Label("", id="error", classes="dialog-error")
             yield Label("enter to confirm · escape to cancel", classes="dialog-hint")
 
