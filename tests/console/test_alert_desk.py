@@ -50,6 +50,8 @@ async def test_mark_two_alerts_and_acknowledge_them_with_a_note(
         await pilot.press("v")  # alarms only
         await settle(pilot)
         assert table.alerts and {alert.severity for alert in table.alerts} == {"alarm"}
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AlertListScreen)
 
 
 async def test_a_in_an_alert_acknowledges_it(demo_path: Path, loop: ClosedLoop) -> None:
