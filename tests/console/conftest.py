@@ -15,10 +15,12 @@ from gridcenter.store.database import Database
 from tests.conftest import NOW
 
 
-def make_app(path: Path, loop: ClosedLoop, live_interval: float = 0.0) -> GridCenterApp:
+def make_app(
+    path: Path, loop: ClosedLoop, live_interval: float = 0.0, theme: str = "gridcenter-dark"
+) -> GridCenterApp:
     """live_interval 0 switches polling off, so a test decides when data is read."""
     context = Context(Database(f"sqlite:///{path}"), loop, Clock(NOW), Actor("he.ping", Role.ADMIN))
-    return GridCenterApp(context, live_interval=live_interval)
+    return GridCenterApp(context, theme=theme, live_interval=live_interval)
 
 
 @pytest.fixture

@@ -92,3 +92,21 @@ def test_alert_desk(
 def test_history(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
     app = make_app(demo_path, loop)
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("h"))
+
+
+@pytest.mark.parametrize("look", ["gridcenter-light", "gridcenter-contrast", "no-color"])
+def test_dashboard_looks(
+    snap_compare: SnapCompare,
+    demo_path: Path,
+    loop: ClosedLoop,
+    look: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The light and contrast themes, and NO_COLOR: an ALARM stands out by bold reverse,
+    not by colour alone."""
+    if look == "no-color":
+        monkeypatch.setenv("NO_COLOR", "1")
+        app = make_app(demo_path, loop)
+    else:
+        app = make_app(demo_path, loop, theme=look)
+    assert snap_compare(app, terminal_size=SIZES["wall"], run_before=run_before("down"))

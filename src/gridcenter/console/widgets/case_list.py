@@ -42,7 +42,7 @@ class CaseList(LineList):
         "case-list--parked",
     }
     DEFAULT_CSS = """
-    CaseList > .case-list--overdue { color: $error; text-style: bold; }
+    CaseList > .case-list--overdue { color: $error; text-style: bold underline; }
     CaseList > .case-list--late { color: $text; background: $error 60%; text-style: bold; }
     CaseList > .case-list--soon { color: $warning; text-style: bold; }
     CaseList > .case-list--parked { color: $text-muted; text-style: italic; }

@@ -38,7 +38,7 @@ class GridBoard(LineList):
     DEFAULT_CSS = """
     GridBoard > .grid-board--street { color: $primary; text-style: bold; }
     GridBoard > .grid-board--community { color: $text-muted; }
-    GridBoard > .grid-board--alarm { color: $error; text-style: bold; }
+    GridBoard > .grid-board--alarm { color: $error; text-style: bold reverse; }
     GridBoard > .grid-board--warning { color: $warning; }
     GridBoard > .grid-board--unstaffed { color: $error; text-style: italic; }
     GridBoard > .grid-board--no-duty { color: $warning; text-style: italic; }
