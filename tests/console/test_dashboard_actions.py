@@ -5,7 +5,7 @@ from pathlib import Path
 from rich.console import Console
 from sqlalchemy import select
 from textual.pilot import Pilot
-from textual.widgets import Input, Static, Tab
+from textual.widgets import Input, Label, Static, Tab
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
@@ -456,3 +456,24 @@ async def test_an_open_case_follows_changes_made_elsewhere(
             pilot, lambda: screen.detail is not None and screen.detail.row.level == "B", 5
         )
         assert screen.detail is not None and screen.detail.row.level == "B"
+
+
+async def test_the_reassign_picker_offers_the_grids_team_first_and_says_no_match(
+    app: GridCenterApp,
+) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        row = queue(app).selected
+        assert row is not None
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, AssigneeScreen))
+        await wait_until(pilot, lambda: bool(app.screen.options), 3)  # type: ignore[attr-defined]
+        picker = app.screen
+        assert isinstance(picker, AssigneeScreen)
+        assert "this grid's team" in picker.options[0].detail
+        assert picker.options[0].detail.endswith(" open")
+        await type_text(pilot, "zzqx")
+        await wait_until(pilot, lambda: not picker.options, 3)
+        error = str(picker.query_one("#error", Label).content)
+        assert error == "No one serving this case matches “zzqx”."
+        assert picker.query_one("#who", Input).has_focus

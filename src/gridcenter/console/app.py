@@ -720,7 +720,8 @@ class GridCenterApp(App[None]):
                     )
 
             title = "Reassign case" if needs_reason else "Dispatch case"
-            self.push_screen(AssigneeScreen(title, subject, self._search, needs_reason), assign)
+            search = partial(self._search, row.code)
+            self.push_screen(AssigneeScreen(title, subject, search, needs_reason), assign)
             return
         move = case_service.escalate if action == "escalate" else case_service.deescalate
 
@@ -735,9 +736,10 @@ class GridCenterApp(App[None]):
         typed = self._kept_reasons.pop(row.code, "")
         self.push_screen(ReasonScreen(title, subject, initial=typed), with_reason)
 
-    def _search(self, text: str) -> list[AssigneeOption]:
-        with self.context.db.read() as session:
-            return search_assignees(session, text)
+    def _search(self, case_code: str, text: str) -> list[AssigneeOption]:
+        ctx = self.context
+        with ctx.db.read() as session:
+            return search_assignees(session, text, case_code=case_code, now=ctx.now())
 
     def _case_action(self, action: str, code: str = "") -> None:
         row = self._row_for(code) if code else self._selected_case()

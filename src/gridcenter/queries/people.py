@@ -1,6 +1,7 @@
 """Who a case can be handed to: staff and departments, found as one types."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -15,34 +16,95 @@ class AssigneeOption:
     detail: str  # role or level, to tell people apart
 
 
-def search_assignees(session: Session, text: str, *, limit: int = 40) -> list[AssigneeOption]:
+def search_assignees(
+    session: Session,
+    text: str,
+    *,
+    case_code: str | None = None,
+    now: datetime | None = None,
+    limit: int = 40,
+) -> list[AssigneeOption]:
+    """People and departments matching `text` (a name, code or login; for people also the
+    name of a grid or community they answer for). For a case: only those who serve its
+    street, its own grid's team first, each person with duty status and open cases."""
     pattern = f"%{text.strip().lower()}%"
-    departments = session.execute(
-        select(tables.Department.code, tables.Department.name, tables.Department.level)
-        .where(
+    case = (
+        session.scalar(select(tables.Case).where(tables.Case.code == case_code))
+        if case_code
+        else None
+    )
+    departments = select(
+        tables.Department.code, tables.Department.name, tables.Department.level
+    ).where(
+        or_(
+            func.lower(tables.Department.code).like(pattern),
+            func.lower(tables.Department.name).like(pattern),
+        )
+    )
+    if case is not None:
+        departments = departments.where(
             or_(
-                func.lower(tables.Department.code).like(pattern),
-                func.lower(tables.Department.name).like(pattern),
+                tables.Department.street_id.is_(None), tables.Department.street_id == case.street_id
             )
         )
-        .order_by(tables.Department.name)
-        .limit(limit)
-    ).all()
-    staff = session.execute(
-        select(tables.Staff.code, tables.Staff.name, tables.Staff.role)
+    grid_names = (
+        select(tables.GridStaff.staff_id)
+        .join(tables.Grid, tables.Grid.id == tables.GridStaff.grid_id)
+        .join(tables.Community, tables.Community.id == tables.Grid.community_id)
         .where(
-            tables.Staff.active,
             or_(
-                func.lower(tables.Staff.code).like(pattern),
-                func.lower(tables.Staff.name).like(pattern),
-                func.lower(tables.Staff.login).like(pattern),
-            ),
+                func.lower(tables.Grid.name).like(pattern),
+                func.lower(tables.Community.name).like(pattern),
+            )
         )
-        .order_by(tables.Staff.name)
-        .limit(limit)
-    ).all()
-    options = [
-        AssigneeOption(code, name, f"{level} department") for code, name, level in departments
-    ]
-    options += [AssigneeOption(code, name, role.replace("_", " ")) for code, name, role in staff]
+    )
+    open_cases = (
+        select(func.count())
+        .where(tables.Case.assignee_staff_id == tables.Staff.id, tables.Case.step != "closed")
+        .scalar_subquery()
+    )
+    staff = select(
+        tables.Staff.id, tables.Staff.code, tables.Staff.name, tables.Staff.role, open_cases
+    ).where(
+        tables.Staff.active,
+        or_(
+            func.lower(tables.Staff.code).like(pattern),
+            func.lower(tables.Staff.name).like(pattern),
+            func.lower(tables.Staff.login).like(pattern),
+            tables.Staff.id.in_(grid_names),
+        ),
+    )
+    team: set[int] = set()
+    on_duty: set[int] = set()
+    if case is not None:
+        staff = staff.where(
+            or_(tables.Staff.street_id.is_(None), tables.Staff.street_id == case.street_id)
+        )
+        team = set(
+            session.scalars(
+                select(tables.GridStaff.staff_id).where(tables.GridStaff.grid_id == case.grid_id)
+            )
+        )
+    if now is not None:
+        on_duty = set(
+            session.scalars(
+                select(tables.DutyShift.staff_id).where(
+                    tables.DutyShift.starts_at <= now, tables.DutyShift.ends_at > now
+                )
+            )
+        )
+    people = session.execute(staff.order_by(tables.Staff.name).limit(limit * 4)).all()
+    # The case's own grid team first, then everyone else by name.
+    people.sort(key=lambda row: (row.id not in team, row.name))
+    options = []
+    for row in people[:limit]:
+        notes = [row.role.replace("_", " ")]
+        if row.id in team:
+            notes.append("this grid's team")
+        if row.id in on_duty:
+            notes.append("on duty")
+        notes.append(f"{row[4]} open")
+        options.append(AssigneeOption(row.code, row.name, ", ".join(notes)))
+    found = session.execute(departments.order_by(tables.Department.name).limit(limit)).all()
+    options += [AssigneeOption(code, name, f"{level} department") for code, name, level in found]
     return options[:limit]

@@ -75,8 +75,13 @@ class AssigneeScreen(ModalScreen[Assignment | None]):
         options.add_options(
             [Option(plain(f"{o.name}  ({o.code}, {o.detail})"), id=o.code) for o in found]
         )
+        error = self.query_one("#error", Label)
         if found:
             options.highlighted = 0
+            error.update("")
+        else:
+            typed = self.query_one("#who", Input).value.strip()
+            error.update(plain(f"No one serving this case matches “{typed}”."))
 
     def action_focus_options(self) -> None:
         self.query_one("#options", OptionList).focus()
