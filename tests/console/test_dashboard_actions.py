@@ -9,6 +9,7 @@ from textual.widgets import Input, Label, Static, Tab
 
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
+from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS
 from gridcenter.console.screens.assignee import AssigneeScreen
 from gridcenter.console.screens.case_detail import CaseScreen
@@ -477,3 +478,19 @@ async def test_the_reassign_picker_offers_the_grids_team_first_and_says_no_match
         error = str(picker.query_one("#error", Label).content)
         assert error == "No one serving this case matches “zzqx”."
         assert picker.query_one("#who", Input).has_focus
+
+
+async def test_the_palette_finds_cases_by_title_grid_and_assignee(app: GridCenterApp) -> None:
+    with app.context.db.read() as s:
+        code, title = s.execute(
+            select(tables.Case.code, tables.Case.title)
+            .where(tables.Case.step != "closed")
+            .order_by(tables.Case.id)
+        ).first()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        provider = CaseCommands(app.screen)
+        hits = [hit async for hit in provider.search(title[:12])]
+        assert any(hit.text == code for hit in hits)
+        shown = next(hit for hit in hits if hit.text == code)
+        assert code in str(shown.match_display) and title[:12] in str(shown.match_display)

@@ -1,15 +1,18 @@
-"""The command palette: jump to a case by code, and every dashboard action."""
+"""The command palette: find a case by code, title, category, grid or assignee, and every
+dashboard action."""
 
 import asyncio
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
-from sqlalchemy import select
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
 
 from gridcenter.console.keys import DASHBOARD_KEYS
-from gridcenter.queries.scope import in_territory
-from gridcenter.store import tables
+from gridcenter.formatting import printable
+from gridcenter.queries import dashboard
+from gridcenter.queries.cases import CaseRow
 
 if TYPE_CHECKING:
     from gridcenter.console.app import GridCenterApp
@@ -20,21 +23,10 @@ class CaseCommands(Provider):
     def console(self) -> "GridCenterApp":
         return cast("GridCenterApp", self.app)
 
-    def _codes(self, prefix: str) -> list[tuple[str, str]]:
+    def _cases(self, text: str) -> list[CaseRow]:
         ctx = self.console.context
-        territory = ctx.actor.territory
         with ctx.db.read() as session:
-            return list(
-                session.execute(
-                    select(tables.Case.code, tables.Case.title)
-                    .where(
-                        tables.Case.code.startswith(prefix),
-                        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
-                    )
-                    .order_by(tables.Case.code.desc())
-                    .limit(10)
-                ).tuples()
-            )
+            return dashboard.find_cases(session, ctx.actor.territory, text)
 
     def _actions(self) -> list[tuple[str, str]]:
         return [
@@ -50,9 +42,20 @@ class CaseCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         text = query.strip()
-        if len(text) >= 2 and text[0].isdigit():
-            for code, title in await asyncio.to_thread(self._codes, text):
-                yield Hit(100, f"Open case {code}", partial(self.console.open_case, code), title)
+        if len(text) >= 2:
+            for row in await asyncio.to_thread(self._cases, text):
+                shown = Content.assemble(
+                    (row.code, "bold"), f"  {row.level}  ", Content(printable(row.title))
+                )
+                detail = f"{row.step.replace('_', ' ')} · {row.category} · {row.grid}"
+                yield Hit(
+                    1.0,
+                    shown,
+                    partial(self.console.open_case, row.code),
+                    row.code,
+                    # The palette reads a hit's help as markup: escape what people typed.
+                    escape(printable(f"{detail} · {row.assignee or 'unassigned'}")),
+                )
         for description, action in self._actions():
             score = matcher.match(description)
             if score > 0:

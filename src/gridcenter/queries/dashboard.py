@@ -113,6 +113,25 @@ def _text_filter(text: str) -> ColumnElement[bool]:
     )
 
 
+def find_cases(
+    session: Session, territory: Territory, text: str, *, limit: int = 10
+) -> list[CaseRow]:
+    """Cases of the territory whose code, title, category, grid or assignee holds `text`:
+    open cases first, then the newest."""
+    pattern = f"%{text.strip().lower()}%"
+    query = case_rows().where(
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        or_(
+            _text_filter(text),
+            func.lower(tables.Staff.name).like(pattern),
+            func.lower(tables.Department.name).like(pattern),
+        ),
+    )
+    closed = tables.Case.step == "closed"
+    rows = session.execute(query.order_by(closed, tables.Case.code.desc()).limit(limit))
+    return [CaseRow(*row) for row in rows]
+
+
 def queue_page(
     session: Session,
     territory: Territory,
