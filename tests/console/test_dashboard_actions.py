@@ -19,6 +19,7 @@ from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.widgets.alert_strip import AlertStrip
 from gridcenter.console.widgets.case_list import CaseList
 from gridcenter.console.widgets.grid_board import GridBoard
+from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import ClosedLoop
@@ -494,3 +495,24 @@ async def test_the_palette_finds_cases_by_title_grid_and_assignee(app: GridCente
         assert any(hit.text == code for hit in hits)
         shown = next(hit for hit in hits if hit.text == code)
         assert code in str(shown.match_display) and title[:12] in str(shown.match_display)
+
+
+async def test_v_on_the_roster_reveals_the_duty_phone(app: GridCenterApp) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        roster = app.query_one("#roster", RosterList)
+        roster.focus()
+        await pilot.press("v")
+        await wait_until(pilot, lambda: reveals(app) > 0, 5)
+    assert reveals(app) == 1
+
+
+def reveals(app: GridCenterApp) -> int:
+    with app.context.db.read() as s:
+        return len(
+            s.scalars(
+                select(tables.AuditEvent.id).where(
+                    tables.AuditEvent.action == "reveal", tables.AuditEvent.subject_kind == "post"
+                )
+            ).all()
+        )

@@ -19,6 +19,7 @@ from gridcenter.services import accounts as account_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.accounts import actor_for
 from gridcenter.services.context import Context
+from gridcenter.services.privacy import reveal_duty_phone
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
@@ -175,3 +176,30 @@ def test_reporter_names_are_shown_only_to_roles_that_may_reveal(demo_path: Path)
     }
     assert shown["tang.wen"]["reporter"] == "W. Fang"
     assert shown["chen.jie"]["reporter"] == "Wang Fang"
+
+
+def test_a_duty_phone_is_revealed_to_allowed_roles_and_recorded(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    db = Database(f"sqlite:///{demo_path}")
+    with db.read() as session:
+        post = session.scalar(
+            select(tables.DutyPost.code)
+            .join(tables.DutyShift, tables.DutyShift.post_id == tables.DutyPost.id)
+            .where(tables.DutyShift.starts_at <= NOW, tables.DutyShift.ends_at > NOW)
+        )
+    assert post is not None
+    viewer = Context(db, loop, Clock(NOW), Actor("tang.wen", Role.VIEWER))
+    with pytest.raises(Refused, match="may not reveal"):
+        reveal_duty_phone(viewer, post)
+    supervisor = Context(db, loop, Clock(NOW), Actor("chen.jie", Role.SUPERVISOR))
+    name, phone = reveal_duty_phone(supervisor, post)
+    with db.read() as session:
+        recorded = session.scalar(
+            select(tables.AuditEvent.subject_ref).where(
+                tables.AuditEvent.action == "reveal", tables.AuditEvent.subject_kind == "post"
+            )
+        )
+    db.dispose()
+    assert name and "*" not in phone and len(phone) >= 7
+    assert recorded == post

@@ -47,13 +47,14 @@ from gridcenter.queries import alerts as alert_queries
 from gridcenter.queries import assessment as assessment_queries
 from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
+from gridcenter.queries.dashboard import PostDuty
 from gridcenter.queries.people import AssigneeOption, search_assignees
 from gridcenter.services import alerts as alert_service
 from gridcenter.services import assessment as assessment_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
-from gridcenter.services.privacy import reveal_contact
+from gridcenter.services.privacy import reveal_contact, reveal_duty_phone
 from gridcenter.store.database import StoreBusy
 from gridcenter.store.notify import ChangeListener
 
@@ -593,6 +594,21 @@ class GridCenterApp(App[None]):
         if then is not None:
             self.call_from_thread(then)
         self.call_from_thread(self.refresh_data)
+
+    @work(thread=True, group="actions")
+    def reveal_duty_phone(self, post: PostDuty) -> None:
+        """The full number of whoever holds a post now: allowed roles only, and recorded."""
+        try:
+            name, phone = reveal_duty_phone(self.context, post.code)
+        except (Refused, StoreBusy) as problem:
+            self.call_from_thread(self.notify, str(problem), title="Refused", severity="error")
+            return
+        self.call_from_thread(
+            self.notify,
+            f"{post.post}: {name} {phone or '(no phone)'} (revealed, recorded)",
+            title="Duty phone",
+            timeout=20,
+        )
 
     def show_grid(self, grid_id: int, name: str) -> None:
         """The queues filtered to one grid (from an alert about it)."""

@@ -68,5 +68,6 @@ LIST_KEYS = [
     ("pgup pgdn home end", "move a page, to the first or the last row"),
     ("enter", "open the case (details and history); on a grid: filter the queues to it"),
     ("v (in a case)", "reveal the reporter's contact (allowed roles only; recorded)"),
+    ("v (on the roster)", "reveal the duty officer's phone (allowed roles only; recorded)"),
     ("ctrl+p", "command palette: jump to a case by code, switch theme, every action"),
 ]

@@ -476,13 +476,14 @@ class PostDuty:
     until: datetime | None
     next_name: str | None
     next_from: datetime | None
+    code: str = ""  # the post's code, to reveal its duty phone by
 
 
 def roster_now(session: Session, territory: Territory, now: datetime) -> list[PostDuty]:
     """Every post the territory can see: who holds it now, until when, and who comes next."""
     post, shift = tables.DutyPost, tables.DutyShift
     posts = session.execute(
-        select(post.id, post.name, tables.Street.name)
+        select(post.id, post.name, tables.Street.name, post.code)
         .outerjoin(tables.Street, tables.Street.id == post.street_id)
         .where(
             or_(
@@ -498,7 +499,7 @@ def roster_now(session: Session, territory: Territory, now: datetime) -> list[Po
         select(shift.post_id, shift.starts_at, shift.ends_at, tables.Staff.name, tables.Staff.phone)
         .join(tables.Staff, tables.Staff.id == shift.staff_id)
         .where(
-            shift.post_id.in_([post_id for post_id, _, _ in posts]),
+            shift.post_id.in_([post_id for post_id, _, _, _ in posts]),
             shift.ends_at > now,
             shift.starts_at < now + timedelta(days=2),
         )
@@ -506,7 +507,7 @@ def roster_now(session: Session, territory: Territory, now: datetime) -> list[Po
     ):
         shifts.setdefault(row.post_id, []).append(row)
     result = []
-    for post_id, post_name, street_name in posts:
+    for post_id, post_name, street_name, post_code in posts:
         mine = shifts.get(post_id, [])
         current = next((row for row in mine if row.starts_at <= now), None)
         upcoming = next((row for row in mine if row.starts_at > now), None)
@@ -518,6 +519,7 @@ def roster_now(session: Session, territory: Territory, now: datetime) -> list[Po
                 phone=mask_phone(current.phone) if current else "",
                 until=current.ends_at if current else None,
                 next_name=upcoming.name if upcoming else None,
+                code=post_code,
                 next_from=upcoming.starts_at if upcoming else None,
             )
         )

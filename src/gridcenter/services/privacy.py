@@ -40,3 +40,38 @@ def reveal_contact(ctx: Context, code: str, reason: str | None = None) -> Contac
         return Contact(
             case.reporter or "", case.reporter_phone or "", case.reporter_id_number or ""
         )
+
+
+def reveal_duty_phone(ctx: Context, post_code: str) -> tuple[str, str]:
+    """Who holds a duty post now and their full phone number, for those allowed to reveal
+    personal data; the reveal is recorded like a case's."""
+    ctx.actor.require(Action.REVEAL)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        post = session.scalar(select(tables.DutyPost).where(tables.DutyPost.code == post_code))
+        if post is None:
+            raise Refused(f"no duty post {post_code!r}")
+        if post.street_id is not None:
+            ctx.actor.require_territory(post.street_id, -1, f"post {post.name}")
+        staff = session.scalar(
+            select(tables.Staff)
+            .join(tables.DutyShift, tables.DutyShift.staff_id == tables.Staff.id)
+            .where(
+                tables.DutyShift.post_id == post.id,
+                tables.DutyShift.starts_at <= now,
+                tables.DutyShift.ends_at > now,
+            )
+        )
+        if staff is None:
+            raise Refused(f"nobody is on duty at {post.name} now")
+        audit(
+            session,
+            at=now,
+            actor=ctx.actor.login,
+            channel=ctx.actor.channel,
+            action="reveal",
+            subject_kind="post",
+            subject_ref=post.code,
+            to_value=f"duty phone of {staff.code}",
+        )
+        return staff.name, staff.phone or ""

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
 
 from gridcenter.console.widgets.columns import Column, cells, header_cells
 from gridcenter.console.widgets.line_list import LineList
@@ -21,6 +22,8 @@ ROSTER_COLUMNS = [
 
 
 class RosterList(LineList):
+    BINDINGS = [Binding("v", "reveal", "Reveal phone", id="roster.reveal")]
+
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"roster-list--nobody"}
     DEFAULT_CSS = """
     RosterList > .roster-list--nobody { color: $text; background: $error 70%; text-style: bold; }
@@ -37,6 +40,15 @@ class RosterList(LineList):
 
     def placeholder(self) -> str:
         return "no duty posts in this territory"
+
+    @property
+    def selected(self) -> PostDuty | None:
+        return self.posts[self.cursor] if self.posts else None
+
+    def action_reveal(self) -> None:
+        post = self.selected
+        if post is not None:
+            self.app.reveal_duty_phone(post)  # type: ignore[attr-defined]
 
     def set_posts(self, posts: list[PostDuty]) -> None:
         if posts == self.posts:
