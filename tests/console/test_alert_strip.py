@@ -6,6 +6,7 @@ from pathlib import Path
 
 from gridcenter.console.app import GridCenterApp
 from gridcenter.console.widgets.alert_strip import AlertStrip
+from gridcenter.console.widgets.case_list import CaseList
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.services.context import Context
@@ -86,3 +87,21 @@ async def test_the_bell_can_be_turned_off(demo_path: Path, loop: ClosedLoop) -> 
         change_elsewhere(url, loop, raise_now([fire], minutes=1))
         await wait_until(pilot, lambda: "Fire at the market" in rows_on_screen(strip), seconds=5)
         assert strip.has_class("-flash") and rings == []
+
+
+async def test_an_untouched_console_returns_every_pane_to_its_top(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    app: GridCenterApp = make_app(demo_path, loop)
+    app.idle_reset_s = 1.0
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        queue = app.query_one("#queue", CaseList)
+        for _ in range(30):
+            await pilot.press("down")
+        assert queue.cursor == 30
+        await wait_until(pilot, lambda: queue.cursor == 0, seconds=5)
+        assert queue.cursor == 0 and round(queue.scroll_y) == 0
+        await pilot.press("down")  # any key: following the selection again
+        await pilot.pause(0.3)
+        assert queue.cursor == 1

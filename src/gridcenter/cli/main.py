@@ -74,6 +74,15 @@ def main(
             envvar="GRIDCENTER_BELL",
         ),
     ] = True,
+    idle_reset: Annotated[
+        float,
+        typer.Option(
+            min=5,
+            help="Seconds without a key before the console shows the top of every pane "
+            "(or GRIDCENTER_IDLE_RESET).",
+            envvar="GRIDCENTER_IDLE_RESET",
+        ),
+    ] = 60.0,
     host_jobs: Annotated[
         bool,
         typer.Option(
@@ -87,7 +96,9 @@ def main(
     logs.setup(log_level)
     ctx.obj = Settings.load(db=db, operator=operator, theme=theme)
     if ctx.invoked_subcommand is None:
-        run_console(ctx.obj, host_jobs, create=not ctx.obj.db_given, bell=bell)
+        run_console(
+            ctx.obj, host_jobs, create=not ctx.obj.db_given, bell=bell, idle_reset=idle_reset
+        )
 
 
 def run_console(
@@ -96,6 +107,7 @@ def run_console(
     channel: str = "local",
     create: bool = False,
     bell: bool = True,
+    idle_reset: float = 60.0,
 ) -> None:
     """The console; with `create`, on a demo store made at the default path if none is there."""
     from gridcenter.console.app import GridCenterApp  # the console's imports are heavy
@@ -113,6 +125,7 @@ def run_console(
         host_jobs=host_jobs,
         restricted=channel == "ssh",
         bell=bell,
+        idle_reset_s=idle_reset,
     )
     try:
         console.run()
