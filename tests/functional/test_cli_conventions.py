@@ -488,9 +488,13 @@ def test_a_plain_postgresql_url_uses_the_driver_gridcenter_ships(
 
 def test_every_commands_help_names_the_global_options(tmp_path: Path) -> None:
     listing = gridcenter("case", "list", "--help", state=tmp_path)
-    assert "Also --db, --operator, --theme, --log-level: see gridcenter --help." in listing.stdout
+    said = " ".join(listing.stdout.split())  # the help wraps to the terminal's width
+    assert (
+        "Also --db, --operator, --theme, --log-level, --idle-reset: see gridcenter --help." in said
+    )
     audit = gridcenter("audit", "--help", state=tmp_path)  # its --operator is its own
-    assert "Also --db, --theme, --log-level: see gridcenter --help." in audit.stdout
+    said = " ".join(audit.stdout.split())
+    assert "Also --db, --theme, --log-level, --idle-reset: see gridcenter --help." in said
 
 
 def test_a_report_read_on_a_terminal_is_neutralised_and_piped_is_the_document(
