@@ -227,8 +227,8 @@ def test_a_missed_monthly_run_happens_once_within_grace(context: Context, policy
         job.actor,
     )
     host = JobHost(late, policy=policy)
-    host.catch_up()
-    host.catch_up()
+    host.catch_up(late)
+    host.catch_up(late)
     reminders = alerts(context, "stationing")
     assert reminders and all(
         a.raised_at == datetime(2026, 11, 28, 9, tzinfo=SHANGHAI) for a in reminders
@@ -253,7 +253,7 @@ def test_a_run_missed_beyond_grace_is_reported(context: Context, policy: Policy)
     later = Context(
         job.db, job.loop, job.clock.__class__(datetime(2026, 12, 5, 9, tzinfo=SHANGHAI)), job.actor
     )
-    JobHost(later, policy=policy).catch_up()
+    JobHost(later, policy=policy).catch_up(later)
     assert alerts(context, "stationing") == []
     missed = alerts(context, "missed_job")
     assert len(missed) == 1 and "stationing-day" in missed[0].title

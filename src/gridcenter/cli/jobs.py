@@ -13,7 +13,7 @@ from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.formatting import local
 from gridcenter.jobs.host import JobHost
-from gridcenter.jobs.lease import Lease
+from gridcenter.jobs.lease import TTL_S, Lease
 from gridcenter.jobs.policy import read_policy
 from gridcenter.jobs.registry import find_job, job_specs
 from gridcenter.jobs.runner import last_runs, run_job
@@ -113,8 +113,11 @@ def run(
 def scheduler(
     ctx: typer.Context,
     lease_ttl: Annotated[
-        float, typer.Option(min=1, help="Seconds a dead holder keeps the lease.")
-    ] = 60,
+        float,
+        typer.Option(
+            min=1, help="Seconds a dead holder keeps the lease (taken over within 4/3 of it)."
+        ),
+    ] = TTL_S,
     sweep_every: Annotated[
         int | None, typer.Option(min=1, help="Seconds between overdue sweeps (policy by default).")
     ] = None,

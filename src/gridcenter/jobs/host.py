@@ -11,13 +11,14 @@ once on restart, or is reported as missed beyond its grace.
 import logging
 import os
 import socket
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from gridcenter.jobs.lease import Lease
+from gridcenter.jobs.lease import TTL_S, Lease, LeaseLost
 from gridcenter.jobs.policy import Policy, read_policy
 from gridcenter.jobs.registry import JobSpec, job_specs
 from gridcenter.jobs.runner import last_runs, record_missed, run_job
@@ -36,7 +37,7 @@ class JobHost:
         self,
         context: Context,
         *,
-        lease_ttl: float = 60.0,
+        lease_ttl: float = TTL_S,
         sweep_every: int | None = None,
         policy: Policy | None = None,
     ) -> None:
@@ -46,7 +47,7 @@ class JobHost:
         self.lease = Lease(context.db, self.holder, timedelta(seconds=lease_ttl))
         self.lease_ttl = lease_ttl
         self.every = {"overdue-sweep": sweep_every}
-        self.holding = False
+        self.generation: int | None = None  # of the lease, while this process holds it
         self.specs = job_specs(self.policy)
         self.scheduler = BackgroundScheduler(
             timezone=context.timezone, job_defaults={"coalesce": True, "max_instances": 1}
@@ -74,36 +75,44 @@ class JobHost:
 
     def stop(self) -> None:
         self.scheduler.shutdown(wait=False)
-        if self.holding:
+        if self.generation is not None:
             try:
                 self.lease.release()
             except Exception:
                 log.exception("could not release the scheduler lease")
-        self.holding = False
+        self.generation = None
 
     def keep_lease(self) -> None:
         try:
             held = self.lease.acquire()
         except Exception:
             log.exception("could not renew the scheduler lease")
-            held = False
-        if held and not self.holding:
-            log.info("%s holds the scheduler lease", self.holder)
-            self.holding = True
-            self.catch_up()
-        elif not held and self.holding:
+            held = None
+        if held is not None and held != self.generation:
+            log.info("%s holds the scheduler lease (generation %d)", self.holder, held)
+            self.generation = held
+            try:
+                self.catch_up(self._fenced(held))
+            except LeaseLost as lost:
+                log.warning("catching up stopped: %s", lost)
+        elif held is None and self.generation is not None:
             log.warning("%s lost the scheduler lease", self.holder)
-            self.holding = False
+            self.generation = None
+
+    def _fenced(self, generation: int) -> Context:
+        """The jobs' context for one run: its writes go through only under `generation`."""
+        return replace(self.context, db=self.context.db.fenced(self.lease.fence(generation)))
 
     def _run(self, spec: JobSpec) -> None:
-        if not self.holding:
+        generation = self.generation
+        if generation is None:
             return
-        run_job(self.context, spec, self.context.now(), self.policy, self.holder)
+        run_job(self._fenced(generation), spec, self.context.now(), self.policy, self.holder)
 
-    def catch_up(self) -> None:
+    def catch_up(self, context: Context) -> None:
         """Runs missed while no process held the lease: once each, or reported as missed."""
-        now = self.context.now()
-        runs = last_runs(self.context)
+        now = context.now()
+        runs = last_runs(context)
         for spec in self.specs:
             last = runs.get(spec.name)
             if last is None or last.scheduled_for is None:
@@ -111,15 +120,15 @@ class JobHost:
             if spec.cron is None:
                 interval = timedelta(seconds=self.every.get(spec.name) or spec.every_seconds or 60)
                 if now - last.scheduled_for > interval:
-                    run_job(self.context, spec, now, self.policy, self.holder)
+                    run_job(context, spec, now, self.policy, self.holder)
                 continue
             due = self._latest_due(spec, last.scheduled_for, now)
             if due is None:
                 continue
             if now - due <= self.policy.grace(spec.name):
-                run_job(self.context, spec, due, self.policy, self.holder)
+                run_job(context, spec, due, self.policy, self.holder)
             else:
-                record_missed(self.context, spec, due, self.holder)
+                record_missed(context, spec, due, self.holder)
 
     def _latest_due(self, spec: JobSpec, previous: datetime, now: datetime) -> datetime | None:
         trigger = self._trigger(spec)

@@ -1,19 +1,32 @@
 """The scheduler lease: one row in the store, held by exactly one live process.
 
-The holder renews it well within its time to live; when the holder dies, the
-lease runs out and the next process to ask takes it over.
+The holder renews it every third of its time to live; when the holder dies, the
+lease runs out and the next process to ask takes it over: within the time to live
+and one renewal interval of the holder's last renewal (45 + 15 = 60 seconds by default).
+
+Each takeover starts a new generation. A job run is fenced with the generation it
+started under: each of its write transactions first checks that generation still
+holds, so a holder that was paused (SIGSTOP, a suspended console) and wakes up after
+a takeover cannot write beside the new holder.
 """
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 
 LEASE = "scheduler"
+TTL_S = 45.0
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+class LeaseLost(Exception):
+    """This process no longer holds the lease its job run started under: nothing written."""
 
 
 class Lease:
@@ -22,8 +35,8 @@ class Lease:
         self.holder = holder
         self.ttl = ttl
 
-    def acquire(self) -> bool:
-        """Take or renew the lease; True while this process holds it."""
+    def acquire(self) -> int | None:
+        """Take or renew the lease: the generation held, or None while another process holds it."""
         now = datetime.now(UTC)  # liveness is real time, whatever clock the jobs run on
         with self.db.write() as session:
             dialect = sqlite if self.db.is_sqlite else postgresql
@@ -38,11 +51,33 @@ class Lease:
                 .with_for_update()
             )
             assert row is not None
-            if row.holder != self.holder and row.expires_at > now:
-                return False
-            row.holder = self.holder
+            if row.holder != self.holder:
+                if row.expires_at > now:
+                    return None
+                row.generation += 1
+                row.holder = self.holder
             row.expires_at = now + self.ttl
-            return True
+            return row.generation
+
+    def fence(self, generation: int) -> Callable[[Session], None]:
+        """A check for a job run's write transactions: refuse unless `generation` still holds.
+
+        It reads the lease row for share, so on PostgreSQL a takeover (which locks the row
+        for update) waits for the run's transaction to end; SQLite has one writer at a time."""
+
+        def check(session: Session) -> None:
+            held = session.execute(
+                select(tables.SchedulerLease.holder, tables.SchedulerLease.generation)
+                .where(tables.SchedulerLease.name == LEASE)
+                .with_for_update(read=True)
+            ).one_or_none()
+            if held is None or tuple(held) != (self.holder, generation):
+                raise LeaseLost(
+                    f"{self.holder} no longer holds the scheduler lease it ran under "
+                    f"(generation {generation}): its writes are refused"
+                )
+
+        return check
 
     def release(self) -> None:
         with self.db.write() as session:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.jobs.lease import LeaseLost
 from gridcenter.jobs.policy import Policy
 from gridcenter.jobs.registry import JobSpec
 from gridcenter.services.context import Context
@@ -49,9 +50,13 @@ def _where(error: BaseException) -> str:
 
 def run_job(ctx: Context, spec: JobSpec, at: datetime, policy: Policy, host: str) -> Outcome:
     """Run `spec` as of `at`; a failure is logged and recorded, and the next run still comes."""
-    _record(ctx, spec.name, scheduled_for=at, started_at=datetime.now(UTC), host=host)
     try:
+        _record(ctx, spec.name, scheduled_for=at, started_at=datetime.now(UTC), host=host)
         summary = spec.run(ctx, at, policy)
+    except LeaseLost as lost:
+        # Another process runs the jobs now: it records its own runs, this one writes nothing.
+        log.warning("job %s dropped: %s", spec.name, lost)
+        return Outcome(spec.name, False, str(lost))
     except Exception as error:
         # The summary is listed to every admin: the error's kind and where it arose, never
         # its message, which can quote a record's contents (SQL parameters, a payload).

@@ -6,6 +6,7 @@ BEGIN IMMEDIATE so that a transaction which reads and then writes takes the
 write lock up front instead of failing half-way with "database is locked".
 """
 
+import copy
 import os
 import sqlite3
 from collections import deque
@@ -130,6 +131,14 @@ class Database:
         self.engine = make_engine(url)
         self._writer = self.engine.execution_options(gridcenter_write=True)
         self._snapshots = self.engine.execution_options(isolation_level="REPEATABLE READ")
+        self._fence: Callable[[Session], None] | None = None
+
+    def fenced(self, fence: Callable[[Session], None]) -> "Database":
+        """The same store, each write transaction of which first runs `fence`, which raises
+        to refuse the transaction (a job run whose scheduler lease was taken over)."""
+        other = copy.copy(self)
+        other._fence = fence
+        return other
 
     @property
     def is_sqlite(self) -> bool:
@@ -202,6 +211,8 @@ class Database:
         """One transaction: committed when the block ends, rolled back on any error."""
         try:
             with Session(self._writer) as session, session.begin():
+                if self._fence is not None:
+                    self._fence(session)
                 yield session
         except OperationalError as error:
             if "locked" in str(error.orig) or "busy" in str(error.orig):

@@ -452,6 +452,8 @@ class SchedulerLease(SQLModel, table=True):
     name: str = Field(primary_key=True)
     holder: str
     expires_at: datetime = _at()
+    # Counts takeovers: a job run writes only while the generation it started under holds.
+    generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class IntakeSource(SQLModel, table=True):
