@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from gridcenter.jobs.host import JobHost
 from gridcenter.jobs.policy import Policy, read_policy
@@ -270,3 +270,64 @@ def test_a_failed_jobs_summary_carries_no_data_values(context: Context, policy: 
     with context.db.read() as s:
         stored = s.scalar(select(tables.JobRun.summary).where(tables.JobRun.name == "leaky"))
     assert stored is not None and "13812345678" not in stored and "Li Si" not in stored
+
+
+def refuse_escalations(context: Context, refuse: bool) -> None:
+    """A real failure in the middle of a sweep: the store refuses every escalation."""
+    with context.db.write() as s:
+        if context.db.is_sqlite:
+            s.execute(
+                text(
+                    "CREATE TRIGGER no_escalation BEFORE INSERT ON case_event"
+                    " WHEN NEW.action = 'escalate' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+                if refuse
+                else text("DROP TRIGGER no_escalation")
+            )
+            return
+        if refuse:
+            s.execute(
+                text(
+                    "CREATE FUNCTION no_escalation() RETURNS trigger LANGUAGE plpgsql AS"
+                    " $$ BEGIN RAISE EXCEPTION 'refused'; END $$"
+                )
+            )
+            s.execute(
+                text(
+                    "CREATE TRIGGER no_escalation BEFORE INSERT ON case_event FOR EACH ROW"
+                    " WHEN (NEW.action = 'escalate') EXECUTE FUNCTION no_escalation()"
+                )
+            )
+        else:
+            s.execute(text("DROP TRIGGER no_escalation ON case_event"))
+
+
+def test_a_sweep_cut_off_before_its_escalations_leaves_them_owed(
+    context: Context, policy: Policy
+) -> None:
+    sweep = find_job(policy, "overdue-sweep")
+    refuse_escalations(context, True)
+    assert not run_job(context.as_job(), sweep, NOW, policy, "test").ok
+    refuse_escalations(context, False)
+    assert run_job(context.as_job(), sweep, NOW, policy, "test").ok
+
+    with context.db.read() as s:
+        supervised = set(
+            s.scalars(select(tables.Alert.case_id).where(tables.Alert.kind == "supervision"))
+        )
+        escalated = set(
+            s.scalars(
+                select(tables.CaseEvent.case_id).where(
+                    tables.CaseEvent.actor == "scheduler", tables.CaseEvent.action == "escalate"
+                )
+            )
+        )
+        still_a = set(
+            s.scalars(
+                select(tables.Case.id).where(
+                    tables.Case.id.in_(supervised - escalated), tables.Case.level == "A"
+                )
+            )
+        )
+    assert escalated, "the second sweep escalated nothing"
+    assert still_a == set(), f"{len(still_a)} supervised grid cases were never escalated"

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from gridcenter.clock import Clock
-from gridcenter.domain.alerts import TimerFacts, next_timer_check, timer_alerts
+from gridcenter.domain.alerts import TimerDecision, TimerFacts, next_timer_check, timer_alerts
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.jobs.policy import Policy
@@ -20,8 +20,12 @@ from gridcenter.store.tallies import advance_late_mark
 
 
 def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
-    """Raise what each case's clock calls for at `at`; escalate where the policy says so."""
-    escalate: list[tuple[str, float]] = []
+    """Raise what each case's clock calls for at `at`; escalate where the policy says so.
+
+    Cases that only get alerts are settled in one transaction; each case that goes up a
+    level gets its alerts, its timer stage and its escalation in a transaction of its own,
+    so a sweep cut off in between leaves the escalation owed, never lost."""
+    escalate: list[tuple[int, int, TimerDecision, datetime | None, float]] = []
     with ctx.db.write() as session:  # short: case writers wait while the mark moves
         advance_late_mark(session, at)  # the board's late counts, as of this sweep
     with ctx.db.write() as session:
@@ -50,12 +54,13 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
                 grid_id=case.grid_id,
             )
             decision = timer_alerts(facts, at, policy.overdue)
-            drafts += decision.drafts
             supervise_at = ctx.loop.share_reached_at(state, policy.overdue.supervise_at_share)
             next_check = next_timer_check(decision.stage, case.warn_at, case.deadline, supervise_at)
-            stages.append({"case": case.id, "stage": decision.stage, "due": next_check})
             if decision.escalate:
-                escalate.append((case.code, facts.used_share))
+                escalate.append((case.id, case.version, decision, next_check, facts.used_share))
+                continue
+            drafts += decision.drafts
+            stages.append({"case": case.id, "stage": decision.stage, "due": next_check})
         if stages:  # one executemany, not a statement per case
             session.connection().execute(
                 update(tables.Case.__table__)  # type: ignore[arg-type]
@@ -66,11 +71,15 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
         raised = raise_alerts(session, drafts, at)
     escalated = 0
     job = Context(ctx.db, ctx.loop, Clock(at), ctx.actor)
-    for code, share in escalate:
+    for case_id, version, decision, next_check, share in escalate:
         reason = f"overdue sweep: still open at {share:.1f}x its time limit"
         try:
-            case_service.escalate(job, code, reason=reason)
-            escalated += 1
+            moved = case_service.escalate_overdue(
+                job, case_id, version, decision, next_check, reason
+            )
         except Refused:
-            continue  # changed meanwhile (closed, already at D): nothing to escalate
+            continue  # the rules refuse it now: the next sweep looks at the case again
+        if moved is not None:
+            escalated += 1
+            raised += moved
     return f"{len(due)} cases checked, {raised} alerts raised, {escalated} escalated"

@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, serves
+from gridcenter.domain.alerts import TimerDecision
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
@@ -19,7 +20,7 @@ from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, S
 from gridcenter.formatting import change, words
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from gridcenter.store.alerts import resolve_case_timers
+from gridcenter.store.alerts import raise_alerts, resolve_case_timers
 from gridcenter.store.history import append
 from gridcenter.store.mapping import (
     department_assignee,
@@ -133,26 +134,37 @@ def _act(
     expected_version: int | None = None,
 ) -> Done:
     ctx.actor.require(needs)
-    now = ctx.now()
     with ctx.db.write() as session:
         row = session.scalar(
             select(tables.Case).where(tables.Case.code == code.strip()).with_for_update()
         )
         if row is None:
             raise Refused(f"no case {code!r}")
-        ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
-        if expected_version is not None and row.version != expected_version:
-            at = row.updated_at.astimezone(ctx.timezone).strftime("%H:%M:%S on %d %b")
-            raise Stale(
-                f"case {row.code} was changed by {row.updated_by} at {at}; "
-                "look at it again before you act"
-            )
-        category = session.get(tables.Category, row.category_id)
-        assert category is not None
-        before = state_of(row, limits_of(category), _assignee_of(session, row))
-        outcome, extra = decide(session, row, before, now)
-        _write(session, ctx, row, before, outcome, extra, now)
-        return Done(row.code, row.version, outcome.event.action, _summary(outcome, ctx.timezone))
+        return _apply(session, ctx, row, decide, expected_version)
+
+
+def _apply(
+    session: Session,
+    ctx: Context,
+    row: tables.Case,
+    decide: Decision,
+    expected_version: int | None = None,
+) -> Done:
+    """Decide and write one move on a case locked in `session`."""
+    now = ctx.now()
+    ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
+    if expected_version is not None and row.version != expected_version:
+        at = row.updated_at.astimezone(ctx.timezone).strftime("%H:%M:%S on %d %b")
+        raise Stale(
+            f"case {row.code} was changed by {row.updated_by} at {at}; "
+            "look at it again before you act"
+        )
+    category = session.get(tables.Category, row.category_id)
+    assert category is not None
+    before = state_of(row, limits_of(category), _assignee_of(session, row))
+    outcome, extra = decide(session, row, before, now)
+    _write(session, ctx, row, before, outcome, extra, now)
+    return Done(row.code, row.version, outcome.event.action, _summary(outcome, ctx.timezone))
 
 
 def _summary(outcome: Outcome, tz: ZoneInfo) -> str:
@@ -413,6 +425,34 @@ def escalate(
         lambda s, r, state, now: (ctx.loop.escalate(state, reason=reason), {}),
         expected_version,
     )
+
+
+def escalate_overdue(
+    ctx: Context,
+    case_id: int,
+    version: int,
+    timer: TimerDecision,
+    next_check: datetime | None,
+    reason: str,
+) -> int | None:
+    """The overdue sweep's move up: the case's alerts, its timer stage and its escalation
+    commit together, so a sweep cut off half-way leaves the escalation owed and the next
+    sweep makes it. The alerts raised; None when the case changed since the sweep looked
+    at it (the next sweep decides again)."""
+    ctx.actor.require(Action.ESCALATE)
+    with ctx.db.write() as session:
+        row = session.scalar(select(tables.Case).where(tables.Case.id == case_id).with_for_update())
+        if row is None or row.version != version:
+            return None
+        raised = raise_alerts(session, timer.drafts, ctx.now())
+        row.alert_stage, row.alert_due_at = timer.stage, next_check
+        _apply(
+            session,
+            ctx,
+            row,
+            lambda s, r, state, now: (ctx.loop.escalate(state, reason=reason), {}),
+        )
+        return raised
 
 
 def deescalate(
