@@ -1,7 +1,7 @@
 """Settings: command-line options first, then GRIDCENTER_* variables, then defaults."""
 
-import getpass
 import os
+import pwd
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -18,6 +18,11 @@ def default_db_url() -> str:
     return f"sqlite:///{Path(user_data_dir('gridcenter', appauthor=False)) / 'gridcenter.db'}"
 
 
+def os_login() -> str:
+    """Who the operating system says is running gridcenter (not a variable anyone can set)."""
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 def _parse_now(text: str) -> datetime:
     try:
         return local_moment(text, read_calendar().timezone)
@@ -31,7 +36,7 @@ def _parse_now(text: str) -> datetime:
 @dataclass(frozen=True)
 class Settings:
     db_url: str
-    operator: str
+    operator: str  # the account to act as: the OS login's own unless another is asked for
     theme: str
     clock: Clock
     db_given: bool = True  # by --db or GRIDCENTER_DB, not the default
@@ -45,7 +50,7 @@ class Settings:
         given = db or env.get("GRIDCENTER_DB")
         return cls(
             db_url=given or default_db_url(),
-            operator=operator or env.get("GRIDCENTER_OPERATOR") or getpass.getuser(),
+            operator=operator or env.get("GRIDCENTER_OPERATOR") or os_login(),
             theme=theme or env.get("GRIDCENTER_THEME") or "gridcenter-dark",
             clock=Clock(_parse_now(frozen) if frozen else None),
             db_given=bool(given),

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DatabaseError
 from textual.widgets import Static
 
 from gridcenter.clock import Clock
+from gridcenter.config import os_login
 from gridcenter.console.app import GridCenterApp
 from gridcenter.console.widgets.grid_board import GridBoard
 from gridcenter.domain.loop import ClosedLoop
@@ -150,7 +151,8 @@ def test_audit_lists_who_did_what_from_where(demo_url: str, demo_db: Database) -
     code = pick_case(demo_db, tables.Case.step == "dispatched")
     run_as(demo_url, "chen.jie", "case", "escalate", code, "--reason", "beyond the grid")
     lines = json.loads(run_as(demo_url, "chen.jie", "audit", "--case", code, "--json").stdout)
-    assert lines[0]["actor"] == "chen.jie" and lines[0]["channel"] == "local"
+    assert lines[0]["actor"] == f"{os_login()} acting as chen.jie"
+    assert lines[0]["channel"] == "local"
     assert lines[0]["action"] == "escalate" and lines[0]["reason"] == "beyond the grid"
     mine = json.loads(
         run_as(
@@ -164,7 +166,7 @@ def test_audit_lists_who_did_what_from_where(demo_url: str, demo_db: Database) -
             "--json",
         ).stdout
     )
-    assert {line["actor"] for line in mine} == {"chen.jie"}
+    assert {line["actor"] for line in mine} <= {"chen.jie", f"{os_login()} acting as chen.jie"}
     assert [line["channel"] for line in mine if line["action"] == "escalate"] == ["local"]
 
 
@@ -180,7 +182,9 @@ def test_personal_data_is_masked_and_a_reveal_is_recorded(demo_url: str, demo_db
     assert phone in revealed.stdout
     lines = json.loads(run_as(demo_url, "chen.jie", "audit", "--case", code, "--json").stdout)
     reveals = [line for line in lines if line["action"] == "reveal"]
-    assert [(line["actor"], line["reason"]) for line in reveals] == [("chen.jie", "call back")]
+    assert [(line["actor"], line["reason"]) for line in reveals] == [
+        (f"{os_login()} acting as chen.jie", "call back")
+    ]
 
 
 async def test_the_console_shows_a_street_office_only_its_street(

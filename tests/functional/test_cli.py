@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from gridcenter.config import os_login
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
@@ -82,8 +83,8 @@ def test_reassign_and_escalate_succeed(demo_url: str, demo_db: Database) -> None
     assert detail["assignee"] == "District Urban Management Bureau"
     last = detail["history"][-2:]
     assert [(h["action"], h["actor"], h["reason"]) for h in last] == [
-        ("reassign", "chen.jie", "Needs the bureau"),
-        ("escalate", "chen.jie", "Beyond the grid"),
+        ("reassign", f"{os_login()} acting as chen.jie", "Needs the bureau"),
+        ("escalate", f"{os_login()} acting as chen.jie", "Beyond the grid"),
     ]
 
 

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 from sqlalchemy import func, select, update
 
 from gridcenter.clock import Clock
+from gridcenter.config import os_login
 from gridcenter.domain.access import Actor, Role
 from gridcenter.services.cases import escalate
 from gridcenter.services.context import Context, make_loop
@@ -635,4 +636,4 @@ def test_a_cli_write_on_a_stale_version_is_refused_with_who_changed_it(
         db=url,
         state=tmp_path,
     )
-    assert stale.returncode == 1 and "changed by chen.jie" in stale.stderr
+    assert stale.returncode == 1 and f"changed by {os_login()} acting as chen.jie" in stale.stderr

@@ -1,5 +1,7 @@
 """`gridcenter accounts ...` and `gridcenter audit`: who may act, and what they did."""
 
+import getpass
+import sys
 from typing import Annotated
 
 import typer
@@ -70,6 +72,28 @@ def enable(ctx: typer.Context, login: Login) -> None:
     """Enable a disabled account again."""
     run_with_context(ctx, lambda c: service.set_account(c, login, active=True))
     say(f"account {login} enabled")
+
+
+@accounts.command("password")
+def password(
+    ctx: typer.Context,
+    login: Login,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help="Read the new password from the first line of stdin.")
+    ] = False,
+) -> None:
+    """Set the password that lets another OS user act as LOGIN (admins: any account;
+    everyone: their own). Typed twice at the terminal, never on the command line."""
+    if stdin:
+        secret = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        secret = getpass.getpass(f"new password of {login}: ")
+        if getpass.getpass("the same again: ") != secret:
+            fail("the two passwords differ: nothing changed")
+    else:
+        fail("type the password at a terminal, or give it on stdin with --stdin")
+    run_with_context(ctx, lambda c: service.set_password(c, login, secret))
+    say(f"password of {login} set")
 
 
 @accounts.command("list")

@@ -1,5 +1,6 @@
 """What every subcommand shares: the context it runs in and how refusals read."""
 
+import getpass
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -56,13 +57,18 @@ def refusals() -> Iterator[None]:
         fail(f"the store could not be opened or used: {reason}")
 
 
+def password_prompt() -> Callable[[str], str] | None:
+    """Asks at the terminal, without echo; None when nobody is at one (a script, a pipe)."""
+    return getpass.getpass if sys.stdin.isatty() else None
+
+
 def run_with_context(
     ctx: typer.Context, work: Callable[[Context], T], needs: Action = Action.LOOK
 ) -> T:
     """Run `work` as the acting account, which must at least be allowed `needs` (to look,
     for every command but the one a sensor gateway may run)."""
     with refusals():
-        context = open_context(settings_of(ctx))
+        context = open_context(settings_of(ctx), ask_password=password_prompt())
         try:
             context.actor.require(needs)
             return work(context)

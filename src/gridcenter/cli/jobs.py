@@ -101,7 +101,7 @@ def run(
             spec,
             moment or context.now(),
             policy,
-            f"by hand: {context.actor.login}",
+            f"by hand: {context.actor.signature}",
         )
         if not outcome.ok:
             fail(f"job {name} failed: {outcome.summary}")

@@ -10,16 +10,15 @@ import typer
 
 from gridcenter import logs
 from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, report, store
-from gridcenter.cli.common import EXIT_CRASH, fail, refusals, settings_of
+from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, settings_of
 from gridcenter.cli.group import GlobalOptionsGroup
-from gridcenter.config import Settings
+from gridcenter.config import Settings, os_login
 from gridcenter.domain.access import Action
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import make_loop
 from gridcenter.ssh.login import (
     guard_session,
     office_access_problem,
-    os_login,
     refuse_requested_command,
     sshd_snippet,
 )
@@ -117,7 +116,8 @@ def run_console(
     if settings.theme not in names:
         fail(f"{settings.theme!r} is not a valid theme: {', '.join(names)}")
     with refusals():
-        context = open_context(settings, channel, create)
+        # A shared wall workstation logs in here, once per console start.
+        context = open_context(settings, channel, create, password_prompt())
         context.actor.require(Action.LOOK)
     console = GridCenterApp(
         context,

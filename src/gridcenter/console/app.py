@@ -289,7 +289,8 @@ class GridCenterApp(App[None]):
         # One line of fixed height: new words need no new layout of the screen.
         self.home.query_one("#topbar", Static).update(
             plain(
-                f" gridcenter │ {district} │ {actor.login} ({actor.role.value}) │ {now}{warning}"
+                f" gridcenter │ {district} │ {actor.signature} ({actor.role.value})"
+                f" │ {now}{warning}"
             ),
             layout=False,
         )

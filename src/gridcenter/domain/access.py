@@ -96,6 +96,12 @@ class Actor:
     role: Role
     territory: Territory = Territory()
     channel: str = "local"  # local, ssh, job, import
+    by: str | None = None  # the OS login acting as this account, when it is another one
+
+    @property
+    def signature(self) -> str:
+        """Who the store records as having acted."""
+        return f"{self.by} acting as {self.login}" if self.by else self.login
 
     def can(self, action: Action) -> bool:
         return action in ALLOWED[self.role]

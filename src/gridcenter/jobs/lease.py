@@ -7,7 +7,9 @@ and one renewal interval of the holder's last renewal (45 + 15 = 60 seconds by d
 Each takeover starts a new generation. A job run is fenced with the generation it
 started under: each of its write transactions first checks that generation still
 holds, so a holder that was paused (SIGSTOP, a suspended console) and wakes up after
-a takeover cannot write beside the new holder.
+a takeover cannot write beside the new holder. (A holder paused inside a write
+transaction keeps the store's write lock on SQLite, or the lease row on PostgreSQL,
+until it wakes: nobody takes over meanwhile, and nothing is written beside it.)
 """
 
 from collections.abc import Callable

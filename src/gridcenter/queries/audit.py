@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
@@ -45,8 +46,8 @@ def audit_trail(
             tables.AuditEvent.subject_kind == "case", tables.AuditEvent.subject_ref == case_code
         )
     if operator:
-        cases = cases.where(tables.CaseEvent.actor == operator)
-        others = others.where(tables.AuditEvent.actor == operator)
+        cases = cases.where(_done_by(tables.CaseEvent.actor, operator))
+        others = others.where(_done_by(tables.AuditEvent.actor, operator))
     if since:
         cases = cases.where(tables.CaseEvent.at >= since)
         others = others.where(tables.AuditEvent.at >= since)
@@ -78,3 +79,13 @@ def audit_trail(
         ]
     lines.sort(key=lambda line: line.at, reverse=True)
     return lines[:limit]
+
+
+def _done_by(actor: Any, login: str) -> ColumnElement[bool]:
+    """Rows `login` did: as itself, acting as another account, or acted as by another."""
+    escaped = login.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return or_(
+        actor == login,
+        actor.like(f"{escaped} acting as %", escape="\\"),
+        actor.like(f"% acting as {escaped}", escape="\\"),
+    )

@@ -1,14 +1,21 @@
 """Operator accounts: who may use the console, in which role, over which territory."""
 
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Actor, Role, Territory
 from gridcenter.domain.errors import Refused, not_valid
+from gridcenter.domain.passwords import hash_password, password_matches, password_problem
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.history import audit
+
+log = logging.getLogger("gridcenter.accounts")
 
 
 def parse_role(text: str) -> Role:
@@ -60,6 +67,61 @@ def actor_for(db: Database, login: str, channel: str) -> Actor:
     )
 
 
+def acting_actor(
+    db: Database, os_login: str, wanted: str, ask_password: Callable[[str], str] | None
+) -> Actor:
+    """The account a local user acts as: their own (the OS login's), or `wanted`, which
+    takes the OS login's account being an admin or `wanted`'s password (asked with
+    `ask_password`, None where nobody can type one). Recorded as "X acting as Y"."""
+    if wanted == os_login:
+        return actor_for(db, os_login, "local")
+    target = actor_for(db, wanted, "local")
+    with db.read() as session:
+        own = session.scalar(select(tables.Account).where(tables.Account.login == os_login))
+        stored = session.scalar(
+            select(tables.Account.password_hash).where(tables.Account.login == wanted)
+        )
+    if own is not None and own.active and own.role == Role.ADMIN.value:
+        return replace(target, by=os_login)
+    if stored is None:
+        raise Refused(
+            f"{os_login} may act as {wanted} only with {wanted}'s password, and it has none: "
+            f"an admin sets one with `gridcenter accounts password {wanted}`"
+        )
+    if ask_password is None:
+        raise Refused(f"acting as {wanted} takes {wanted}'s password, typed at a terminal")
+    if not password_matches(ask_password(f"password of {wanted}: "), stored):
+        log.warning("%s gave a wrong password for %s", os_login, wanted)
+        raise Refused(f"wrong password for {wanted}")
+    return replace(target, by=os_login)
+
+
+def set_password(ctx: Context, login: str, secret: str) -> None:
+    """An admin sets any account's password; anyone may set their own."""
+    if login != ctx.actor.login:
+        ctx.actor.require(Action.ADMINISTER)
+    problem = password_problem(secret, login)
+    if problem:
+        raise Refused(problem)
+    hashed = hash_password(secret)
+    with ctx.db.write() as session:
+        account = session.scalar(select(tables.Account).where(tables.Account.login == login))
+        if account is None:
+            raise Refused(f"no account {login!r}")
+        had = account.password_hash is not None
+        account.password_hash = hashed
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.signature,
+            channel=ctx.actor.channel,
+            action="account_password",
+            subject_kind="account",
+            subject_ref=login,
+            to_value="changed" if had else "set",
+        )
+
+
 def ensure_local_admin(ctx: Context) -> bool:
     """On a machine with no admin yet, the local user becomes one: the README just works."""
     with ctx.db.write() as session:
@@ -78,7 +140,7 @@ def ensure_local_admin(ctx: Context) -> bool:
         audit(
             session,
             at=ctx.now(),
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel="local",
             action="account_add",
             subject_kind="account",
@@ -113,7 +175,7 @@ def add_account(
         audit(
             session,
             at=ctx.now(),
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="account_add",
             subject_kind="account",
@@ -163,7 +225,7 @@ def set_account(
         audit(
             session,
             at=ctx.now(),
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="account_set",
             subject_kind="account",

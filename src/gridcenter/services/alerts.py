@@ -30,11 +30,11 @@ def acknowledge(ctx: Context, alert_id: int, note: str = "") -> str:
                 f"alert {alert_id} was already acknowledged by {alert.acknowledged_by} at {at}"
             )
         alert.acknowledged_at = now
-        alert.acknowledged_by = ctx.actor.login
+        alert.acknowledged_by = ctx.actor.signature
         audit(
             session,
             at=now,
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="acknowledge",
             subject_kind="alert",

@@ -2,13 +2,13 @@
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
-from gridcenter.config import Settings
+from gridcenter.config import Settings, os_login
 from gridcenter.domain.access import Actor, Role
-from gridcenter.domain.errors import Refused
 from gridcenter.domain.loop import ClosedLoop
-from gridcenter.services.accounts import actor_for, ensure_local_admin
+from gridcenter.services.accounts import acting_actor, actor_for, ensure_local_admin
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store.database import Database, missing_store
 from gridcenter.store.seeding import seed_demo
@@ -37,24 +37,34 @@ def _create_demo_store(path: Path, settings: Settings, loop: ClosedLoop) -> None
     )
 
 
-def open_context(settings: Settings, channel: str = "local", create: bool = False) -> Context:
+def open_context(
+    settings: Settings,
+    channel: str = "local",
+    create: bool = False,
+    ask_password: Callable[[str], str] | None = None,
+) -> Context:
     """Open the store as the settings' operator. A SQLite file that is not there is refused,
     or with `create` made with the demo district.
 
-    Refused when the operator has no active account."""
+    Locally, the operator is the OS login's account, or another one that OS login may act
+    as (see `acting_actor`); over SSH it is the account the forced command names. Refused
+    when that account is not active."""
     loop = make_loop()
     missing = missing_store(settings.db_url) if create else None
     if missing is not None:
         _create_demo_store(missing, settings, loop)
     db = Database(settings.db_url, existing=True)
-    db.create_schema()
-    if channel == "local":
-        local = Actor(login=settings.operator, role=Role.ADMIN, channel=channel)
-        if ensure_local_admin(Context(db, loop, settings.clock, local)):
-            print(f"gridcenter: {settings.operator} is now the local admin", file=sys.stderr)
     try:
-        actor = actor_for(db, settings.operator, channel)
-    except Refused:
+        db.create_schema()
+        if channel != "local":
+            actor = actor_for(db, settings.operator, channel)
+        else:
+            login = os_login()
+            local = Actor(login=login, role=Role.ADMIN, channel=channel)
+            if ensure_local_admin(Context(db, loop, settings.clock, local)):
+                print(f"gridcenter: {login} is now the local admin", file=sys.stderr)
+            actor = acting_actor(db, login, settings.operator, ask_password)
+    except BaseException:
         db.dispose()
         raise
     return Context(db=db, loop=loop, clock=settings.clock, actor=actor)

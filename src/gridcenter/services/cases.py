@@ -188,7 +188,7 @@ def _write(
         setattr(row, key, value)
     row.version += 1
     row.updated_at = now
-    row.updated_by = ctx.actor.login
+    row.updated_by = ctx.actor.signature
     assert row.id is not None
     new_step = after.step != before.step or after.step_started_at != before.step_started_at
     if new_step or after.deadline != before.deadline or after.paused_s != before.paused_s:
@@ -204,7 +204,7 @@ def _write(
             {
                 "case_id": row.id,
                 "at": now,
-                "actor": ctx.actor.login,
+                "actor": ctx.actor.signature,
                 "channel": ctx.actor.channel,
                 "action": outcome.event.action,
                 "from_value": outcome.event.from_value,
@@ -342,7 +342,7 @@ def insert_reported(
         reporter_staff_id=reporter_staff_id,
         created_at=reported_at or now,
         updated_at=now,
-        updated_by=ctx.actor.login,
+        updated_by=ctx.actor.signature,
         **values_of(state),
         **fresh_timers(state),
     )
@@ -356,7 +356,7 @@ def insert_reported(
             {
                 "case_id": number,
                 "at": now,
-                "actor": ctx.actor.login,
+                "actor": ctx.actor.signature,
                 "channel": ctx.actor.channel,
                 "action": "report",
                 "to_value": source,

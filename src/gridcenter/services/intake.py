@@ -291,7 +291,7 @@ def _update(
     case.source_data = data
     case.version += 1
     case.updated_at = now
-    case.updated_by = ctx.actor.login
+    case.updated_by = ctx.actor.signature
     assert case.id is not None
     append(
         session,
@@ -300,7 +300,7 @@ def _update(
             {
                 "case_id": case.id,
                 "at": now,
-                "actor": ctx.actor.login,
+                "actor": ctx.actor.signature,
                 "channel": ctx.actor.channel,
                 "action": "source_update",
                 "from_value": before.get("status"),

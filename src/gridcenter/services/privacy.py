@@ -29,7 +29,7 @@ def reveal_contact(ctx: Context, code: str, reason: str | None = None) -> Contac
         audit(
             session,
             at=ctx.now(),
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="reveal",
             subject_kind="case",
@@ -67,7 +67,7 @@ def reveal_duty_phone(ctx: Context, post_code: str) -> tuple[str, str]:
         audit(
             session,
             at=now,
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="reveal",
             subject_kind="post",

@@ -62,7 +62,7 @@ def add_webhook(
         audit(
             session,
             at=now,
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="webhook_add",
             subject_kind="webhook",
@@ -80,11 +80,11 @@ def remove_webhook(ctx: Context, hook_id: int) -> None:
         if hook is None:
             raise Refused(f"no webhook {hook_id}")
         hook.active = False
-        hook.disabled_reason = f"removed by {ctx.actor.login}"
+        hook.disabled_reason = f"removed by {ctx.actor.signature}"
         audit(
             session,
             at=ctx.now(),
-            actor=ctx.actor.login,
+            actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="webhook_remove",
             subject_kind="webhook",

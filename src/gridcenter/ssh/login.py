@@ -7,9 +7,7 @@ connection drops the console exits at once: on hang-up, and by a watchdog
 that notices a lost terminal or an orphaned process.
 """
 
-import grp
 import os
-import pwd
 import signal
 import stat
 import sys
@@ -18,12 +16,9 @@ import time
 from pathlib import Path
 
 from gridcenter.resources import package_file
+from gridcenter.store.files import OFFICE_GROUP, office_group
 
 WATCH_EVERY_S = 2.0
-
-
-def os_login() -> str:
-    return pwd.getpwuid(os.getuid()).pw_name
 
 
 def refuse_requested_command() -> str | None:
@@ -72,9 +67,6 @@ def sshd_snippet(command: str) -> str:
     return package_file("ssh/sshd_gridcenter.conf").read_text("utf-8").format(command=command)
 
 
-OFFICE_GROUP = "gridcenter"  # the group sshd_gridcenter.conf keeps inside the console
-
-
 def _allows(path: Path, group: int | None, other_bits: int) -> bool:
     mode = path.stat().st_mode
     if mode & other_bits == other_bits:
@@ -87,10 +79,7 @@ def office_access_problem(store: Path) -> str | None:
     """Why the street offices' OS users (the group gridcenter) could not work on this SQLite
     store, or None. They need to read and write the file and create files beside it (SQLite's
     write-ahead log), and to enter every folder above it."""
-    try:
-        group: int | None = grp.getgrnam(OFFICE_GROUP).gr_gid
-    except KeyError:
-        group = None
+    group = office_group()
     where = f"the street offices (group {OFFICE_GROUP}) cannot use the store {store}"
     try:
         if not store.exists():

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from gridcenter.store import migrate, tables
+from gridcenter.store.files import restrict_store_file
 
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 8 << 30  # SQLite maps at most this much of a store (and caps it lower itself)
@@ -225,6 +226,9 @@ class Database:
         """Create an empty store at the newest schema, or check that an existing one is there."""
         revision = migrate.current_revision(self.engine)
         if revision is None and migrate.is_empty(self.engine):
+            path = sqlite_path(self.url)
+            if path is not None:
+                restrict_store_file(path)  # before a single row is in it
             migrate.upgrade(self.engine)
             return
         newest = migrate.head()

@@ -322,6 +322,7 @@ class Account(SQLModel, table=True):
     community_id: int | None = Field(default=None, foreign_key="community.id")
     active: bool = True
     created_at: datetime = _at()
+    password_hash: str | None = None  # domain/passwords.py; None: no acting as this account
 
 
 class Alert(SQLModel, table=True):
