@@ -140,9 +140,9 @@ def test_history_is_append_only_and_tampering_shows(demo_url: str, demo_db: Data
     ):
         with pytest.raises(DatabaseError, match="append-only"), demo_db.write() as s:
             s.execute(text(statement))
-    assert run_as(demo_url, "chen.jie", "audit", "verify").returncode == 0
+    assert run_as(demo_url, "admin", "audit", "verify").returncode == 0
     tamper_behind_the_database(demo_url)
-    result = run_as(demo_url, "chen.jie", "audit", "verify")
+    result = run_as(demo_url, "admin", "audit", "verify")
     assert result.returncode != 0
     assert "case_event row 5: its content was changed" in result.stderr
 

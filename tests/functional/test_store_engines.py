@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 from gridcenter.store import migrate, tables
 from gridcenter.store.copy import CopyRefused, copy_store
 from gridcenter.store.database import Database, StoreOutdated
-from gridcenter.store.history import verify
+from gridcenter.store.history import CHAINED, seal, verify
 from gridcenter.store.tallies import COUNTS, advance_late_mark
 from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
@@ -53,16 +53,38 @@ def first_release_store(url: str, template: Database) -> None:
     migrate.upgrade(target.engine, FIRST_RELEASE)
     old = MetaData()
     old.reflect(target.engine)
+    heads: dict[str, str] = {}
     with template.engine.connect() as reading, target.engine.begin() as writing:
         for table in old.sorted_tables:
             if table.name == "alembic_version":
                 continue
             current = SQLModel.metadata.tables[table.name]
             names = [c.name for c in table.columns if c.name in current.c]
-            rows = reading.execute(select(*[current.c[n] for n in names])).mappings().all()
+            rows = [
+                dict(row)
+                for row in reading.execute(select(*[current.c[n] for n in names])).mappings()
+            ]
+            if table.name in CHAINED:
+                heads[table.name] = sealed_the_first_way(table.name, rows)
             if rows:
-                writing.execute(insert(table), [dict(r) for r in rows])
+                writing.execute(insert(table), rows)
+        for chain, last_hash in heads.items():
+            writing.execute(
+                update(old.tables["chain_head"])
+                .where(old.tables["chain_head"].c.name == chain)
+                .values(last_hash=last_hash)
+            )
     target.dispose()
+
+
+def sealed_the_first_way(chain: str, rows: list[dict[str, object]]) -> str:
+    """Seal history rows as the first release did (its head hash): joined text."""
+    _, fields = CHAINED[chain]
+    previous = ""
+    for row in sorted(rows, key=lambda row: int(str(row["id"]))):
+        row["prev_hash"] = previous
+        row["hash"] = previous = seal(previous, fields, row, 1)
+    return previous
 
 
 def timer_checks(db: Database) -> dict[str, object]:

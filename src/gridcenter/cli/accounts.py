@@ -2,6 +2,7 @@
 
 import getpass
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +16,15 @@ from gridcenter.queries.audit import audit_trail
 from gridcenter.services import accounts as service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from gridcenter.store.history import verify
+from gridcenter.store.history import (
+    ChainMark,
+    anchor_line,
+    chain_marks,
+    check_anchor,
+    read_anchor_line,
+    verify,
+    verify_cases,
+)
 
 accounts = typer.Typer(help="Operator accounts: role and territory.", no_args_is_help=True)
 audit = typer.Typer(
@@ -188,16 +197,76 @@ def audit_list(
 
 
 @audit.command("verify")
-def audit_verify(ctx: typer.Context) -> None:
-    """Check the hash chain over every history row; exit 1 if any row was tampered with."""
+def audit_verify(
+    ctx: typer.Context,
+    anchor: Annotated[
+        Path | None,
+        typer.Option(help="An anchor file (`audit anchor --to`): also find rewrites before it."),
+    ] = None,
+) -> None:
+    """Check the hash chain over every history row, every case against the replay of its
+    history, and the chains against an anchor file; exit 1 on any difference."""
+    anchors = _read_anchors(anchor) if anchor is not None else []
 
     def work(context: Context) -> None:
-        with context.db.read() as session:
-            checked, broken = verify(session)
+        context.actor.require(Action.ADMINISTER)
+        with context.db.read(consistent=True) as session:
+            rows, broken = verify(session)
+            cases, differing = verify_cases(session)
+            for at, marks in anchors:
+                broken += check_anchor(session, at, marks)
+        broken += differing
         for item in broken[:20]:
             say(f"gridcenter: {item.chain} row {item.row_id}: {item.problem}", err=True)
         if broken:
-            fail(f"history tampered with: {len(broken)} broken links in {checked} rows")
-        print(f"history intact: {checked} rows checked")
+            fail(f"history tampered with: {len(broken)} problems in {rows} rows and {cases} cases")
+        against = f", against {len(anchors)} anchors" if anchors else ""
+        print(f"history intact: {rows} rows, {cases} cases replayed{against}")
 
     run_with_context(ctx, work)
+
+
+def _read_anchors(path: Path) -> list[tuple[str, dict[str, ChainMark]]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read the anchor file {path}: {getattr(error, 'strerror', None) or error}")
+    anchors = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            anchors.append(read_anchor_line(line))
+        except ValueError as error:
+            fail(f"{path} line {number}: {error}")
+    if not anchors:
+        fail(f"{path} holds no anchor")
+    return anchors
+
+
+@audit.command("anchor")
+def audit_anchor(
+    ctx: typer.Context,
+    to: Annotated[
+        Path | None,
+        typer.Option(help="Append the anchor to this file (on another machine) instead of stdout."),
+    ] = None,
+) -> None:
+    """Write where the history chains stand (rows and newest hash) as one JSON line, to keep
+    away from the store: `audit verify --anchor` then finds any rewrite before it."""
+
+    def work(context: Context) -> str:
+        context.actor.require(Action.ADMINISTER)
+        with context.db.read(consistent=True) as session:
+            return anchor_line(chain_marks(session), context.now())
+
+    line = run_with_context(ctx, work)
+    if to is None:
+        print(line)
+        return
+    try:
+        with to.open("a", encoding="utf-8") as file:
+            file.write(line + "\n")
+    except OSError as error:
+        fail(f"cannot write the anchor to {to}: {error.strerror}")
+    say(f"anchor appended to {to}")

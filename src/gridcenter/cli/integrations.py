@@ -44,7 +44,7 @@ def open311(
     def work(context: Context) -> None:
         context.actor.require(Action.ADMINISTER)
         job = context.as_job()
-        source_id = add_source(job, url, jurisdiction, api_key, fmt, start)
+        source_id = add_source(context, url, jurisdiction, api_key, fmt, start)
         with http_client() as client:
             while True:
                 report = sync_source(job, source_id, client)

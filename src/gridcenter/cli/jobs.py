@@ -16,7 +16,7 @@ from gridcenter.jobs.host import JobHost
 from gridcenter.jobs.lease import TTL_S, Lease
 from gridcenter.jobs.policy import read_policy
 from gridcenter.jobs.registry import find_job, job_specs
-from gridcenter.jobs.runner import last_runs, run_job
+from gridcenter.jobs.runner import last_runs, run_by_hand
 from gridcenter.services.context import Context
 
 app = typer.Typer(help="List the regular jobs and run one by hand.", no_args_is_help=True)
@@ -95,14 +95,7 @@ def run(
         fail(str(error.args[0]))
 
     def work(context: Context) -> None:
-        context.actor.require(Action.ADMINISTER)
-        outcome = run_job(
-            context.as_job(),
-            spec,
-            moment or context.now(),
-            policy,
-            f"by hand: {context.actor.signature}",
-        )
+        outcome = run_by_hand(context, spec, moment or context.now(), policy)
         if not outcome.ok:
             fail(f"job {name} failed: {outcome.summary}")
         say(f"{name}: {outcome.summary}")

@@ -28,7 +28,7 @@ from gridcenter.services.cases import category_by_code, insert_reported
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
-from gridcenter.store.history import append
+from gridcenter.store.history import append, audit
 
 WINDOW = timedelta(days=90)  # the standard's largest window
 CAP = 1000  # the standard's largest answer to one query
@@ -88,12 +88,30 @@ def add_source(
             source = tables.IntakeSource(
                 url=url, jurisdiction=jurisdiction, cursor=since or ctx.now() - WINDOW
             )
+        before = None if source.id is None else f"{source.format} {source.jurisdiction}".strip()
         source.api_key = api_key
         source.format = fmt
         session.add(source)
         session.flush()
         assert source.id is not None
+        audit(
+            session,
+            at=ctx.now(),
+            actor=ctx.actor.signature,
+            channel=ctx.actor.channel,
+            action="intake_source_add" if before is None else "intake_source_set",
+            subject_kind="intake_source",
+            subject_ref=f"{source.id} {_without_secrets(url)}",
+            from_value=before,
+            to_value=f"{fmt} {jurisdiction}".strip(),
+        )
         return source.id
+
+
+def _without_secrets(url: str) -> str:
+    """A URL as the audit trail keeps it: no user, password or query (they carry tokens)."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.host}{f':{parsed.port}' if parsed.port else ''}{parsed.path}"
 
 
 def sync_source(

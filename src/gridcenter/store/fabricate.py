@@ -44,6 +44,7 @@ class CaseSpec:
     community_id: int
     street_id: int
     level: Level
+    default_level: Level  # its category's: the level a report gets before it is filed
     step: Step
     used: float  # share of the current step's limit already used
     source: str
@@ -99,7 +100,7 @@ def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
     blank = CaseState(
         code=spec.code,
         step=Step.REPORTED,
-        level=spec.level,
+        level=spec.default_level,
         limits=limits,
         step_started_at=entries[0],
         step_limit_s=None,
@@ -108,6 +109,12 @@ def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
     )
     state = loop.enter_step(blank, Step.REPORTED, entries[0])
     history = [(entries[0], spec.reported_by, Event("report", None, spec.source))]
+    if Step.FILED not in path:  # never filed, yet at another level: a supervisor moved it
+        while state.level != spec.level:
+            move = loop.escalate if state.level < spec.level else loop.deescalate
+            outcome = move(state, reason="seen on the wall before filing")
+            state = outcome.state
+            history.append((entries[0], SUPERVISOR, outcome.event))
     steps: list[dict[str, Any]] = []
     handler = (spec.assignee.login or spec.assignee.name) if spec.assignee else "handler"
 

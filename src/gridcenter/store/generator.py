@@ -134,6 +134,7 @@ def generate_cases(
             community_id=community_id,
             street_id=street_id,
             level=level,
+            default_level=Level(category.default_level),
             step=step,
             used=rng.choice((0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.1, 1.5, 2.5)),
             source=source,

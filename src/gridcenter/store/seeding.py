@@ -317,6 +317,7 @@ class _Loader:
                 community_id=grid.community_id,
                 street_id=grid.street_id,
                 level=Level.parse(item["level"]),
+                default_level=Level(category.default_level),
                 step=Step.parse(item["step"]),
                 used=item["used"],
                 source=item["source"],

@@ -258,6 +258,11 @@ class CaseStep(SQLModel, table=True):
     paused_s: float = 0.0
 
 
+# How history rows are sealed: 1 joined fields with separators (NULL and "\x00" alike),
+# 2 seals a JSON array, which tells every value apart. Rows keep the seal they were made with.
+SEAL = 2
+
+
 class CaseEvent(SQLModel, table=True):
     """The append-only history of a case: who, when, from where, what and why."""
 
@@ -281,6 +286,7 @@ class CaseEvent(SQLModel, table=True):
     reason: str | None = None
     prev_hash: str = ""
     hash: str = ""
+    seal: int = Field(default=SEAL, sa_column_kwargs={"server_default": "1"})  # store/history.py
 
 
 class AuditEvent(SQLModel, table=True):
@@ -300,6 +306,7 @@ class AuditEvent(SQLModel, table=True):
     reason: str | None = None
     prev_hash: str = ""
     hash: str = ""
+    seal: int = Field(default=SEAL, sa_column_kwargs={"server_default": "1"})  # store/history.py
 
 
 class ChainHead(SQLModel, table=True):
