@@ -8,6 +8,11 @@ import pytest
 from sqlalchemy import select, update
 
 from gridcenter.config import os_login
+from gridcenter.jobs.policy import read_policy
+from gridcenter.jobs.registry import find_job
+from gridcenter.jobs.runner import run_job
+from gridcenter.services.context import Context
+from gridcenter.services.webhooks import add_webhook
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.history import (
@@ -15,10 +20,12 @@ from gridcenter.store.history import (
     ChainMark,
     chain_marks,
     check_anchor,
+    read_anchor_line,
     seal,
     verify,
     verify_cases,
 )
+from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
 
 FIELDS = CHAINED["case_event"][1]
@@ -186,3 +193,30 @@ def test_a_job_run_by_hand_and_a_new_intake_source_are_audited(
     source = events["intake_source_add"]
     assert source.subject_ref.endswith("http://127.0.0.1:9/open311/v2")
     assert "secret-token" not in source.subject_ref
+
+
+def test_the_hourly_anchor_goes_only_to_webhooks_that_ask_for_it(
+    context: Context, tmp_path: Path
+) -> None:
+    every = add_webhook(context, "http://127.0.0.1:9/all")
+    anchors = add_webhook(context, "http://127.0.0.1:9/anchors", kinds="audit_anchor")
+    policy = read_policy()
+    outcome = run_job(context.as_job(), find_job(policy, "audit-anchor"), NOW, policy, "test")
+    assert outcome.ok and outcome.summary.startswith("anchored ")
+    with context.db.read() as session:
+        alert = session.scalar(select(tables.Alert).where(tables.Alert.kind == "audit_anchor"))
+        assert alert is not None and alert.resolved_at is not None  # on no wall
+        sent_to = set(
+            session.scalars(
+                select(tables.WebhookDelivery.webhook_id).where(
+                    tables.WebhookDelivery.alert_id == alert.id
+                )
+            )
+        )
+        body = alert.body
+    assert sent_to == {anchors.id} and every.id not in sent_to
+    kept = tmp_path / "anchors.jsonl"
+    kept.write_text(body + "\n")
+    with context.db.read() as session:
+        at, marks = read_anchor_line(kept.read_text())
+        assert check_anchor(session, at, marks) == []

@@ -37,6 +37,7 @@ class Kind(StrEnum):
     SENSOR = "sensor"  # a reading over its threshold
     MISSED_JOB = "missed_job"  # a regular job could not run in time
     UNOWNED = "unowned"  # a report from a place no grid covers
+    AUDIT_ANCHOR = "audit_anchor"  # where the history chains stand, for webhooks that ask
 
     @classmethod
     def parse(cls, text: str) -> "Kind":
@@ -47,6 +48,8 @@ class Kind(StrEnum):
 
 
 TIMER_KINDS = (Kind.CASE_WARNING, Kind.OVERDUE, Kind.SUPERVISION)
+# Kinds a webhook gets only when it names them: nobody acts on them.
+OPT_IN_KINDS = frozenset({Kind.AUDIT_ANCHOR})
 
 
 @dataclass(frozen=True)

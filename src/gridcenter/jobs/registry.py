@@ -9,6 +9,7 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from gridcenter.jobs.anchor import audit_anchor
 from gridcenter.jobs.integrations import open311_intake, webhook_delivery
 from gridcenter.jobs.policy import Policy
 from gridcenter.jobs.risk import risk_warnings
@@ -55,6 +56,7 @@ _RUNS: dict[str, tuple[str, Run]] = {
     "risk-yearly": ("yearly risk warnings per street and district", _risk("yearly")),
     "open311-intake": ("cases in from every active Open311 source", open311_intake),
     "webhook-delivery": ("alerts out to webhook subscriptions", webhook_delivery),
+    "audit-anchor": ("where the history chains stand, out to webhooks", audit_anchor),
 }
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.alerts import TIMER_KINDS, AlertDraft
+from gridcenter.domain.alerts import OPT_IN_KINDS, TIMER_KINDS, AlertDraft
 from gridcenter.store import tables
 
 
@@ -60,6 +60,8 @@ def _queue_deliveries(
     for hook in hooks:
         kinds = {kind.strip() for kind in hook.kinds.split(",") if kind.strip()}
         if kinds and draft.kind.value not in kinds:
+            continue
+        if not kinds and draft.kind in OPT_IN_KINDS:
             continue
         if SEVERITY_ORDER[draft.severity.value] < SEVERITY_ORDER.get(hook.min_severity, 0):
             continue
