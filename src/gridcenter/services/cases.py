@@ -2,6 +2,7 @@
 writes the new state, its step clock, its history event and the change
 signal in one transaction, or nothing at all."""
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -311,10 +312,12 @@ def insert_reported(
     source_data: str = "",
     reported_at: datetime | None = None,
 ) -> tables.Case:
-    """A new case in the reported step, its first step clock and its first event."""
-    number = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
+    """A new case in the reported step, its first step clock and its first event.
+
+    The database numbers it (so concurrent writers never take the same number); its code,
+    made of that number, is written once the number is known."""
     blank = CaseState(
-        code=case_code(now.astimezone(ctx.timezone).date(), number),
+        code=f"new-{uuid.uuid4().hex}",  # stands in until the database has numbered it
         step=Step.REPORTED,
         level=Level(category.default_level),
         limits=limits_of(category),
@@ -325,7 +328,6 @@ def insert_reported(
     )
     state = ctx.loop.enter_step(blank, Step.REPORTED, now)
     row = tables.Case(
-        id=number,
         code=state.code,
         title=title,
         description=description,
@@ -348,13 +350,15 @@ def insert_reported(
     )
     session.add(row)
     session.flush()
+    assert row.id is not None
+    row.code = case_code(now.astimezone(ctx.timezone).date(), row.id)
     _move_step_clock(session, row, state, now, new_step=True)
     append(
         session,
         "case_event",
         [
             {
-                "case_id": number,
+                "case_id": row.id,
                 "at": now,
                 "actor": ctx.actor.signature,
                 "channel": ctx.actor.channel,

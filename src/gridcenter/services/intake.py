@@ -8,6 +8,7 @@ around it are stored.
 """
 
 import json
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from functools import cache
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
@@ -36,6 +37,8 @@ PAGE_SIZE = 100
 MAX_PAGES = 200
 MIN_WINDOW = timedelta(minutes=10)
 UNCLASSIFIED = "UNC-00-00"
+
+log = logging.getLogger("gridcenter.intake")
 
 
 @cache
@@ -195,8 +198,7 @@ def _store(ctx: Context, source_id: int, records: list[dict[str, str]], report: 
                 request = check(raw)
                 # Each record in a savepoint of its own: one the database refuses is set
                 # aside alone, and the good ones beside it are kept.
-                with session.begin_nested():
-                    outcome = _upsert(session, ctx, source_id, request, now)
+                outcome = _upsert_once(session, ctx, source_id, request, now)
             except BadRecord as bad:
                 _problem(session, source_id, external, str(bad), raw, now)
                 report.problems += 1
@@ -207,6 +209,21 @@ def _store(ctx: Context, source_id: int, records: list[dict[str, str]], report: 
                 report.problems += 1
                 continue
             setattr(report, outcome, getattr(report, outcome) + 1)
+
+
+def _upsert_once(
+    session: Session, ctx: Context, source_id: int, request: Request, now: datetime
+) -> str:
+    """Store a record in a savepoint of its own. Another intake run storing the same record
+    at the same moment makes the database refuse the second case: then it is there, and
+    storing it again finds it."""
+    try:
+        with session.begin_nested():
+            return _upsert(session, ctx, source_id, request, now)
+    except IntegrityError:
+        log.info("record %s was stored meanwhile by another intake run", request.id)
+    with session.begin_nested():
+        return _upsert(session, ctx, source_id, request, now)
 
 
 def _problem(

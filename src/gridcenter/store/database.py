@@ -7,6 +7,7 @@ write lock up front instead of failing half-way with "database is locked".
 """
 
 import copy
+import logging
 import os
 import sqlite3
 from collections import deque
@@ -17,9 +18,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import URL, Engine, create_engine, event, func, make_url, select, text
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlmodel import Session
 
+from gridcenter.domain.errors import Refused
 from gridcenter.store import migrate, tables
 from gridcenter.store.files import restrict_store_file
 
@@ -32,6 +34,7 @@ READ_LANES = 3
 SAME_STATE_TRIES = 5
 
 T = TypeVar("T")
+log = logging.getLogger("gridcenter.store")
 
 _NEWEST_CHANGE = select(func.max(tables.ChangeLog.id))
 
@@ -221,6 +224,13 @@ class Database:
                     "the store is busy with another writer; nothing was changed, try again"
                 ) from error
             raise
+        except IntegrityError as error:
+            # Another writer stored the same thing first (a source's record, a login).
+            log.warning("write refused by the store: %s", error.orig)
+            raise Refused(
+                "the store refused the change: it clashes with a row another writer stored "
+                "meanwhile; nothing was changed, look again and retry"
+            ) from error
 
     def create_schema(self) -> None:
         """Create an empty store at the newest schema, or check that an existing one is there."""

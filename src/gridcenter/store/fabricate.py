@@ -235,6 +235,11 @@ class CaseBatch:
             # Core inserts on the tables themselves: one executemany per table.
             connection = session.connection()
             connection.execute(insert(tables.Case.__table__), self.cases)  # type: ignore[arg-type]
+            if connection.dialect.name == "postgresql":
+                # These rows came numbered: the sequence numbers the next case after them.
+                connection.exec_driver_sql(
+                    "SELECT setval(pg_get_serial_sequence('cases', 'id'), max(id)) FROM cases"
+                )
             connection.execute(insert(tables.CaseStep.__table__), self.steps)  # type: ignore[arg-type]
             append(session, "case_event", self.events)
         self.cases, self.steps, self.events = [], [], []

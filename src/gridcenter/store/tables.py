@@ -193,7 +193,7 @@ class Case(SQLModel, table=True):
     street_id: int = Field(foreign_key="street.id")
     address: str = ""
     source: str  # patrol, hotline, resident_app, sensor, department, open311
-    external_ref: str | None = Field(default=None, index=True)
+    external_ref: str | None = Field(default=None, unique=True, index=True)  # stored once
     source_data: str = ""  # the source's own record, as it sent it (JSON)
     reporter: str | None = None  # personal data
     reporter_phone: str | None = None  # personal data
