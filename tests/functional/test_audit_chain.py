@@ -177,7 +177,9 @@ def test_a_job_run_by_hand_and_a_new_intake_source_are_audited(
     ran = gridcenter(demo_url, "--operator", "admin", "jobs", "run", "roster-check")
     assert ran.returncode == 0, ran.stderr
     server = "http://127.0.0.1:9/open311/v2?api_key=secret-token"  # nothing listens on 9
-    gridcenter(demo_url, "--operator", "admin", "ingest", "open311", "--url", server)
+    gridcenter(
+        demo_url, "--operator", "admin", "ingest", "open311", "--url", server, "--allow-private"
+    )
     with demo_db.read() as session:
         events = {
             row.action: row
@@ -198,8 +200,10 @@ def test_a_job_run_by_hand_and_a_new_intake_source_are_audited(
 def test_the_hourly_anchor_goes_only_to_webhooks_that_ask_for_it(
     context: Context, tmp_path: Path
 ) -> None:
-    every = add_webhook(context, "http://127.0.0.1:9/all")
-    anchors = add_webhook(context, "http://127.0.0.1:9/anchors", kinds="audit_anchor")
+    every = add_webhook(context, "http://127.0.0.1:9/all", allow_private=True)
+    anchors = add_webhook(
+        context, "http://127.0.0.1:9/anchors", kinds="audit_anchor", allow_private=True
+    )
     policy = read_policy()
     outcome = run_job(context.as_job(), find_job(policy, "audit-anchor"), NOW, policy, "test")
     assert outcome.ok and outcome.summary.startswith("anchored ")

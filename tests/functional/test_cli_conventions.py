@@ -457,9 +457,9 @@ def test_tables_have_a_header_and_stay_aligned_with_wide_characters(
             "'critical' is not a valid severity: info, warning, alarm",
         ),
         (["case", "list", "--level", "Z"], "'Z' is not a valid level: A, B, C, D"),
-        (["alerts", "list", "--kind", "nope"], "'nope' is not a valid alert kind: case_warning, "),
+        (["alerts", "list", "--kind", "nope"], "'nope' is not a valid alert kind: audit_anchor, "),
         (
-            ["webhooks", "add", "http://127.0.0.1:9/x", "--severity", "loud"],
+            ["webhooks", "add", "http://127.0.0.1:9/x", "--allow-private", "--severity", "loud"],
             "'loud' is not a valid severity: info, warning, alarm",
         ),
         (["accounts", "add", "x", "--role", "boss"], "'boss' is not a valid role: viewer, "),

@@ -75,7 +75,7 @@ def test_two_intake_runs_storing_the_same_records_store_each_once(context: Conte
     server.start()
     job = context.as_job()
     try:
-        source = add_source(job, server.url, since=NOW - timedelta(days=2))
+        source = add_source(job, server.url, since=NOW - timedelta(days=2), allow_private=True)
         limits = Limits(attempts=3, backoff_s=0.01, deadline_s=30.0)
 
         def intake(_: int) -> None:

@@ -79,7 +79,9 @@ def test_windows_and_pages_bring_every_request_in_once(
     context: Context, server: GeoReportServer, client: httpx.Client, fmt: str
 ) -> None:
     job = context.as_job()
-    source = add_source(job, server.url, fmt=fmt, since=NOW - timedelta(days=200))
+    source = add_source(
+        job, server.url, fmt=fmt, since=NOW - timedelta(days=200), allow_private=True
+    )
     report = sync_source(job, source, client, FAST)
     assert (report.created, report.problems, report.error) == (250, 0, "")
     assert report.windows == 3  # 200 days in windows of at most 90
@@ -100,7 +102,7 @@ def test_the_source_is_kept_and_codes_map_to_categories(
         request(2, 1, service_code="UFO"),
     ]
     job = context.as_job()
-    sync_source(job, add_source(job, server.url), client, FAST)
+    sync_source(job, add_source(job, server.url, allow_private=True), client, FAST)
     with context.db.read() as s:
         rows = s.execute(
             select(tables.Case, tables.Category.code)
@@ -122,7 +124,7 @@ def test_a_changed_request_updates_its_case_with_an_event(
 ) -> None:
     server.requests = [request(1, 1)]
     job = context.as_job()
-    source = add_source(job, server.url)
+    source = add_source(job, server.url, allow_private=True)
     sync_source(job, source, client, FAST)
     server.requests = [
         request(
@@ -158,7 +160,7 @@ def test_bad_records_are_set_aside_and_the_good_ones_kept(
         request(6, 1),
     ]
     job = context.as_job()
-    report = sync_source(job, add_source(job, server.url), client, FAST)
+    report = sync_source(job, add_source(job, server.url, allow_private=True), client, FAST)
     assert (report.created, report.problems) == (2, 4)
     with context.db.read() as s:
         reasons = list(
@@ -188,7 +190,7 @@ def test_absurd_records_are_set_aside_one_by_one(
         request(6, 1),
     ]
     job = context.as_job()
-    source = add_source(job, server.url)
+    source = add_source(job, server.url, allow_private=True)
     report = sync_source(job, source, client, FAST)
     assert (report.created, report.problems, report.error) == (2, 4, "")
     with context.db.read() as s:
@@ -221,7 +223,7 @@ def test_a_report_in_no_grid_alerts_without_the_reporters_details(
         )
     ]
     job = context.as_job()
-    sync_source(job, add_source(job, server.url), client, FAST)
+    sync_source(job, add_source(job, server.url, allow_private=True), client, FAST)
     with context.db.read() as s:
         alert = s.scalars(select(tables.Alert).where(tables.Alert.kind == "unowned")).one()
     said = f"{alert.title} {alert.body}"  # webhook payloads are made of these two
@@ -249,7 +251,7 @@ def test_a_failing_server_stops_the_run_and_keeps_the_cursor(
     error: str,
 ) -> None:
     job = context.as_job()
-    source = add_source(job, server.url, since=NOW - timedelta(days=30))
+    source = add_source(job, server.url, since=NOW - timedelta(days=30), allow_private=True)
     server.faults = list(faults)
     report = sync_source(job, source, client, FAST)
     assert error in report.error
@@ -269,7 +271,10 @@ def test_retries_ride_out_a_short_outage(
     server.faults = ["500", "429"]
     job = context.as_job()
     report = sync_source(
-        job, add_source(job, server.url, since=NOW - timedelta(days=10)), client, FAST
+        job,
+        add_source(job, server.url, since=NOW - timedelta(days=10), allow_private=True),
+        client,
+        FAST,
     )
     assert report.error == "" and report.created == requested_since(server, 10)
 
@@ -280,7 +285,7 @@ def test_a_server_that_is_down(context: Context, client: httpx.Client) -> None:
     url = dead.url
     dead.stop()
     job = context.as_job()
-    report = sync_source(job, add_source(job, url), client, FAST)
+    report = sync_source(job, add_source(job, url, allow_private=True), client, FAST)
     assert "unreachable" in report.error
 
 
@@ -300,6 +305,7 @@ def test_the_cli_reads_a_server_and_reports_status(demo_url: str, server: GeoRep
             "open311",
             "--url",
             server.url,
+            "--allow-private",
             "--format",
             "xml",
             "--since",
@@ -329,7 +335,7 @@ def test_a_server_that_ignores_paging_is_read_once_per_window(
     geo.start()
     try:
         job = context.as_job()
-        report = sync_source(job, add_source(job, geo.url), client, FAST)
+        report = sync_source(job, add_source(job, geo.url, allow_private=True), client, FAST)
     finally:
         geo.stop()
     assert (report.created, report.unchanged, report.error) == (150, 0, "")

@@ -60,7 +60,7 @@ def verify(secret: str, received: dict) -> bool:
 def test_an_alert_is_delivered_once_signed(
     context: Context, receiver: WebhookReceiver, client: httpx.Client
 ) -> None:
-    hook = add_webhook(context, receiver.url + "/hook")
+    hook = add_webhook(context, receiver.url + "/hook", allow_private=True)
     alert(context, "k1")
     assert [d.status for d in deliveries(context)] == ["pending"]  # written with the alert
     report = deliver_due(context, client, NOW)
@@ -78,7 +78,7 @@ def test_an_alert_is_delivered_once_signed(
 def test_a_dead_endpoint_is_retried_with_the_same_id_until_it_answers(
     context: Context, receiver: WebhookReceiver, client: httpx.Client
 ) -> None:
-    add_webhook(context, receiver.url)
+    add_webhook(context, receiver.url, allow_private=True)
     alert(context, "k2")
     port = receiver.port
     receiver.stop()  # down for a while
@@ -104,7 +104,7 @@ def test_a_dead_endpoint_is_retried_with_the_same_id_until_it_answers(
 def test_retry_after_is_honoured(
     context: Context, receiver: WebhookReceiver, client: httpx.Client
 ) -> None:
-    add_webhook(context, receiver.url)
+    add_webhook(context, receiver.url, allow_private=True)
     alert(context, "k3")
     receiver.answers = [(429, {"retry-after": "120"})]
     deliver_due(context, client, NOW)
@@ -114,7 +114,7 @@ def test_retry_after_is_honoured(
 def test_410_disables_the_subscription(
     context: Context, receiver: WebhookReceiver, client: httpx.Client
 ) -> None:
-    hook = add_webhook(context, receiver.url)
+    hook = add_webhook(context, receiver.url, allow_private=True)
     alert(context, "k4")
     alert(context, "k5")
     receiver.answers = [(410, {})]
@@ -131,7 +131,7 @@ def test_410_disables_the_subscription(
 def test_nothing_is_lost_or_doubled_across_a_sender_restart(
     context: Context, receiver: WebhookReceiver, client: httpx.Client
 ) -> None:
-    add_webhook(context, receiver.url)
+    add_webhook(context, receiver.url, allow_private=True)
     for n in range(5):
         alert(context, f"r{n}")
     context.db.dispose()  # the sender stops before delivering anything
@@ -153,6 +153,7 @@ def test_subscriptions_filter_by_kind_severity_and_street(
         min_severity="warning",
         street="430199001",
         fmt="markdown",
+        allow_private=True,
     )
     alert(context, "a", Kind.OVERDUE, Severity.ALARM, street_id=1)  # sent
     alert(context, "b", Kind.HANDOVER, Severity.ALARM, street_id=1)  # other kind

@@ -23,6 +23,15 @@ ingest = typer.Typer(help="Bring cases in from Open311 GeoReport v2 servers.", n
 webhooks = typer.Typer(help="Push alerts out to webhooks.", no_args_is_help=True)
 
 
+AllowPrivate = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private",
+        help="Allow a loopback, link-local or private address (refused otherwise).",
+    ),
+]
+
+
 @ingest.command("open311")
 def open311(
     ctx: typer.Context,
@@ -37,6 +46,7 @@ def open311(
         str | None,
         typer.Option(help="A new server is read from this time: 2026-11-01 or ISO (90 days back)."),
     ] = None,
+    allow_private: AllowPrivate = False,
 ) -> None:
     """Read a server's service requests into cases (once, or every N seconds)."""
     start = parse_time(since) if since else None
@@ -44,7 +54,7 @@ def open311(
     def work(context: Context) -> None:
         context.actor.require(Action.ADMINISTER)
         job = context.as_job()
-        source_id = add_source(context, url, jurisdiction, api_key, fmt, start)
+        source_id = add_source(context, url, jurisdiction, api_key, fmt, start, allow_private)
         with http_client() as client:
             while True:
                 report = sync_source(job, source_id, client)
@@ -118,12 +128,19 @@ def add(
         str | None, typer.Option(help="Only this street's alerts (its code).")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json, or markdown for chat bots.")] = "json",
+    allow_private: AllowPrivate = False,
 ) -> None:
     """Subscribe a URL to alerts; prints the secret its signatures are made with."""
 
     def work(context: Context) -> None:
         hook = webhook_service.add_webhook(
-            context, url, kinds=kinds, min_severity=severity, street=street, fmt=fmt
+            context,
+            url,
+            kinds=kinds,
+            min_severity=severity,
+            street=street,
+            fmt=fmt,
+            allow_private=allow_private,
         )
         say(f"webhook {hook.id} -> {hook.url}")
         say(f"secret {hook.secret}")

@@ -1,16 +1,106 @@
-"""One way to call another server: timeouts, a size cap, and retries with back-off."""
+"""One way to call another server: timeouts, a size cap, retries with back-off, and only
+to the addresses an admin allowed.
 
+A server's name is resolved once per request and every address it resolves to is
+checked: loopback, link-local (cloud metadata services), private, shared, unspecified,
+multicast and reserved addresses are refused unless the endpoint was added with
+`--allow-private`. The request then goes to the checked address itself (the name stays
+in the Host header and the TLS server name), so a second lookup cannot swap it
+(DNS rebinding). The refusal comes before any connection is tried."""
+
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
+
+from gridcenter.domain.errors import Refused
 
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
 class RemoteError(Exception):
     """The other server did not give a usable answer; the message says how."""
+
+
+class AddressRefused(RemoteError):
+    """The endpoint resolves to an address gridcenter does not call without permission."""
+
+
+def address_problem(address: str) -> str | None:
+    """What kind of address this is, if gridcenter should not call it unasked; else None."""
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    kinds = (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+        ("reserved", ip.is_reserved or not ip.is_global),
+    )
+    return next((f"a {kind} address" for kind, hit in kinds if hit), None)
+
+
+def resolve(url: str) -> list[str]:
+    """Every address the URL's host resolves to (the host itself when it is one)."""
+    parsed = httpx.URL(url)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise AddressRefused(f"{url!r} is not an http(s) URL")
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    try:
+        found = socket.getaddrinfo(parsed.host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise RemoteError(f"{parsed.host} does not resolve ({error})") from None
+    return list(dict.fromkeys(str(info[4][0]) for info in found))
+
+
+def check_endpoint(url: str, allow_private: bool) -> str:
+    """The address to call for `url`, checked; AddressRefused names what is wrong."""
+    addresses = resolve(url)
+    if not allow_private:
+        for address in addresses:
+            problem = address_problem(address)
+            if problem:
+                raise AddressRefused(
+                    f"refused: {httpx.URL(url).host} resolves to {address}, {problem}; "
+                    "an admin may add it with --allow-private"
+                )
+    return addresses[0]
+
+
+def public_url(url: str) -> str:
+    """A URL as records keep it: no user, password or query (they carry tokens)."""
+    parsed = httpx.URL(url)
+    return f"{parsed.scheme}://{parsed.host}{f':{parsed.port}' if parsed.port else ''}{parsed.path}"
+
+
+def refuse_endpoint(url: str, allow_private: bool) -> None:
+    """Refuse registering an endpoint gridcenter would refuse to call (as a Refused)."""
+    try:
+        check_endpoint(url, allow_private)
+    except RemoteError as error:
+        raise Refused(str(error)) from None
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A request's target with the checked address in place of the host name."""
+
+    url: httpx.URL
+    headers: dict[str, str]
+    extensions: dict[str, Any]
+
+
+def pin(url: str, allow_private: bool) -> Pinned:
+    parsed = httpx.URL(url)
+    address = check_endpoint(url, allow_private)
+    extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
+    return Pinned(parsed.copy_with(host=address), {"host": parsed.netloc.decode()}, extensions)
 
 
 @dataclass(frozen=True)
@@ -39,13 +129,26 @@ def retry_after(response: httpx.Response) -> float | None:
     return max(moment.timestamp() - time.time(), 0.0)
 
 
-def get(client: httpx.Client, url: str, params: dict[str, str], limits: Limits) -> bytes:
+def get(
+    client: httpx.Client,
+    url: str,
+    params: dict[str, str],
+    limits: Limits,
+    allow_private: bool = False,
+) -> bytes:
     """GET with retries on timeouts, lost connections, 429 and 5xx; other 4xx fail at once."""
     delay = limits.backoff_s
     problem = ""
     for attempt in range(1, limits.attempts + 1):
+        target = pin(url, allow_private)  # each attempt looks the name up again, and checks it
         try:
-            with client.stream("GET", url, params=params) as response:
+            with client.stream(
+                "GET",
+                target.url,
+                params=params,
+                headers=target.headers,
+                extensions=target.extensions,
+            ) as response:
                 if response.status_code in RETRY_STATUS:
                     problem = f"{url} answered {response.status_code}"
                     wait = retry_after(response)

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from gridcenter.integrations.http import retry_after
+from gridcenter.integrations.http import AddressRefused, RemoteError, pin, retry_after
 
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = timedelta(seconds=10)
@@ -89,7 +89,13 @@ class Attempt:
 
 
 def send(
-    client: httpx.Client, url: str, secret: str, message_id: str, body: bytes, attempts: int
+    client: httpx.Client,
+    url: str,
+    secret: str,
+    message_id: str,
+    body: bytes,
+    attempts: int,
+    allow_private: bool = False,
 ) -> Attempt:
     timestamp = int(time.time())
     headers = {
@@ -101,7 +107,18 @@ def send(
     }
     backoff = min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), LONGEST_BACKOFF)
     try:
-        response = client.post(url, content=body, headers=headers)
+        target = pin(url, allow_private)
+    except AddressRefused as refused:  # no connection tried; trying again will not help
+        return Attempt(False, False, None, None, str(refused)[:300])
+    except RemoteError as error:  # the name does not resolve now: perhaps later
+        return Attempt(False, False, backoff, None, str(error)[:300])
+    try:
+        response = client.post(
+            target.url,
+            content=body,
+            headers={**headers, **target.headers},
+            extensions=target.extensions,
+        )
     except httpx.HTTPError as error:
         return Attempt(False, False, backoff, None, f"{type(error).__name__}: {error}"[:300])
     code = response.status_code

@@ -19,7 +19,9 @@ log = logging.getLogger(__name__)
 
 
 def http_client() -> httpx.Client:
-    return httpx.Client(timeout=TIMEOUT, follow_redirects=False)
+    # No proxy from the environment: a proxy would connect past the address check
+    # (integrations/http.py), and no redirect to an unchecked address.
+    return httpx.Client(timeout=TIMEOUT, follow_redirects=False, trust_env=False)
 
 
 def open311_intake(ctx: Context, at: datetime, policy: Policy) -> str:

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
 from gridcenter.domain.errors import Refused, not_valid
-from gridcenter.integrations.http import Limits, RemoteError
+from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse_endpoint
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
 from gridcenter.resources import data_dir
 from gridcenter.services.cases import category_by_code, insert_reported
@@ -72,6 +72,7 @@ def add_source(
     api_key: str = "",
     fmt: str = "json",
     since: datetime | None = None,
+    allow_private: bool = False,
 ) -> int:
     """Register a server (or find it again): the cursor belongs to the server.
 
@@ -79,8 +80,7 @@ def add_source(
     ctx.actor.require(Action.ADMINISTER)
     if fmt not in ("json", "xml"):
         raise not_valid("format", fmt, ("json", "xml"))
-    if not url.startswith(("http://", "https://")):
-        raise Refused(f"{url!r} is not an http(s) URL")
+    refuse_endpoint(url, allow_private)
     with ctx.db.write() as session:
         source = session.scalar(
             select(tables.IntakeSource).where(
@@ -94,6 +94,7 @@ def add_source(
         before = None if source.id is None else f"{source.format} {source.jurisdiction}".strip()
         source.api_key = api_key
         source.format = fmt
+        source.allow_private = allow_private
         session.add(source)
         session.flush()
         assert source.id is not None
@@ -104,17 +105,11 @@ def add_source(
             channel=ctx.actor.channel,
             action="intake_source_add" if before is None else "intake_source_set",
             subject_kind="intake_source",
-            subject_ref=f"{source.id} {_without_secrets(url)}",
+            subject_ref=f"{source.id} {public_url(url)}",
             from_value=before,
-            to_value=f"{fmt} {jurisdiction}".strip(),
+            to_value=f"{fmt} {jurisdiction}{' private allowed' if allow_private else ''}".strip(),
         )
         return source.id
-
-
-def _without_secrets(url: str) -> str:
-    """A URL as the audit trail keeps it: no user, password or query (they carry tokens)."""
-    parsed = httpx.URL(url)
-    return f"{parsed.scheme}://{parsed.host}{f':{parsed.port}' if parsed.port else ''}{parsed.path}"
 
 
 def sync_source(
@@ -126,7 +121,9 @@ def sync_source(
         source = session.get(tables.IntakeSource, source_id)
         if source is None:
             raise Refused(f"no intake source {source_id}")
-        server = Server(source.url, source.jurisdiction, source.api_key, source.format)
+        server = Server(
+            source.url, source.jurisdiction, source.api_key, source.format, source.allow_private
+        )
         cursor = source.cursor
     report = SyncReport()
     start = cursor or now - WINDOW

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
 from gridcenter.domain.errors import Refused, not_valid
+from gridcenter.integrations.http import public_url, refuse_endpoint
 from gridcenter.integrations.webhooks import (
     MAX_ATTEMPTS,
     AlertMessage,
@@ -32,10 +33,10 @@ def add_webhook(
     min_severity: str = "info",
     street: str | None = None,
     fmt: str = "json",
+    allow_private: bool = False,
 ) -> tables.Webhook:
     ctx.actor.require(Action.ADMINISTER)
-    if not url.startswith(("http://", "https://")):
-        raise Refused(f"{url!r} is not an http(s) URL")
+    refuse_endpoint(url, allow_private)
     if fmt not in ("json", "markdown"):
         raise not_valid("format", fmt, ("json", "markdown"))
     min_severity = Severity.parse(min_severity).value
@@ -56,6 +57,7 @@ def add_webhook(
             format=fmt,
             secret=new_secret(),
             created_at=now,
+            allow_private=allow_private,
         )
         session.add(hook)
         session.flush()
@@ -67,7 +69,8 @@ def add_webhook(
             action="webhook_add",
             subject_kind="webhook",
             subject_ref=str(hook.id),
-            to_value=f"{url} kinds={hook.kinds or 'all'} >= {min_severity}",
+            to_value=f"{public_url(url)} kinds={hook.kinds or 'all'} >= {min_severity}"
+            + (" private allowed" if allow_private else ""),
         )
         session.expunge(hook)
         return hook
@@ -147,7 +150,13 @@ def deliver_due(ctx: Context, client: httpx.Client, now: datetime) -> DeliveryRe
         )
         body = payload(message, hook.format, ctx.timezone)
         attempt = send(
-            client, hook.url, hook.secret, delivery.message_id, body, delivery.attempts + 1
+            client,
+            hook.url,
+            hook.secret,
+            delivery.message_id,
+            body,
+            delivery.attempts + 1,
+            hook.allow_private,
         )
         _record(ctx, delivery.id or 0, hook.id or 0, attempt, now, report)
         if attempt.gone:

@@ -228,8 +228,8 @@ class Database:
             # Another writer stored the same thing first (a source's record, a login).
             log.warning("write refused by the store: %s", error.orig)
             raise Refused(
-                "the store refused the change: it clashes with a row another writer stored "
-                "meanwhile; nothing was changed, look again and retry"
+                "the store refused the change: it conflicts with what is stored (perhaps "
+                "another writer stored the same thing meanwhile); nothing was changed"
             ) from error
 
     def create_schema(self) -> None:

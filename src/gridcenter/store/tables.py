@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, text
+from sqlalchemy import Index, false, text
 from sqlmodel import Field, SQLModel
 
 from gridcenter.store.types import UTCDateTime
@@ -10,6 +10,11 @@ from gridcenter.store.types import UTCDateTime
 
 def _at(nullable: bool = False, index: bool = False) -> datetime:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _private() -> bool:
+    """An endpoint an admin allowed at a loopback or private address (integrations/http.py)."""
+    return Field(default=False, sa_column_kwargs={"server_default": false()})  # type: ignore[no-any-return]
 
 
 class District(SQLModel, table=True):
@@ -479,6 +484,7 @@ class IntakeSource(SQLModel, table=True):
     last_status: str = "never"
     last_error: str = ""
     active: bool = True
+    allow_private: bool = _private()
 
 
 class IntakeProblem(SQLModel, table=True):
@@ -507,6 +513,7 @@ class Webhook(SQLModel, table=True):
     active: bool = True
     disabled_reason: str = ""
     created_at: datetime = _at()
+    allow_private: bool = _private()
 
 
 class WebhookDelivery(SQLModel, table=True):

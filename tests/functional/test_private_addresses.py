@@ -1,0 +1,147 @@
+"""Webhooks and intake call only the addresses an admin allowed: checked as resolved, at
+registration and again at every send, and refused before any connection is tried."""
+
+import socket
+from collections.abc import Iterator
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.domain.errors import Refused
+from gridcenter.integrations.http import address_problem
+from gridcenter.jobs.integrations import http_client
+from gridcenter.services.context import Context
+from gridcenter.services.intake import sync_source
+from gridcenter.services.webhooks import add_webhook, deliver_due
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts
+from tests.conftest import NOW
+from tests.functional.test_cli import gridcenter
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("169.254.169.254", "link-local"),
+        ("fe80::1", "link-local"),
+        ("10.0.0.1", "private"),
+        ("192.168.1.20", "private"),
+        ("172.16.5.4", "private"),
+        ("fd00::1", "private"),
+        ("0.0.0.0", "unspecified"),
+        ("224.0.0.1", "multicast"),
+        ("100.64.0.1", "reserved"),
+    ],
+)
+def test_addresses_not_called_unasked(address: str, kind: str) -> None:
+    assert address_problem(address) == f"a {kind} address"
+
+
+@pytest.mark.parametrize("address", ["8.8.8.8", "2606:4700:4700::1111", "203.0.114.1"])
+def test_public_addresses_are_called(address: str) -> None:
+    assert address_problem(address) is None
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    """A port on 127.0.0.1 that counts connection attempts (completed into its backlog)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(16)
+        sock.setblocking(False)
+        yield sock
+
+
+def connections(sock: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            accepted, _ = sock.accept()
+        except BlockingIOError:
+            return count
+        accepted.close()
+        count += 1
+
+
+@pytest.mark.parametrize(
+    ("host", "resolved"),
+    [
+        ("127.0.0.1", "127.0.0.1"),
+        ("localhost", "127.0.0.1"),
+        ("169.254.169.254", "169.254.169.254"),
+        ("10.0.0.1", "10.0.0.1"),
+        ("[::1]", "::1"),
+    ],
+)
+def test_a_private_endpoint_is_refused_when_added(
+    context: Context, listener: socket.socket, host: str, resolved: str
+) -> None:
+    port = listener.getsockname()[1]
+    with pytest.raises(Refused, match="an admin may add it with --allow-private") as refused:
+        add_webhook(context, f"http://{host}:{port}/hook")
+    assert f"resolves to {resolved}" in str(refused.value)
+    assert connections(listener) == 0
+    with context.db.read() as s:
+        assert s.scalar(select(tables.Webhook)) is None
+
+
+def test_a_name_that_resolves_private_at_send_time_is_refused_unsent(
+    context: Context, listener: socket.socket
+) -> None:
+    port = listener.getsockname()[1]
+    with context.db.write() as s:  # as if `localhost` had resolved to a public address
+        s.add(
+            tables.Webhook(url=f"http://localhost:{port}/hook", secret="whsec_AAAA", created_at=NOW)
+        )
+        raise_alerts(
+            s,
+            [AlertDraft(Kind.SENSOR, Severity.ALARM, "Water level", "grid", "g1", "private:1")],
+            NOW,
+        )
+    with http_client() as client:
+        report = deliver_due(context, client, NOW + timedelta(seconds=1))
+    assert connections(listener) == 0
+    assert report.delivered == 0 and report.given_up == 1
+    with context.db.read() as s:
+        delivery = s.scalar(select(tables.WebhookDelivery))
+    assert delivery is not None and delivery.status == "dead"
+    assert delivery.last_error.startswith("refused: localhost resolves to 127.0.0.1")
+
+
+def test_an_intake_source_that_resolves_private_is_not_read(
+    context: Context, listener: socket.socket, client: httpx.Client
+) -> None:
+    port = listener.getsockname()[1]
+    with context.db.write() as s:
+        source = tables.IntakeSource(
+            url=f"http://localhost:{port}/open311/v2", cursor=NOW - timedelta(days=1)
+        )
+        s.add(source)
+        s.flush()
+        source_id = source.id
+    assert source_id is not None
+    report = sync_source(context.as_job(), source_id, client)
+    assert "refused: localhost resolves to 127.0.0.1, a loopback address" in report.error
+    assert connections(listener) == 0
+
+
+def test_the_cli_refuses_a_private_webhook_unless_allowed(demo_url: str) -> None:
+    refused = gridcenter(demo_url, "--operator", "admin", "webhooks", "add", "http://127.0.0.1:9/x")
+    assert refused.returncode == 1
+    assert "refused: 127.0.0.1 resolves to 127.0.0.1, a loopback address" in refused.stderr
+    allowed = gridcenter(
+        demo_url,
+        "--operator",
+        "admin",
+        "webhooks",
+        "add",
+        "http://127.0.0.1:9/x",
+        "--allow-private",
+    )
+    assert allowed.returncode == 0, allowed.stderr
