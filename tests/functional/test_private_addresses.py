@@ -19,6 +19,7 @@ from gridcenter.services.webhooks import add_webhook, deliver_due
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
 from tests.conftest import NOW
+from tests.functional.servers import WebhookReceiver
 from tests.functional.test_cli import gridcenter
 
 
@@ -145,3 +146,18 @@ def test_the_cli_refuses_a_private_webhook_unless_allowed(demo_url: str) -> None
         "--allow-private",
     )
     assert allowed.returncode == 0, allowed.stderr
+
+
+def test_a_webhook_added_with_allow_private_takes_the_test_message(demo_url: str) -> None:
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        added = gridcenter(
+            demo_url, "--operator", "admin", "webhooks", "add", receiver.url, "--allow-private"
+        )
+        assert added.returncode == 0, added.stderr
+        tested = gridcenter(demo_url, "--operator", "admin", "webhooks", "test", "1")
+    finally:
+        receiver.stop()
+    assert tested.returncode == 0, tested.stderr
+    assert len(receiver.received) == 1

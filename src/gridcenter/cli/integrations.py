@@ -231,7 +231,8 @@ def test(ctx: typer.Context, hook_id: Annotated[int, typer.Argument()]) -> None:
         )
         body = payload(message, hook.format, context.timezone)
         with http_client() as client:
-            attempt = send(client, hook.url, hook.secret, f"msg_test_{int(time.time())}", body, 1)
+            message_id = f"msg_test_{int(time.time())}"
+            attempt = send(client, hook.url, hook.secret, message_id, body, 1, hook.allow_private)
         if not attempt.delivered:
             fail(f"webhook {hook_id} did not accept the test: {attempt.error}")
         say(f"webhook {hook_id} accepted the test ({attempt.status_code})")
