@@ -2,8 +2,10 @@
 
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from sqlalchemy import select
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static, Tab
 
@@ -516,3 +518,25 @@ def reveals(app: GridCenterApp) -> int:
                 )
             ).all()
         )
+
+
+@pytest.mark.parametrize(
+    ("key", "dialog", "field"), [("r", AssigneeScreen, "#who"), ("e", ReasonScreen, "#reason")]
+)
+async def test_keys_typed_while_a_dialog_opens_go_into_it_in_order(
+    app: GridCenterApp, key: str, dialog: type, field: str
+) -> None:
+    """As a terminal delivers a fast typist's keys: all at once, before the dialog is up."""
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for typed in [key, *"Wang"]:
+            app.post_message(events.Key(typed, typed))
+        for typed in " Fang":  # and the rest as the dialog comes up: some before, some after
+            await pilot.pause(0.005)
+            app.post_message(events.Key("space" if typed == " " else typed, typed))
+        await wait_until(pilot, lambda: isinstance(app.screen, dialog))
+        await pilot.pause(0.3)
+        box = app.screen.query_one(field, Input)
+        assert box.value == "Wang Fang"
+        await type_text(pilot, "!")
+        assert box.value == "Wang Fang!"

@@ -23,6 +23,7 @@ from gridcenter.console.screens.alert_list import AlertListScreen
 from gridcenter.console.screens.assessment import AssessmentScreen, AssessmentSource
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
+from gridcenter.console.screens.dialog import Dialog
 from gridcenter.console.screens.help import HelpScreen
 from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
@@ -260,7 +261,17 @@ class GridCenterApp(App[None]):
         if isinstance(event, events.Key | events.MouseDown):
             self._last_input = time.monotonic()
             self._at_top = False
+        screen = self.screen_stack[-1] if self.screen_stack else None
+        if isinstance(event, events.Key) and isinstance(screen, Dialog) and not screen.ready:
+            screen.keep(event)  # a dialog being put up: its keys (screens/dialog.py)
+            return
         await super().on_event(event)
+
+    async def on_dialog_ready(self, message: Dialog.Ready) -> None:
+        message.dialog.ready = True
+        kept, message.dialog.kept = message.dialog.kept, []
+        for key in kept:
+            await self.on_event(key)
 
     def on_alert_strip_new_alarm(self, _event: AlertStrip.NewAlarm) -> None:
         if self.bell_on_alarm:

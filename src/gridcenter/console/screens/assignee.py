@@ -7,10 +7,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from gridcenter.console.screens.dialog import Dialog
 from gridcenter.console.text import plain
 from gridcenter.queries.people import AssigneeOption
 
@@ -22,7 +22,7 @@ class Assignment:
     reason: str
 
 
-class AssigneeScreen(ModalScreen[Assignment | None]):
+class AssigneeScreen(Dialog[Assignment | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("down", "focus_options", "Choose", show=False, id="modal.options"),
