@@ -4,6 +4,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 
 from gridcenter.clock import Clock
@@ -62,3 +63,9 @@ async def wait_until(pilot: Pilot, shown: Callable[[], bool], seconds: float = 2
         await pilot.pause(0.05)
         if shown():
             return
+
+
+def notices(app: App[object]) -> str:
+    """The notifications shown now, as plain text (Textual has no public way to read them:
+    this is the one place that looks inside)."""
+    return "\n".join(notice.message for notice in app._notifications)

@@ -31,7 +31,7 @@ from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.console.conftest import change_elsewhere, make_app, settle, wait_until
+from tests.console.conftest import change_elsewhere, make_app, notices, settle, wait_until
 from tests.functional.helpers import fingerprint
 
 
@@ -168,7 +168,7 @@ async def test_a_refused_action_shows_why_and_changes_nothing(app: GridCenterApp
         await pilot.press("e")  # refused at once: no reason is asked for
         await settle(pilot)
         assert not isinstance(app.screen, ReasonScreen)
-        messages = [n.message for n in app._notifications]
+        messages = notices(app).splitlines()
         assert any("highest level" in m for m in messages), messages
         assert fingerprint(app.context.db) == before
 
@@ -203,7 +203,7 @@ async def test_a_second_supervisor_gets_changed_by_and_a_fresh_view(
         await type_text(pilot, "Too late")
         await pilot.press("enter")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = notices(app).splitlines()
         assert any("was changed by chen.jie" in m for m in messages), messages
         await pilot.press("e")  # once more: the reason typed is offered again
         assert isinstance(app.screen, ReasonScreen)

@@ -13,7 +13,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static, Tab, Tabs
-from textual.worker import WorkerFailed, get_current_worker
+from textual.worker import Worker, WorkerFailed, WorkerState, get_current_worker
 
 from gridcenter.console.commands import CaseCommands
 from gridcenter.console.keys import DASHBOARD_KEYS, REFUSED_MOVE_KEYS
@@ -68,6 +68,9 @@ PANE_NAMES = {
     "alerts": "Alerts",
 }
 NARROW = 110  # below this width the panes are shown one at a time
+# Workers that read what a screen needs before it opens, and what that screen shows.
+OPENED_BY_WORKER = {"alert-detail": "the alert", "alert-desk": "the alert desk"}
+WIDE = 180  # from this width (a wall) the two columns of panes share it evenly
 # The dashboard's actions by name (check_action is given names without their arguments).
 DASHBOARD_ONLY = {
     binding.action.split("(")[0] for binding in DASHBOARD_KEYS + REFUSED_MOVE_KEYS
@@ -235,6 +238,7 @@ class GridCenterApp(App[None]):
 
     def _layout_for(self, width: int) -> None:
         self.home.set_class(width < NARROW, "-narrow")
+        self.home.set_class(width >= WIDE, "-wide")
         self._mark_current_pane()
 
     def _current_pane(self) -> str:
@@ -272,6 +276,15 @@ class GridCenterApp(App[None]):
         kept, message.dialog.kept = message.dialog.kept, []
         for key in kept:
             await self.on_event(key)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A screen that could not be read for opening is not opened; the console goes on
+        (screens that read once open confine their own errors: screens/confined.py)."""
+        shows = OPENED_BY_WORKER.get(event.worker.group)
+        if shows is None or event.state is not WorkerState.ERROR or event.worker.error is None:
+            return
+        line = record_unexpected(event.worker.error, f"opening {shows}")
+        self.notify(f"Could not show {shows}: {line}", severity="error", timeout=15)
 
     def on_alert_strip_new_alarm(self, _event: AlertStrip.NewAlarm) -> None:
         if self.bell_on_alarm:
@@ -533,7 +546,7 @@ class GridCenterApp(App[None]):
         if index < len(alerts):
             self.open_alert_by_id(alerts[index].id)
 
-    @work(thread=True, group="alert-detail")
+    @work(thread=True, group="alert-detail", exit_on_error=False)
     def open_alert_by_id(self, alert_id: int) -> None:
         """One alert with its report, read off the screen's thread (and in the territory)."""
         ctx = self.context
@@ -554,7 +567,7 @@ class GridCenterApp(App[None]):
             AlertScreen(alert.id, alert.title, details, alert.body, alert.case_code),
         )
 
-    @work(thread=True, group="alert-desk")
+    @work(thread=True, group="alert-desk", exit_on_error=False)
     def action_alert_desk(self) -> None:
         ctx = self.context
         with ctx.db.read() as session:

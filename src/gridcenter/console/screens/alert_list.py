@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.text import plain
 from gridcenter.console.widgets.alert_strip import STYLES, SYMBOLS
@@ -97,7 +98,9 @@ class AlertTable(LineList):
             self.refresh()
 
 
-class AlertListScreen(Screen[None]):
+class AlertListScreen(Confined, Screen[None]):
+    SHOWS = "the alert desk"
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="desk.back"),
         Binding("space", "mark", "Mark", id="desk.mark"),
@@ -135,7 +138,7 @@ class AlertListScreen(Screen[None]):
         self.query_one(AlertTable).focus()
         self.reload()
 
-    @work(thread=True, exclusive=True, group="alert-desk")
+    @work(thread=True, exclusive=True, group="alert-desk", exit_on_error=False)
     def reload(self) -> None:
         alerts = self.load(self.wanted)
         self.app.call_from_thread(self._show, alerts)

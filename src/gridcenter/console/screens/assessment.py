@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from gridcenter.console.keys import ASSESSMENT_KEYS
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.domain.periods import KINDS, Period
 from gridcenter.queries.assessment import Place
@@ -54,7 +55,9 @@ class AssessmentSource:
     open_map: Callable[[Period, Place], None]
 
 
-class AssessmentScreen(Screen[None]):
+class AssessmentScreen(Confined, Screen[None]):
+    SHOWS = "the assessment"
+
     BINDINGS = ASSESSMENT_KEYS
     DEFAULT_CSS = """
     AssessmentScreen #assess-title { height: 1; background: $primary 35%; text-style: bold; }
@@ -108,7 +111,7 @@ class AssessmentScreen(Screen[None]):
         span = f"{period.first:%Y-%m-%d} to {period.last:%Y-%m-%d}"
         return f" Assessment · {where} · {period.name} ({period.kind}, {span})"
 
-    @work(thread=True, exclusive=True, group="assessment")
+    @work(thread=True, exclusive=True, group="assessment", exit_on_error=False)
     def reload(self) -> None:
         self.app.call_from_thread(self._loading)
         result = self.source.assess(self.period, self.place)
@@ -149,7 +152,7 @@ class AssessmentScreen(Screen[None]):
             self.list_cases("reported")
         self._show_ranked()
 
-    @work(thread=True, exclusive=True, group="assessment-cases")
+    @work(thread=True, exclusive=True, group="assessment-cases", exit_on_error=False)
     def list_cases(self, figure: str) -> None:
         """The cases behind a figure, read off the screen's thread, then shown."""
         rows = self.source.cases(self.period, self.place, figure)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.screens.dialog import Dialog
 from gridcenter.console.text import plain
 from gridcenter.queries.people import AssigneeOption
@@ -22,7 +23,9 @@ class Assignment:
     reason: str
 
 
-class AssigneeScreen(Dialog[Assignment | None]):
+class AssigneeScreen(Confined, Dialog[Assignment | None]):
+    SHOWS = "the people who may take the case"
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="modal.cancel"),
         Binding("down", "focus_options", "Choose", show=False, id="modal.options"),
@@ -63,7 +66,7 @@ class AssigneeScreen(Dialog[Assignment | None]):
     def _typed(self, event: Input.Changed) -> None:
         self.look_up(event.value)
 
-    @work(thread=True, exclusive=True, group="assignee-search")
+    @work(thread=True, exclusive=True, group="assignee-search", exit_on_error=False)
     def look_up(self, text: str) -> None:
         found = self.search(text)
         self.app.call_from_thread(self._show, found)

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
@@ -20,7 +21,9 @@ from gridcenter.queries.cases import CaseDetail
 from gridcenter.services.privacy import Contact
 
 
-class CaseScreen(Screen[None]):
+class CaseScreen(Confined, Screen[None]):
+    SHOWS = "the case"
+
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="case.back"),
         Binding("r", "act('reassign')", "Reassign", id="case.reassign"),
@@ -56,7 +59,7 @@ class CaseScreen(Screen[None]):
     def on_mount(self) -> None:
         self.reload()
 
-    @work(thread=True, exclusive=True, group="case-detail")
+    @work(thread=True, exclusive=True, group="case-detail", exit_on_error=False)
     def reload(self) -> None:
         detail = self.load(self.code)
         self.app.call_from_thread(self._show, detail)
@@ -141,7 +144,7 @@ class CaseScreen(Screen[None]):
             )
         self.query_one("#case-history", Static).update(history)
 
-    @work(thread=True, exclusive=True, group="case-reveal")
+    @work(thread=True, exclusive=True, group="case-reveal", exit_on_error=False)
     def action_reveal(self) -> None:
         """Show the reporter's contact in full: allowed roles only, and recorded."""
         try:

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.formatting import change, local
 from gridcenter.queries.audit import AuditLine
@@ -20,7 +21,9 @@ from gridcenter.queries.audit import AuditLine
 COLUMNS = (("when", 11), ("who", 14), ("from", 6), ("what", 12), ("subject", 18), ("change", 28))
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(Confined, ModalScreen[None]):
+    SHOWS = "the history"
+
     BINDINGS = [Binding("escape,q,h", "app.pop_screen", "Close", id="history.close")]
 
     def __init__(
@@ -52,7 +55,7 @@ class HistoryScreen(ModalScreen[None]):
         table.add_column("why", width=max(self.app.size.width - used - 8, 16))
         self.fill()
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def fill(self) -> None:
         lines = self.load()
         self.app.call_from_thread(self._show, lines)

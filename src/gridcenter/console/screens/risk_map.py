@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from textual_plotext import PlotextPlot
 
 from gridcenter.console.keys import RISK_MAP_KEYS
+from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import fitted, plain
 from gridcenter.domain.assessment import BANDS, RISK_WEIGHTS, band_limits, band_of
 from gridcenter.domain.periods import Period
@@ -155,7 +156,9 @@ def grid_card(grid: GridOnMap | None, limits: dict[str, int]) -> Text:
     return text
 
 
-class RiskMapScreen(Screen[None]):
+class RiskMapScreen(Confined, Screen[None]):
+    SHOWS = "the risk map"
+
     BINDINGS = RISK_MAP_KEYS
     DEFAULT_CSS = """
     RiskMapScreen #map-title { height: 1; background: $primary 35%; text-style: bold; }
@@ -204,7 +207,7 @@ class RiskMapScreen(Screen[None]):
             "(open and overdue now; rework and repeats in the period)"
         )
 
-    @work(thread=True, exclusive=True, group="risk-map")
+    @work(thread=True, exclusive=True, group="risk-map", exit_on_error=False)
     def reload(self) -> None:
         self.app.call_from_thread(
             self.query_one("#map-title", Static).update, self._title() + " · counting…"

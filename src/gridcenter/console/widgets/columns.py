@@ -15,7 +15,7 @@ from gridcenter.formatting import printable
 class Column:
     name: str
     width: int  # the fixed width, or the minimum width of a flexible column
-    flex: bool = False
+    flex: int = 0  # a flexible column's share of the spare width (0: fixed)
     drop: int = 0  # 0 never drops; higher numbers drop first
     right: bool = False
 
@@ -32,15 +32,11 @@ def fit(columns: list[Column], width: int) -> list[tuple[Column, int]]:
     gaps = len(shown) - 1
     spare = max(width - sum(c.width for c in shown) - gaps, 0)
     flexible = [c for c in shown if c.flex]
-    result = []
-    for column in shown:
-        extra = 0
-        if column.flex and flexible:
-            extra = spare // len(flexible)
-            if column is flexible[0]:
-                extra += spare % len(flexible)
-        result.append((column, column.width + extra))
-    return result
+    shares = sum(c.flex for c in flexible)
+    given = {id(c): spare * c.flex // shares for c in flexible} if shares else {}
+    if flexible:
+        given[id(flexible[0])] += spare - sum(given.values())
+    return [(column, column.width + given.get(id(column), 0)) for column in shown]
 
 
 def cells(

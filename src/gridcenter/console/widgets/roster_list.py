@@ -12,12 +12,13 @@ from gridcenter.console.widgets.line_list import LineList
 from gridcenter.formatting import local
 from gridcenter.queries.dashboard import PostDuty
 
+# Post names run to 30 characters and the next shift to 25: on a wall both fit whole.
 ROSTER_COLUMNS = [
-    Column("post", 12, flex=True),
-    Column("on duty", 12, flex=True),
+    Column("post", 16, flex=2),
+    Column("on duty", 13),
     Column("phone", 11, drop=2),
     Column("until", 11),
-    Column("next", 12, flex=True, drop=1),
+    Column("next", 16, flex=1, drop=1),
 ]
 
 
