@@ -29,8 +29,10 @@ class AlertStrip(LineList):
         "alert-strip--seen",
     }
     DEFAULT_CSS = """
-    AlertStrip > .alert-strip--alarm { color: $error; text-style: bold reverse; }
-    AlertStrip > .alert-strip--warning { color: $warning; text-style: bold; }
+    /* An explicit background, not reverse: at 16 colours a reversed row lost its red
+       (TERM=xterm drew ALARM and WARN alike). Under NO_COLOR bold still sets it apart. */
+    AlertStrip > .alert-strip--alarm { color: $text; background: $error; text-style: bold; }
+    AlertStrip > .alert-strip--warning { color: $warning; text-style: none; }
     AlertStrip > .alert-strip--seen { color: $text-muted; }
     AlertStrip.-flash { background: $error 60%; }
     """

@@ -1,0 +1,90 @@
+"""The console on a 16-colour terminal (TERM=xterm), in a real tmux: overdue and due soon,
+ALARM and WARN stay apart when the theme's colours fall back to the terminal's sixteen.
+
+The screen is read back with its colours (`capture-pane -e`) and kept as a picture."""
+
+import os
+import shutil
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+from syrupy.assertion import SnapshotAssertion
+from syrupy.extensions.image import SVGImageSnapshotExtension
+
+from tests.conftest import NOW
+from tests.functional.helpers import tmux, wait_for_screen
+
+GRIDCENTER = Path(sys.executable).parent / "gridcenter"
+WIDTH, HEIGHT = 160, 48
+DUE_SOON = "261120-00029"  # due 3 minutes after the tests' fixed time
+
+pytestmark = pytest.mark.skipif(not shutil.which("tmux"), reason="needs tmux")
+
+
+@pytest.fixture(scope="module")
+def screens(
+    demo_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, list[Text]]]:
+    """The wall console's screen on TERM=xterm, line by line with its styles: as it starts,
+    and filtered to a case due within minutes (the queue lists overdue cases first)."""
+    store = tmp_path_factory.mktemp("sixteen") / "gridcenter.db"
+    shutil.copy(demo_template, store)
+    session = f"gc16-{uuid.uuid4().hex[:8]}"
+    command = (
+        f"env -u COLORTERM -u NO_COLOR TERM=xterm GRIDCENTER_NOW={NOW.isoformat()} "
+        f"{GRIDCENTER} --db sqlite:///{store} --operator admin --no-jobs --no-bell"
+    )
+    tmux("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    try:
+        wait_for_screen(session, "all posts held")
+        captured = {"start": tmux("capture-pane", "-e", "-p", "-t", session)}
+        tmux("send-keys", "-t", session, "/", DUE_SOON, "Enter")
+        wait_for_screen(session, "3m00s left")
+        captured["due soon"] = tmux("capture-pane", "-e", "-p", "-t", session)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    yield {
+        name: [Text.from_ansi(line) for line in text.splitlines()]
+        for name, text in captured.items()
+    }
+
+
+def style_of(lines: list[Text], words: str) -> Style:
+    """The style of the first place `words` is drawn."""
+    for line in lines:
+        at = line.plain.find(words)
+        if at >= 0:
+            return line.get_style_at_offset(Console(), at)
+    raise AssertionError(f"{words!r} is not on the screen")
+
+
+def test_states_stay_apart_in_sixteen_colours(screens: dict[str, list[Text]]) -> None:
+    screen = screens["start"]
+    overdue, due_soon = style_of(screen, "OVER 23d01h"), style_of(screens["due soon"], "3m00s")
+    alarm, warning = style_of(screen, "◆ ALARM"), style_of(screen, "! WARNING")
+    strip_alarm, strip_warning = style_of(screen, "◆ ALARM 09:54"), style_of(screen, "! WARN  09")
+    for style in (overdue, due_soon, alarm, warning, strip_alarm, strip_warning):
+        assert style.color is None or style.color.number is None or style.color.number < 16
+        assert style.bgcolor is None or style.bgcolor.number is None or style.bgcolor.number < 16
+    assert overdue != due_soon
+    assert alarm != warning
+    assert strip_alarm.bgcolor != strip_warning.bgcolor and strip_alarm.bold
+    assert overdue.bgcolor is not None or overdue.bold or overdue.reverse  # more than a tint
+    assert alarm.bgcolor is not None or alarm.reverse
+
+
+def test_the_sixteen_colour_wall_looks_right(
+    screens: dict[str, list[Text]], snapshot: SnapshotAssertion
+) -> None:
+    console = Console(width=WIDTH, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+    for line in screens["start"]:
+        console.print(line, overflow="crop", no_wrap=True)
+    picture = console.export_svg(title="gridcenter at 16 colours (TERM=xterm)")
+    assert picture == snapshot(extension_class=SVGImageSnapshotExtension)
