@@ -41,6 +41,7 @@ def attacker(path: Path) -> sqlite3.Connection:
 
 def reseal_from(db: Database, connection: sqlite3.Connection, first_id: int) -> None:
     """Seal every row from `first_id` on again with gridcenter's own rule, and move the head."""
+    connection.execute("BEGIN")  # one transaction, not a commit per row
     with db.read() as session:
         previous = session.scalar(
             select(tables.CaseEvent.hash)
@@ -58,6 +59,7 @@ def reseal_from(db: Database, connection: sqlite3.Connection, first_id: int) -> 
             )
             previous = new
     connection.execute("UPDATE chain_head SET last_hash = ? WHERE name = 'case_event'", (previous,))
+    connection.execute("COMMIT")
 
 
 @pytest.fixture

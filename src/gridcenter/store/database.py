@@ -39,6 +39,12 @@ log = logging.getLogger("gridcenter.store")
 _NEWEST_CHANGE = select(func.max(tables.ChangeLog.id))
 
 
+def _is_unique_violation(error: IntegrityError) -> bool:
+    """A row that clashes with one already stored, on either engine."""
+    orig = error.orig
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
+
+
 def newest_change(session: Session) -> int:
     """The newest change id this session's transaction sees (0 in an empty store)."""
     return session.scalar(_NEWEST_CHANGE) or 0
@@ -225,6 +231,8 @@ class Database:
                 ) from error
             raise
         except IntegrityError as error:
+            if not _is_unique_violation(error):
+                raise
             # Another writer stored the same thing first (a source's record, a login).
             log.warning("write refused by the store: %s", error.orig)
             raise Refused(
