@@ -36,14 +36,14 @@ def address_problem(address: str) -> str | None:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     kinds = (
-        ("loopback", ip.is_loopback),
-        ("link-local", ip.is_link_local),
-        ("unspecified", ip.is_unspecified),
-        ("multicast", ip.is_multicast),
-        ("private", ip.is_private),
-        ("reserved", ip.is_reserved or not ip.is_global),
+        ("a loopback address", ip.is_loopback),
+        ("a link-local address", ip.is_link_local),
+        ("an unspecified address", ip.is_unspecified),
+        ("a multicast address", ip.is_multicast),
+        ("a private address", ip.is_private),
+        ("a reserved address", ip.is_reserved or not ip.is_global),
     )
-    return next((f"a {kind} address" for kind, hit in kinds if hit), None)
+    return next((kind for kind, hit in kinds if hit), None)
 
 
 def resolve(url: str) -> list[str]:
@@ -63,12 +63,13 @@ def check_endpoint(url: str, allow_private: bool) -> str:
     """The address to call for `url`, checked; AddressRefused names what is wrong."""
     addresses = resolve(url)
     if not allow_private:
+        host = httpx.URL(url).host
         for address in addresses:
             problem = address_problem(address)
             if problem:
+                where = f"{host} is" if host == address else f"{host} resolves to {address},"
                 raise AddressRefused(
-                    f"refused: {httpx.URL(url).host} resolves to {address}, {problem}; "
-                    "an admin may add it with --allow-private"
+                    f"refused: {where} {problem}; an admin may add it with --allow-private"
                 )
     return addresses[0]
 
