@@ -1,9 +1,11 @@
 """Webhooks and intake call only the addresses an admin allowed: checked as resolved, at
 registration and again at every send, and refused before any connection is tried."""
 
+import json
 import socket
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -165,3 +167,83 @@ def test_a_webhook_added_with_allow_private_takes_the_test_message(demo_url: str
         receiver.stop()
     assert tested.returncode == 0, tested.stderr
     assert len(receiver.received) == 1
+    listed = gridcenter(demo_url, "--operator", "admin", "webhooks", "list", "--json")
+    assert [hook["allow_private"] for hook in json.loads(listed.stdout)] == [True]
+
+
+def alarm(context: Context, key: str) -> None:
+    with context.db.write() as s:
+        raise_alerts(
+            s, [AlertDraft(Kind.SENSOR, Severity.ALARM, "Water level", "grid", "g1", key)], NOW
+        )
+
+
+def test_a_webhook_at_the_ipv6_loopback_is_refused_unsent(context: Context) -> None:
+    with socket.socket(socket.AF_INET6) as listener:
+        listener.bind(("::1", 0))
+        listener.listen(16)
+        listener.setblocking(False)
+        with context.db.write() as s:
+            url = f"http://[::1]:{listener.getsockname()[1]}/hook"
+            s.add(tables.Webhook(url=url, secret="whsec_AAAA", created_at=NOW))
+        alarm(context, "private:6")
+        with http_client() as client:
+            report = deliver_due(context, client, NOW + timedelta(seconds=1))
+        assert connections(listener) == 0
+    assert report.given_up == 1
+    with context.db.read() as s:
+        delivery = s.scalar(select(tables.WebhookDelivery))
+    assert delivery is not None and delivery.last_error == (
+        "refused: ::1 is a loopback address; an admin may add it with --allow-private"
+    )
+
+
+def test_an_allowed_webhook_goes_to_the_address_its_name_resolved_to(
+    context: Context, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    receiver = WebhookReceiver()
+    receiver.start()
+    looked_up: list[str] = []
+    lookup = socket.getaddrinfo
+
+    def counting(host: str | bytes | None, *args: Any, **kwargs: Any) -> Any:
+        looked_up.append(host.decode() if isinstance(host, bytes) else str(host))
+        return lookup(host, *args, **kwargs)
+
+    try:
+        add_webhook(context, f"http://localhost:{receiver.port}/hook", allow_private=True)
+        alarm(context, "private:2")
+        monkeypatch.setattr(socket, "getaddrinfo", counting)
+        with http_client() as client:
+            report = deliver_due(context, client, NOW + timedelta(seconds=1))
+    finally:
+        receiver.stop()
+    assert report.delivered == 1
+    (got,) = receiver.received
+    headers = {key.lower(): value for key, value in got["headers"].items()}
+    assert headers["host"] == f"localhost:{receiver.port}"  # the name, kept
+    # The name is looked up once; the connection is made to the address that was checked.
+    assert [host for host in looked_up if host != "127.0.0.1"] == ["localhost"]
+
+
+def test_the_cli_refuses_a_private_intake_server_unless_allowed(demo_url: str) -> None:
+    refused = gridcenter(
+        demo_url, "--operator", "admin", "ingest", "open311", "--url", "http://169.254.169.254/v2"
+    )
+    assert refused.returncode == 1 and refused.stdout == ""
+    assert refused.stderr == (
+        "gridcenter: refused: 169.254.169.254 is a link-local address; "
+        "an admin may add it with --allow-private\n"
+    )
+    allowed = gridcenter(
+        demo_url,
+        "--operator",
+        "admin",
+        "ingest",
+        "open311",
+        "--url",
+        "http://127.0.0.1:9/v2",  # nothing listens on 9: allowed, the read is tried and fails
+        "--allow-private",
+    )
+    assert allowed.returncode == 1
+    assert "intake stopped: http://127.0.0.1:9/v2/requests.json unreachable" in allowed.stderr

@@ -177,6 +177,7 @@ def list_hooks(
                 "min_severity": h.min_severity,
                 "format": h.format,
                 "active": h.active,
+                "allow_private": h.allow_private,
                 "disabled_reason": h.disabled_reason,
                 "delivered": counts.get((h.id, "delivered"), 0),
                 "pending": counts.get((h.id, "pending"), 0),
