@@ -16,13 +16,14 @@ from gridcenter.domain.errors import Refused
 from gridcenter.integrations.http import address_problem
 from gridcenter.jobs.integrations import http_client
 from gridcenter.services.context import Context
-from gridcenter.services.intake import sync_source
+from gridcenter.services.intake import add_source, sync_source
 from gridcenter.services.webhooks import add_webhook, deliver_due
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
 from tests.conftest import NOW
-from tests.functional.servers import WebhookReceiver
+from tests.functional.servers import GeoReportServer, WebhookReceiver
 from tests.functional.test_cli import gridcenter
+from tests.functional.test_open311 import FAST, request
 
 
 @pytest.mark.parametrize(
@@ -247,3 +248,51 @@ def test_the_cli_refuses_a_private_intake_server_unless_allowed(demo_url: str) -
     )
     assert allowed.returncode == 1
     assert "intake stopped: http://127.0.0.1:9/v2/requests.json unreachable" in allowed.stderr
+
+
+@pytest.fixture
+def two_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`hooks.test` resolves to 127.0.0.2, where nothing listens, then to 127.0.0.1."""
+    lookup = socket.getaddrinfo
+
+    def answer(host: str | bytes | None, port: Any, *args: Any, **kwargs: Any) -> Any:
+        if host in ("hooks.test", b"hooks.test"):
+            return [
+                (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, port))
+                for address in ("127.0.0.2", "127.0.0.1")
+            ]
+        return lookup(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", answer)
+
+
+@pytest.mark.usefixtures("two_addresses")
+def test_a_webhook_is_sent_to_the_next_checked_address_when_one_does_not_answer(
+    context: Context,
+) -> None:
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        add_webhook(context, f"http://hooks.test:{receiver.port}/hook", allow_private=True)
+        alarm(context, "private:3")
+        with http_client() as client:
+            report = deliver_due(context, client, NOW + timedelta(seconds=1))
+    finally:
+        receiver.stop()
+    assert report.delivered == 1 and len(receiver.received) == 1
+
+
+@pytest.mark.usefixtures("two_addresses")
+def test_an_intake_server_is_read_at_the_next_checked_address_when_one_does_not_answer(
+    context: Context, client: httpx.Client
+) -> None:
+    server = GeoReportServer([request(n, days_ago=0.5) for n in range(3)])
+    server.start()
+    job = context.as_job()
+    try:
+        url = f"http://hooks.test:{server.port}"
+        source = add_source(job, url, since=NOW - timedelta(days=1), allow_private=True)
+        report = sync_source(job, source, client, FAST)
+    finally:
+        server.stop()
+    assert (report.created, report.error) == (3, "")

@@ -4,13 +4,16 @@ to the addresses an admin allowed.
 A server's name is resolved once per request and every address it resolves to is
 checked: loopback, link-local (cloud metadata services), private, shared, unspecified,
 multicast and reserved addresses are refused unless the endpoint was added with
-`--allow-private`. The request then goes to the checked address itself (the name stays
-in the Host header and the TLS server name), so a second lookup cannot swap it
-(DNS rebinding). The refusal comes before any connection is tried."""
+`--allow-private`. The request then goes to the checked addresses themselves, each in
+turn until one connects (the name stays in the Host header and the TLS server name), so
+a second lookup cannot swap them (DNS rebinding). The refusal comes before any
+connection is tried."""
 
 import ipaddress
 import socket
 import time
+from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -59,8 +62,8 @@ def resolve(url: str) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in found))
 
 
-def check_endpoint(url: str, allow_private: bool) -> str:
-    """The address to call for `url`, checked; AddressRefused names what is wrong."""
+def check_endpoint(url: str, allow_private: bool) -> list[str]:
+    """The addresses to call for `url`, checked; AddressRefused names what is wrong."""
     addresses = resolve(url)
     if not allow_private:
         host = httpx.URL(url).host
@@ -71,7 +74,7 @@ def check_endpoint(url: str, allow_private: bool) -> str:
                 raise AddressRefused(
                     f"refused: {where} {problem}; an admin may add it with --allow-private"
                 )
-    return addresses[0]
+    return addresses
 
 
 def public_url(url: str) -> str:
@@ -97,11 +100,26 @@ class Pinned:
     extensions: dict[str, Any]
 
 
-def pin(url: str, allow_private: bool) -> Pinned:
+def pin(url: str, allow_private: bool) -> list[Pinned]:
+    """One target for each checked address of `url`, in the resolver's order."""
     parsed = httpx.URL(url)
-    address = check_endpoint(url, allow_private)
     extensions = {"sni_hostname": parsed.host} if parsed.scheme == "https" else {}
-    return Pinned(parsed.copy_with(host=address), {"host": parsed.netloc.decode()}, extensions)
+    host = {"host": parsed.netloc.decode()}
+    return [
+        Pinned(parsed.copy_with(host=address), host, extensions)
+        for address in check_endpoint(url, allow_private)
+    ]
+
+
+def through_each(targets: list[Pinned], call: Callable[[Pinned], httpx.Response]) -> httpx.Response:
+    """`call` on each target in turn until one connects, as a name's addresses are tried
+    when it is left to the socket library; the last one's failure is the one raised."""
+    for target in targets[:-1]:
+        try:
+            return call(target)
+        except (httpx.ConnectError, httpx.ConnectTimeout):
+            continue
+    return call(targets[-1])
 
 
 @dataclass(frozen=True)
@@ -140,16 +158,17 @@ def get(
     """GET with retries on timeouts, lost connections, 429 and 5xx; other 4xx fail at once."""
     delay = limits.backoff_s
     problem = ""
+
+    def open_stream(target: Pinned) -> httpx.Response:
+        request = client.build_request(
+            "GET", target.url, params=params, headers=target.headers, extensions=target.extensions
+        )
+        return client.send(request, stream=True)
+
     for attempt in range(1, limits.attempts + 1):
-        target = pin(url, allow_private)  # each attempt looks the name up again, and checks it
+        targets = pin(url, allow_private)  # each attempt looks the name up again, and checks it
         try:
-            with client.stream(
-                "GET",
-                target.url,
-                params=params,
-                headers=target.headers,
-                extensions=target.extensions,
-            ) as response:
+            with closing(through_each(targets, open_stream)) as response:
                 if response.status_code in RETRY_STATUS:
                     problem = f"{url} answered {response.status_code}"
                     wait = retry_after(response)

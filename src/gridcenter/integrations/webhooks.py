@@ -20,7 +20,14 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from gridcenter.integrations.http import AddressRefused, RemoteError, pin, retry_after
+from gridcenter.integrations.http import (
+    AddressRefused,
+    Pinned,
+    RemoteError,
+    pin,
+    retry_after,
+    through_each,
+)
 
 MAX_ATTEMPTS = 12
 FIRST_BACKOFF = timedelta(seconds=10)
@@ -107,18 +114,22 @@ def send(
     }
     backoff = min(FIRST_BACKOFF * (2 ** max(attempts - 1, 0)), LONGEST_BACKOFF)
     try:
-        target = pin(url, allow_private)
+        targets = pin(url, allow_private)
     except AddressRefused as refused:  # no connection tried; trying again will not help
         return Attempt(False, False, None, None, str(refused)[:300])
     except RemoteError as error:  # the name does not resolve now: perhaps later
         return Attempt(False, False, backoff, None, str(error)[:300])
-    try:
-        response = client.post(
+
+    def post(target: Pinned) -> httpx.Response:
+        return client.post(
             target.url,
             content=body,
             headers={**headers, **target.headers},
             extensions=target.extensions,
         )
+
+    try:
+        response = through_each(targets, post)
     except httpx.HTTPError as error:
         return Attempt(False, False, backoff, None, f"{type(error).__name__}: {error}"[:300])
     code = response.status_code
