@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,6 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.image import SVGImageSnapshotExtension
 
 from tests.conftest import NOW
-from tests.functional.helpers import tmux, wait_for_screen
 
 GRIDCENTER = Path(sys.executable).parent / "gridcenter"
 WIDTH, HEIGHT = 160, 48
@@ -36,20 +36,40 @@ def screens(
     and filtered to a case due within minutes (the queue lists overdue cases first)."""
     store = tmp_path_factory.mktemp("sixteen") / "gridcenter.db"
     shutil.copy(demo_template, store)
-    session = f"gc16-{uuid.uuid4().hex[:8]}"
+    socket = f"gc16-{uuid.uuid4().hex[:8]}"  # a tmux server of its own: its own sizes
+
+    def tmux(*args: str) -> str:
+        run = ["tmux", "-L", socket, *args]
+        return subprocess.run(run, capture_output=True, text=True, check=True).stdout
+
+    def shown(text: str) -> str:
+        """The screen once it shows `text` and has stopped changing."""
+        deadline = time.monotonic() + 30
+        same = 0
+        before = ""
+        while time.monotonic() < deadline:
+            screen = tmux("capture-pane", "-e", "-p", "-t", "wall")
+            same = same + 1 if screen == before else 0
+            if text in Text.from_ansi(screen).plain and same >= 3:
+                return screen
+            before = screen
+            time.sleep(0.5)
+        raise AssertionError(f"{text!r} never appeared, settled; the screen was:\n{screen}")
+
     command = (
-        f"env -u COLORTERM -u NO_COLOR TERM=xterm GRIDCENTER_NOW={NOW.isoformat()} "
-        f"{GRIDCENTER} --db sqlite:///{store} --operator admin --no-jobs --no-bell"
+        "env -u COLORTERM -u NO_COLOR -u COLUMNS -u LINES TERM=xterm "
+        f"GRIDCENTER_NOW={NOW.isoformat()} {GRIDCENTER} --db sqlite:///{store} "
+        "--operator admin --no-jobs --no-bell"
     )
-    tmux("new-session", "-d", "-s", session, "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    tmux("new-session", "-d", "-s", "wall", "-x", str(WIDTH), "-y", str(HEIGHT), command)
+    tmux("set-option", "-t", "wall", "window-size", "manual")
+    tmux("resize-window", "-t", "wall", "-x", str(WIDTH), "-y", str(HEIGHT))
     try:
-        wait_for_screen(session, "all posts held")
-        captured = {"start": tmux("capture-pane", "-e", "-p", "-t", session)}
-        tmux("send-keys", "-t", session, "/", DUE_SOON, "Enter")
-        wait_for_screen(session, "3m00s left")
-        captured["due soon"] = tmux("capture-pane", "-e", "-p", "-t", session)
+        captured = {"start": shown("all posts held")}
+        tmux("send-keys", "-t", "wall", "/", DUE_SOON, "Enter")
+        captured["due soon"] = shown("3m00s left")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+        subprocess.run(["tmux", "-L", socket, "kill-server"], check=False)
     yield {
         name: [Text.from_ansi(line) for line in text.splitlines()]
         for name, text in captured.items()

@@ -433,6 +433,9 @@ class GridCenterApp(App[None]):
         alerts.set_alerts(snapshot.alerts)
         self._show_filter()
         self._tick()
+        # The highlighted case may be another one now (or the first one): the footer offers
+        # the moves that apply to it, not to whatever was highlighted before.
+        self.refresh_bindings()
         if first:
             # What a started console holds (widgets, the territory's grids) lives as long as
             # it does: out of the collector's sight, a full collection walks only what the
