@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import timedelta
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from gridcenter.domain.access import Actor, Role
@@ -17,6 +18,7 @@ from gridcenter.services.intake import add_source, sync_source
 from gridcenter.store import tables
 from tests.conftest import NOW
 from tests.functional.servers import GeoReportServer
+from tests.functional.test_cli import gridcenter
 from tests.functional.test_open311 import request
 
 WRITERS = 8
@@ -93,3 +95,28 @@ def test_two_intake_runs_storing_the_same_records_store_each_once(context: Conte
             .group_by(tables.Case.external_ref)
         ).all()
     assert len(stored) == 60 and {n for _, n in stored} == {1}
+
+
+@pytest.mark.parametrize("demo_url", ["postgresql"], indirect=True)
+def test_a_store_numbered_by_hand_numbers_new_cases_after_its_own_once_upgraded(
+    demo_url: str, context: Context
+) -> None:
+    """Stores written before 0011 numbered cases by hand: PostgreSQL's sequence never moved."""
+    with context.db.engine.begin() as connection:
+        connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('cases', 'id'), 1, false)")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0011'")
+        newest = connection.scalar(select(func.max(tables.Case.id)))
+    assert newest
+    upgraded = gridcenter(demo_url, "db", "upgrade")
+    assert upgraded.returncode == 0, upgraded.stderr
+    with context.db.read() as s:
+        grid = s.scalar(select(tables.Grid.code).order_by(tables.Grid.id))
+    assert grid is not None
+    done = report_case(
+        replace(context, actor=Actor("liu.min", Role.OPERATOR)),
+        title="First report after the upgrade",
+        category="URB-ENV-01",
+        grid=grid,
+        source="hotline",
+    )
+    assert done.code.endswith(f"-{newest + 1:05d}")
