@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.loop import ClosedLoop
 from gridcenter.integrations.http import Limits
 from gridcenter.services.cases import report_case
 from gridcenter.services.context import Context
 from gridcenter.services.intake import add_source, sync_source
-from gridcenter.store import tables
+from gridcenter.store import generator, tables
 from tests.conftest import NOW
 from tests.functional.servers import GeoReportServer
 from tests.functional.test_cli import gridcenter
@@ -69,6 +70,39 @@ def test_concurrent_reports_are_numbered_by_the_database(context: Context) -> No
         after = s.scalar(select(func.count()).select_from(tables.Case))
     assert len(made) == WRITERS * 15 == after - before
     assert len({code for _, code in made}) == len(made)
+    assert all(code.endswith(f"-{case_id:05d}") for case_id, code in made)
+
+
+def test_cases_generated_while_operators_report_are_numbered_by_the_database(
+    context: Context, loop: ClosedLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gridcenter seed --cases N` on a store in use: its batches and the reports between
+    them never take the same number."""
+    monkeypatch.setattr(generator, "BATCH", 40)
+    operator = replace(context, actor=Actor("liu.min", Role.OPERATOR))
+    with context.db.read() as s:
+        grid = s.scalar(select(tables.Grid.code).order_by(tables.Grid.id))
+        before = s.scalar(select(func.count()).select_from(tables.Case)) or 0
+    assert grid is not None
+
+    def work(n: int) -> None:
+        if n == 0:
+            generator.generate_cases(context.db, loop, count=400, now=NOW, seed=5, open_cases=40)
+            return
+        for i in range(15):
+            report_case(
+                operator,
+                title=f"Writer {n} report {i}",
+                category="URB-ENV-01",
+                grid=grid,
+                source="hotline",
+            )
+
+    assert at_once(work) == []
+    with context.db.read() as s:
+        made = s.execute(select(tables.Case.id, tables.Case.code)).all()
+        events = s.scalar(select(func.count(func.distinct(tables.CaseEvent.case_id))))
+    assert len(made) == before + 400 + (WRITERS - 1) * 15 == events
     assert all(code.endswith(f"-{case_id:05d}") for case_id, code in made)
 
 

@@ -7,12 +7,13 @@ produced had people done the work at those times.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.codes import case_code
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import (
     Assignee,
@@ -34,8 +35,6 @@ SUPERVISOR = "chen.jie"  # and its supervisor dispatches, verifies and closes th
 
 @dataclass
 class CaseSpec:
-    id: int
-    code: str
     title: str
     category_id: int
     category_name: str
@@ -98,7 +97,7 @@ def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
         entries.insert(0, loop.time.add(entries[0], -took, counting))
 
     blank = CaseState(
-        code=spec.code,
+        code="",  # made of the case's number, which the store gives it (CaseBatch.flush)
         step=Step.REPORTED,
         level=spec.default_level,
         limits=limits,
@@ -152,7 +151,7 @@ def _move(
             state, at, limits=spec.limits, level=spec.level, category=spec.category_name
         ), OPERATOR
     if after is Step.DISPATCHED and before is Step.FILED:
-        assert spec.assignee is not None, f"{spec.code}: a dispatched case needs an assignee"
+        assert spec.assignee is not None, f"{spec.title}: a dispatched case needs an assignee"
         return loop.dispatch(state, at, to=spec.assignee), SUPERVISOR
     if after is Step.FED_BACK:
         return loop.feed_back(state, at, by=handler, result="Handled on site"), handler
@@ -179,9 +178,12 @@ def _step_row(state: CaseState, ended_at: datetime | None) -> dict[str, Any]:
 
 
 class CaseBatch:
-    """Rows of many fabricated cases, written with a few bulk inserts."""
+    """Rows of many fabricated cases, written with a few bulk inserts. The store numbers
+    them as they are written, and each case's code is made of its number and the day it
+    was reported on (in `timezone`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, timezone: tzinfo) -> None:
+        self.timezone = timezone
         self.cases: list[dict[str, Any]] = []
         self.steps: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
@@ -191,10 +193,9 @@ class CaseBatch:
 
     def add(self, spec: CaseSpec, made: Fabricated) -> None:
         last_at, last_actor, _ = made.history[-1]
+        position = len(self.cases)  # stands for the case's number until it is written
         self.cases.append(
             {
-                "id": spec.id,
-                "code": spec.code,
                 "title": spec.title,
                 "description": spec.description,
                 "category_id": spec.category_id,
@@ -215,10 +216,10 @@ class CaseBatch:
                 **fresh_timers(made.state),
             }
         )
-        self.steps.extend({"case_id": spec.id, **row} for row in made.steps)
+        self.steps.extend({"case_id": position, **row} for row in made.steps)
         self.events.extend(
             {
-                "case_id": spec.id,
+                "case_id": position,
                 "at": at,
                 "actor": actor,
                 "channel": "import",
@@ -231,15 +232,34 @@ class CaseBatch:
         )
 
     def flush(self, session: Session) -> None:
+        """Write the cases in `session`, a write transaction (`Database.write`)."""
         if self.cases:
+            numbers = case_numbers(session, len(self.cases))
+            for case, number in zip(self.cases, numbers, strict=True):
+                case["id"] = number
+                reported_on = case["created_at"].astimezone(self.timezone).date()
+                case["code"] = case_code(reported_on, number)
+            for row in self.steps + self.events:
+                row["case_id"] = numbers[row["case_id"]]
             # Core inserts on the tables themselves: one executemany per table.
             connection = session.connection()
             connection.execute(insert(tables.Case.__table__), self.cases)  # type: ignore[arg-type]
-            if connection.dialect.name == "postgresql":
-                # These rows came numbered: the sequence numbers the next case after them.
-                connection.exec_driver_sql(
-                    "SELECT setval(pg_get_serial_sequence('cases', 'id'), max(id)) FROM cases"
-                )
             connection.execute(insert(tables.CaseStep.__table__), self.steps)  # type: ignore[arg-type]
             append(session, "case_event", self.events)
         self.cases, self.steps, self.events = [], [], []
+
+
+def case_numbers(session: Session, count: int) -> list[int]:
+    """`count` new case numbers, in order, that no other writer can take: drawn from
+    PostgreSQL's sequence, or the next ones after the largest on SQLite, where a write
+    transaction holds the store alone from its start (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name == "postgresql":
+        drawn = session.scalars(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        )
+        return sorted(drawn)
+    first = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
+    return list(range(first, first + count))

@@ -8,10 +8,9 @@ import random
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.codes import case_code
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.store import tables
@@ -93,10 +92,8 @@ def generate_cases(
     """Add `count` cases reported over the last `days`, `open_cases` of them still open."""
     rng = random.Random(seed)
     open_target = count // 10 if open_cases is None else min(open_cases, count)
-    tz = loop.time.calendar.timezone
     with db.read() as session:
         ref = _Reference(session)
-        first_id = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
     if not ref.grids or not ref.categories:
         raise ValueError("the store has no district to generate cases in; seed it first")
     kinds = list(KIND_WEIGHTS)
@@ -111,9 +108,8 @@ def generate_cases(
     closed_ages = sorted(
         (rng.uniform(3600, days * 86400) for _ in range(count - open_target)), reverse=True
     )
-    batch = CaseBatch()
+    batch = CaseBatch(loop.time.calendar.timezone)
     for offset in range(count):
-        number = first_id + offset
         is_open = offset >= count - open_target
         category = rng.choice(by_kind[rng.choices(kinds, kind_weights)[0]])
         grid_id, community_id, street_id = rng.choice(ref.grids)
@@ -124,8 +120,6 @@ def generate_cases(
         source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
         patroller = ref.patrollers.get(grid_id) if source == "patrol" else None
         spec = CaseSpec(
-            id=number,
-            code="",
             title=f"{category.name} (generated)",
             category_id=category.id,  # type: ignore[arg-type]
             category_name=category.name,
@@ -147,9 +141,7 @@ def generate_cases(
             invalid=patroller is not None and not is_open and rng.random() < 0.05,
         )
         anchor = now if is_open else now - timedelta(seconds=closed_ages[offset])
-        made = fabricate(loop, spec, anchor)
-        spec.code = case_code(made.created_at.astimezone(tz).date(), number)
-        batch.add(spec, made)
+        batch.add(spec, fabricate(loop, spec, anchor))
         if len(batch) >= BATCH:
             _flush(db, batch, now)
     _flush(db, batch, now)

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.calendar import WorkingCalendar
-from gridcenter.domain.codes import case_code
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.resources import data_dir
@@ -300,14 +299,11 @@ class _Loader:
 
     def cases(self) -> int:
         data = json.loads((self.folder / "cases.json").read_text("utf-8"))
-        first_id = (self.session.scalar(select(func.max(tables.Case.id))) or 0) + 1
-        batch = CaseBatch()
-        for number, item in enumerate(data["cases"], start=first_id):
+        batch = CaseBatch(self.tz)
+        for item in data["cases"]:
             category = self.categories[item["category"]]
             grid = self.grids[item["grid"]]
             spec = CaseSpec(
-                id=number,
-                code="",
                 title=item["title"],
                 description=item.get("description", ""),
                 category_id=category.id,
@@ -335,9 +331,7 @@ class _Loader:
                 reported_by=item.get("reporter") or item["source"],
                 reporter_staff_id=self._patroller(item),
             )
-            made = fabricate(self.loop, spec, self.now)
-            spec.code = case_code(made.created_at.astimezone(self.tz).date(), number)
-            batch.add(spec, made)
+            batch.add(spec, fabricate(self.loop, spec, self.now))
         count = len(batch)
         batch.flush(self.session)
         return count
