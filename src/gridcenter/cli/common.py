@@ -18,6 +18,7 @@ from gridcenter.formatting import printable
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import Context
 from gridcenter.store.database import StoreBusy, StoreOutdated, StoreUnusable
+from gridcenter.store.migrate import UpgradeRefused
 from gridcenter.store.seeding import read_calendar
 
 T = TypeVar("T")
@@ -50,7 +51,7 @@ def refusals() -> Iterator[None]:
         fail(str(refused))
     except StoreBusy as busy:
         fail(str(busy), EXIT_BUSY)
-    except (StoreOutdated, StoreUnusable) as unusable:
+    except (StoreOutdated, StoreUnusable, UpgradeRefused) as unusable:
         fail(str(unusable))
     except OperationalError as error:  # no such file or folder, server down, wrong password
         reason = str(error.orig).strip().splitlines()[0]

@@ -16,6 +16,11 @@ from gridcenter.store.tallies import install_tallies
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+class UpgradeRefused(Exception):
+    """A migration found rows it cannot carry over as they are: the message says which, and
+    what to do first. Nothing was changed."""
+
+
 def _config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))

@@ -7,6 +7,8 @@ Revises: 0010
 import sqlalchemy as sa
 from alembic import op
 
+from gridcenter.store.migrate import UpgradeRefused
+
 revision = "0011"
 down_revision = "0010"
 branch_labels = None
@@ -26,7 +28,7 @@ def upgrade() -> None:
     )
     if twice:
         listed = ", ".join(f"{ref} ({n} cases)" for ref, n in twice)
-        raise RuntimeError(
+        raise UpgradeRefused(
             f"records stored as more than one case: {listed}; dismiss the extra cases and "
             "clear their external_ref before upgrading"
         )
