@@ -233,6 +233,42 @@ def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
         _admin(base, "DROP DATABASE first_release WITH (FORCE)")
 
 
+def test_an_upgrade_over_a_record_stored_twice_names_it_and_changes_nothing(
+    demo_url: str, demo_db: Database
+) -> None:
+    """A store from before 0011 where one source's record became two cases."""
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_intake_source_server")
+        connection.exec_driver_sql("DROP INDEX ix_cases_external_ref")
+        connection.exec_driver_sql("CREATE INDEX ix_cases_external_ref ON cases (external_ref)")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0010'")
+        connection.execute(
+            update(tables.Case).where(tables.Case.id.in_([1, 2])).values(external_ref="1:70")
+        )
+    result = gridcenter(demo_url, "db", "upgrade")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "1:70 (2 cases)" in result.stderr
+    assert migrate.current_revision(demo_db.engine) == "0010"
+
+
+def test_an_upgrade_over_a_server_registered_twice_names_it_and_changes_nothing(
+    demo_url: str, demo_db: Database
+) -> None:
+    """A store from before 0013 where two runs registered the same server at once."""
+    twice = "https://city.example/open311/v2"
+    with demo_db.engine.begin() as connection:
+        connection.exec_driver_sql("DROP INDEX ix_intake_source_server")
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
+        connection.execute(
+            insert(tables.IntakeSource),
+            [{"url": twice, "jurisdiction": "city", "cursor": NOW}] * 2,
+        )
+    result = gridcenter(demo_url, "db", "upgrade")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and f"{twice} city (2 sources)" in result.stderr
+    assert migrate.current_revision(demo_db.engine) == "0012"
+
+
 def test_an_outdated_store_is_refused_with_what_to_do(tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'old.db'}")
     db.create_schema()

@@ -5,6 +5,10 @@ class Refused(Exception):
     """An action the domain rules do not allow; the message is for a supervisor."""
 
 
+class Clash(Refused):
+    """A change the store refused because another writer stored the same thing first."""
+
+
 class Stale(Refused):
     """A change made on a version of a case that someone else has changed since."""
 

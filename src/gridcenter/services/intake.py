@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
-from gridcenter.domain.errors import Refused, not_valid
+from gridcenter.domain.errors import Clash, Refused, not_valid
 from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse_endpoint
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
 from gridcenter.resources import data_dir
@@ -81,6 +81,23 @@ def add_source(
     if fmt not in ("json", "xml"):
         raise not_valid("format", fmt, ("json", "xml"))
     refuse_endpoint(url, allow_private)
+    try:
+        return _register(ctx, url, jurisdiction, api_key, fmt, since, allow_private)
+    except Clash:
+        # Another run registered the same server at the same moment: now it finds it.
+        log.info("intake source %s was registered meanwhile by another run", public_url(url))
+        return _register(ctx, url, jurisdiction, api_key, fmt, since, allow_private)
+
+
+def _register(
+    ctx: Context,
+    url: str,
+    jurisdiction: str,
+    api_key: str,
+    fmt: str,
+    since: datetime | None,
+    allow_private: bool,
+) -> int:
     with ctx.db.write() as session:
         source = session.scalar(
             select(tables.IntakeSource).where(

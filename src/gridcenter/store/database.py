@@ -21,7 +21,7 @@ from sqlalchemy import URL, Engine, create_engine, event, func, make_url, select
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError
 from sqlmodel import Session
 
-from gridcenter.domain.errors import Refused
+from gridcenter.domain.errors import Clash
 from gridcenter.store import migrate, tables
 from gridcenter.store.files import restrict_store_file
 
@@ -235,7 +235,7 @@ class Database:
                 raise
             # Another writer stored the same thing first (a source's record, a login).
             log.warning("write refused by the store: %s", error.orig)
-            raise Refused(
+            raise Clash(
                 "the store refused the change: it conflicts with what is stored (perhaps "
                 "another writer stored the same thing meanwhile); nothing was changed"
             ) from error

@@ -473,6 +473,8 @@ class IntakeSource(SQLModel, table=True):
     """An Open311 GeoReport v2 server that cases come in from, and how far it is read."""
 
     __tablename__ = "intake_source"
+    # A server is registered once: two runs adding it at once read it with one cursor.
+    __table_args__ = (Index("ix_intake_source_server", "url", "jurisdiction", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     url: str
