@@ -3,6 +3,7 @@ PostgreSQL."""
 
 import threading
 import time
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -201,9 +202,9 @@ def test_the_board_tallies_follow_every_kind_of_change(demo_db: Database) -> Non
     assert sum(sum(row[-4:]) for row in tallies(demo_db).values()) > late_before
 
 
-def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
-    demo_url: str, tmp_path: Path
-) -> None:
+@pytest.fixture
+def first_release_url(demo_url: str, tmp_path: Path) -> Iterator[str]:
+    """A store of the first release holding the demo's rows, on the demo's engine."""
     template = Database(demo_url)
     if demo_url.startswith("sqlite"):
         old_url = f"sqlite:///{tmp_path / 'first_release.db'}"
@@ -214,11 +215,21 @@ def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
         _admin(base, "CREATE DATABASE first_release")
         old_url = f"{base}/first_release"
     first_release_store(old_url, template)
-    old = Database(old_url)
+    template.dispose()
+    yield old_url
+    if not demo_url.startswith("sqlite"):
+        _admin(base, "DROP DATABASE first_release WITH (FORCE)")
+
+
+def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
+    demo_url: str, first_release_url: str
+) -> None:
+    template = Database(demo_url)
+    old = Database(first_release_url)
     assert migrate.current_revision(old.engine) == FIRST_RELEASE
     before = counts(old)
     assert before["cases"] == counts(template)["cases"] > 0
-    result = gridcenter(old_url, "db", "upgrade")
+    result = gridcenter(first_release_url, "db", "upgrade")
     assert result.returncode == 0, result.stderr
     assert migrate.current_revision(old.engine) == migrate.head()
     after = counts(old)
@@ -226,47 +237,49 @@ def test_a_store_of_the_first_release_upgrades_without_losing_a_row(
     checks = timer_checks(template)
     assert checks and timer_checks(old) == checks  # 0003 filled alert_due_at in
     assert tallies(old) == recount(old) != {}  # 0004 counted the board's tallies
-    assert gridcenter(old_url, "--operator", "admin", "audit", "verify").returncode == 0
+    assert gridcenter(first_release_url, "--operator", "admin", "audit", "verify").returncode == 0
     old.dispose()
     template.dispose()
-    if not demo_url.startswith("sqlite"):
-        _admin(base, "DROP DATABASE first_release WITH (FORCE)")
 
 
-def test_an_upgrade_over_a_record_stored_twice_names_it_and_changes_nothing(
-    demo_url: str, demo_db: Database
+def test_an_upgrade_over_a_record_stored_twice_names_it_and_keeps_it(
+    first_release_url: str,
 ) -> None:
-    """A store from before 0011 where one source's record became two cases."""
-    with demo_db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP INDEX ix_intake_source_server")
-        connection.exec_driver_sql("DROP INDEX ix_cases_external_ref")
-        connection.exec_driver_sql("CREATE INDEX ix_cases_external_ref ON cases (external_ref)")
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0010'")
-        connection.execute(
-            update(tables.Case).where(tables.Case.id.in_([1, 2])).values(external_ref="1:70")
-        )
-    result = gridcenter(demo_url, "db", "upgrade")
+    """One source's record stored as two cases, before 0011 made that impossible."""
+    old = Database(first_release_url)
+    with old.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE cases SET external_ref = '1:70' WHERE id IN (1, 2)")
+    result = gridcenter(first_release_url, "db", "upgrade")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and "1:70 (2 cases)" in result.stderr
-    assert migrate.current_revision(demo_db.engine) == "0010"
-
-
-def test_an_upgrade_over_a_server_registered_twice_names_it_and_changes_nothing(
-    demo_url: str, demo_db: Database
-) -> None:
-    """A store from before 0013 where two runs registered the same server at once."""
-    twice = "https://city.example/open311/v2"
-    with demo_db.engine.begin() as connection:
-        connection.exec_driver_sql("DROP INDEX ix_intake_source_server")
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
-        connection.execute(
-            insert(tables.IntakeSource),
-            [{"url": twice, "jurisdiction": "city", "cursor": NOW}] * 2,
+    assert migrate.current_revision(old.engine) != migrate.head()
+    with old.engine.connect() as connection:
+        assert (
+            connection.exec_driver_sql(
+                "SELECT count(*) FROM cases WHERE external_ref = '1:70'"
+            ).scalar()
+            == 2
         )
-    result = gridcenter(demo_url, "db", "upgrade")
+    old.dispose()
+
+
+def test_an_upgrade_over_a_server_registered_twice_names_it_and_keeps_it(
+    first_release_url: str,
+) -> None:
+    """Two runs that registered one server at once, before 0014 made that impossible."""
+    old = Database(first_release_url)
+    twice = "https://city.example/open311/v2"
+    with old.engine.begin() as connection:
+        for _ in range(2):
+            connection.exec_driver_sql(
+                "INSERT INTO intake_source (url, jurisdiction, api_key, format, last_status, "
+                f"last_error, active) VALUES ('{twice}', 'city', '', 'json', 'never', '', true)"
+            )
+    result = gridcenter(first_release_url, "db", "upgrade")
     assert result.returncode == 1
     assert result.stderr.count("\n") == 1 and f"{twice} city (2 sources)" in result.stderr
-    assert migrate.current_revision(demo_db.engine) == "0012"
+    assert migrate.current_revision(old.engine) != migrate.head()
+    old.dispose()
 
 
 def test_an_outdated_store_is_refused_with_what_to_do(tmp_path: Path) -> None:

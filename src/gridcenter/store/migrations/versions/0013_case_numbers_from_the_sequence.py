@@ -1,7 +1,7 @@
 """cases are numbered by the database: PostgreSQL's sequence moves past the stored cases
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 
 Before 0011 every case was stored with a number counted by hand, so on PostgreSQL the
 sequence behind `cases.id` was never drawn and would hand out numbers already taken.
@@ -10,8 +10,8 @@ SQLite numbers a row after the largest one stored, so it needs nothing.
 
 from alembic import op
 
-revision = "0012"
-down_revision = "0011"
+revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
