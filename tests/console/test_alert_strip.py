@@ -67,6 +67,7 @@ async def test_a_new_alarm_shows_on_an_untouched_console_above_200_warnings(
         smoke = AlertDraft(Kind.SENSOR, Severity.ALARM, "Smoke in B2", "grid", "G2", "t-smoke")
         change_elsewhere(url, loop, raise_now([smoke], minutes=1))
         await wait_until(pilot, lambda: "Smoke in B2" in rows_on_screen(strip), seconds=5)
+        await wait_until(pilot, lambda: bool(rings), seconds=5)  # the bell's message follows
         assert rows_on_screen(strip)[0] == "Smoke in B2" and strip.cursor == 0
         assert strip.has_class("-flash") and rings == [1]
         header = "".join(segment.text for segment in strip.header(120))
