@@ -200,7 +200,8 @@ async def test_the_console_shows_a_street_office_only_its_street(
         queues = app.snapshot.queue_pages[0] if app.snapshot else []
         top_bar = str(app.query_one("#topbar", Static).content)
     assert streets == {"Yuelu Hill Street"}
-    assert " Yuelu Hill Street, Yuehu District │ yuelu (supervisor)" in top_bar
+    assert " Yuelu Hill Street, Yuehu District │ Fri 20 Nov 10:00:00 │ " in top_bar
+    assert top_bar.rstrip().endswith("│ yuelu (supervisor)")
     with db.read() as s:
         yuelu_codes = set(s.scalars(select(tables.Case.code).where(tables.Case.street_id == 2)))
     assert queues and {row.code for row in queues} <= yuelu_codes

@@ -313,8 +313,10 @@ class GridCenterApp(App[None]):
         # One line of fixed height: new words need no new layout of the screen.
         self.home.query_one("#topbar", Static).update(
             plain(
-                f" gridcenter │ {district} │ {actor.signature} ({actor.role.value})"
-                f" │ {now}{warning}"
+                # The clock before the name: at 80 columns a long "X acting as Y" is what
+                # gets cut, not the time.
+                f" gridcenter │ {district} │ {now} │ {actor.signature} ({actor.role.value})"
+                f"{warning}"
             ),
             layout=False,
         )
