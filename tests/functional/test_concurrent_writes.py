@@ -45,14 +45,15 @@ def at_once(work: Callable[[int], None]) -> list[BaseException]:
     return errors
 
 
-def test_concurrent_reports_are_numbered_by_the_database(context: Context) -> None:
+def operator_reports(context: Context) -> tuple[Callable[[int], None], int]:
+    """Writer n's 15 hotline reports, as an operator, and how many cases there were before."""
     operator = replace(context, actor=Actor("liu.min", Role.OPERATOR))
     with context.db.read() as s:
         grid = s.scalar(select(tables.Grid.code).order_by(tables.Grid.id))
         before = s.scalar(select(func.count()).select_from(tables.Case)) or 0
     assert grid is not None
 
-    def reports(n: int) -> None:
+    def report(n: int) -> None:
         for i in range(15):
             report_case(
                 operator,
@@ -62,7 +63,13 @@ def test_concurrent_reports_are_numbered_by_the_database(context: Context) -> No
                 source="hotline",
             )
 
-    assert at_once(reports) == []
+    return report, before
+
+
+def test_concurrent_reports_are_numbered_by_the_database(context: Context) -> None:
+    report, before = operator_reports(context)
+
+    assert at_once(report) == []
     with context.db.read() as s:
         made = s.execute(
             select(tables.Case.id, tables.Case.code).where(tables.Case.title.like("Writer %"))
@@ -79,24 +86,13 @@ def test_cases_generated_while_operators_report_are_numbered_by_the_database(
     """`gridcenter seed --cases N` on a store in use: its batches and the reports between
     them never take the same number."""
     monkeypatch.setattr(generator, "BATCH", 40)
-    operator = replace(context, actor=Actor("liu.min", Role.OPERATOR))
-    with context.db.read() as s:
-        grid = s.scalar(select(tables.Grid.code).order_by(tables.Grid.id))
-        before = s.scalar(select(func.count()).select_from(tables.Case)) or 0
-    assert grid is not None
+    report, before = operator_reports(context)
 
     def work(n: int) -> None:
         if n == 0:
             generator.generate_cases(context.db, loop, count=400, now=NOW, seed=5, open_cases=40)
             return
-        for i in range(15):
-            report_case(
-                operator,
-                title=f"Writer {n} report {i}",
-                category="URB-ENV-01",
-                grid=grid,
-                source="hotline",
-            )
+        report(n)
 
     assert at_once(work) == []
     with context.db.read() as s:
