@@ -296,3 +296,12 @@ def test_an_intake_server_is_read_at_the_next_checked_address_when_one_does_not_
     finally:
         server.stop()
     assert (report.created, report.error) == (3, "")
+
+
+def test_a_url_with_control_characters_is_refused_in_one_line(demo_url: str) -> None:
+    result = gridcenter(
+        demo_url, "--operator", "admin", "webhooks", "add", "http://ev[/b]il\x1b[2J.example/"
+    )
+    assert result.returncode == 1
+    assert "is not a URL" in result.stderr and "\x1b" not in result.stderr
+    assert "unexpected" not in result.stderr

@@ -51,7 +51,10 @@ def address_problem(address: str) -> str | None:
 
 def resolve(url: str) -> list[str]:
     """Every address the URL's host resolves to (the host itself when it is one)."""
-    parsed = httpx.URL(url)
+    try:
+        parsed = httpx.URL(url)
+    except httpx.InvalidURL as error:
+        raise AddressRefused(f"{url!r} is not a URL: {error}") from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise AddressRefused(f"{url!r} is not an http(s) URL")
     port = parsed.port or (443 if parsed.scheme == "https" else 80)

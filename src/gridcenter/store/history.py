@@ -244,7 +244,7 @@ def read_anchor_line(line: str) -> tuple[str, dict[str, ChainMark]]:
             for name, mark in data["chains"].items()
         }
         return str(data["anchored_at"]), marks
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError) as error:  # JSONDecodeError too
         raise ValueError(f"not an anchor line ({type(error).__name__})") from None
 
 
