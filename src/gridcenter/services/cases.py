@@ -2,7 +2,6 @@
 writes the new state, its step clock, its history event and the change
 signal in one transaction, or nothing at all."""
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -31,6 +30,7 @@ from gridcenter.store.mapping import (
     state_of,
     values_of,
 )
+from gridcenter.store.numbers import case_numbers
 
 
 @dataclass(frozen=True)
@@ -314,10 +314,11 @@ def insert_reported(
 ) -> tables.Case:
     """A new case in the reported step, its first step clock and its first event.
 
-    The database numbers it (so concurrent writers never take the same number); its code,
-    made of that number, is written once the number is known."""
+    The store draws its number (so concurrent writers never take the same one); its code
+    is made of that number."""
+    number = case_numbers(session, 1)[0]
     blank = CaseState(
-        code=f"new-{uuid.uuid4().hex}",  # stands in until the database has numbered it
+        code=case_code(now.astimezone(ctx.timezone).date(), number),
         step=Step.REPORTED,
         level=Level(category.default_level),
         limits=limits_of(category),
@@ -328,6 +329,7 @@ def insert_reported(
     )
     state = ctx.loop.enter_step(blank, Step.REPORTED, now)
     row = tables.Case(
+        id=number,
         code=state.code,
         title=title,
         description=description,
@@ -350,15 +352,13 @@ def insert_reported(
     )
     session.add(row)
     session.flush()
-    assert row.id is not None
-    row.code = case_code(now.astimezone(ctx.timezone).date(), row.id)
     _move_step_clock(session, row, state, now, new_step=True)
     append(
         session,
         "case_event",
         [
             {
-                "case_id": row.id,
+                "case_id": number,
                 "at": now,
                 "actor": ctx.actor.signature,
                 "channel": ctx.actor.channel,

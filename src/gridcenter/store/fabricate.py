@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.codes import case_code
@@ -28,6 +28,7 @@ from gridcenter.domain.loop import (
 from gridcenter.store import tables
 from gridcenter.store.history import append
 from gridcenter.store.mapping import fresh_timers, values_of
+from gridcenter.store.numbers import case_numbers
 
 OPERATOR = "liu.min"  # the demo's command-center operator files cases
 SUPERVISOR = "chen.jie"  # and its supervisor dispatches, verifies and closes them
@@ -247,19 +248,3 @@ class CaseBatch:
             connection.execute(insert(tables.CaseStep.__table__), self.steps)  # type: ignore[arg-type]
             append(session, "case_event", self.events)
         self.cases, self.steps, self.events = [], [], []
-
-
-def case_numbers(session: Session, count: int) -> list[int]:
-    """`count` new case numbers, in order, that no other writer can take: drawn from
-    PostgreSQL's sequence, or the next ones after the largest on SQLite, where a write
-    transaction holds the store alone from its start (BEGIN IMMEDIATE)."""
-    if session.get_bind().dialect.name == "postgresql":
-        drawn = session.scalars(
-            text(
-                "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, :n)"
-            ),
-            {"n": count},
-        )
-        return sorted(drawn)
-    first = (session.scalar(select(func.max(tables.Case.id))) or 0) + 1
-    return list(range(first, first + count))
