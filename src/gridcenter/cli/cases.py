@@ -6,11 +6,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from gridcenter.cli.common import parse_time, run_with_context
+from gridcenter.cli.common import parse_time, refusals, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
+from gridcenter.domain.reports import Point
 from gridcenter.formatting import change, local, time_left, words
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_cases
 from gridcenter.services import cases as service
@@ -211,6 +212,70 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
         ],
         wrap=("who", "change", "why"),
     )
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    title: Annotated[str, typer.Option("--title", help="What was reported, in a line.")],
+    description: Annotated[str, typer.Option(help="More about it.")] = "",
+    category: Annotated[
+        str | None,
+        typer.Option(help="A category's code or name (categories list); unclassified if left out."),
+    ] = None,
+    channel: Annotated[
+        str,
+        typer.Option(help="hotline, phone, walk-in, wechat, patrol, department, camera or sensor."),
+    ] = "hotline",
+    at: Annotated[
+        str | None, typer.Option("--at", help="Where, as LAT,LON (WGS84): 28.152,112.851.")
+    ] = None,
+    grid: Annotated[str | None, typer.Option(help="The grid's code, when it is known.")] = None,
+    address: Annotated[str, typer.Option(help="The address as the reporter gave it.")] = "",
+    reporter: Annotated[
+        str | None,
+        typer.Option(help="Who reported it; on patrol, a staff code, login or name is credited."),
+    ] = None,
+    phone: Annotated[str | None, typer.Option(help="The reporter's phone number.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="The new case as `case show --json` gives it.")
+    ] = False,
+) -> None:
+    """Report a new case (a hotline call, a walk-in, a grid worker on patrol); prints its
+    code."""
+    with refusals():
+        point = Point.parse(at) if at is not None else None
+
+    def work(context: Context) -> None:
+        done = service.report_case(
+            context,
+            title=title,
+            category=category,
+            source=channel,
+            at=point,
+            grid=grid,
+            address=address,
+            description=description,
+            reporter=reporter,
+            reporter_phone=phone,
+        )
+        if not as_json:
+            say(done.code)
+            return
+        now = context.now()
+        with context.db.read() as session:
+            detail = case_detail(
+                session,
+                context.actor.territory,
+                context.loop,
+                done.code,
+                now,
+                names_shown=context.actor.can(Action.REVEAL),
+            )
+        assert detail is not None
+        emit_json(_detail_json(detail, now))
+
+    run_with_context(ctx, work)
 
 
 ExpectVersion = Annotated[

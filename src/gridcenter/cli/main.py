@@ -9,7 +9,17 @@ from typing import Annotated
 import typer
 
 from gridcenter import logs
-from gridcenter.cli import accounts, alerts, bench, cases, integrations, jobs, report, store
+from gridcenter.cli import (
+    accounts,
+    alerts,
+    bench,
+    cases,
+    categories,
+    integrations,
+    jobs,
+    report,
+    store,
+)
 from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, settings_of
 from gridcenter.cli.group import GlobalOptionsGroup
 from gridcenter.config import Settings, os_login
@@ -35,6 +45,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(cases.app, name="case")
+app.add_typer(categories.app, name="categories")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

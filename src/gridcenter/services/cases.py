@@ -17,7 +17,10 @@ from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
+from gridcenter.domain.reports import Channel, Point
 from gridcenter.formatting import change, words
+from gridcenter.queries.categories import categories_named
+from gridcenter.queries.places import grid_at, grid_by_code
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve_case_timers
@@ -115,16 +118,18 @@ def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
     return None
 
 
-def category_by_code(session: Session, code: str) -> tables.Category:
-    category = session.scalar(
-        select(tables.Category).where(
-            func.lower(tables.Category.code) == code.strip().lower(),
-            tables.Category.depth == "minor",
+def category_by_code(session: Session, text: str) -> tables.Category:
+    """A minor category by its code or its name (any case)."""
+    found = categories_named(session, text)
+    if not found:
+        raise Refused(
+            f"no category {text!r}: give a minor category's code or name "
+            "(such as URB-ENV-01; `gridcenter categories list` shows them)"
         )
-    )
-    if category is None:
-        raise Refused(f"no category {code!r}: use a minor category code such as URB-ENV-01")
-    return category
+    if len(found) > 1:
+        codes = ", ".join(category.code for category in found)
+        raise Refused(f"{text!r} names {len(found)} categories ({codes}); use a code")
+    return found[0]
 
 
 def _act(
@@ -250,48 +255,87 @@ def _move_step_clock(
 # -- the use cases -------------------------------------------------------------
 
 
+UNCLASSIFIED = "UNC-00-00"  # a report nobody has classified yet: filing classifies it
+
+
 def report_case(
     ctx: Context,
     *,
     title: str,
-    category: str,
-    grid: str,
-    source: str,
-    description: str = "",
+    category: str | None = None,
+    source: str = "hotline",
+    at: Point | None = None,
+    grid: str | None = None,
     address: str = "",
+    description: str = "",
     reporter: str | None = None,
     reporter_phone: str | None = None,
 ) -> Done:
-    """Collect a new case: it waits in the reported step until it is filed."""
+    """Collect a new case where it was reported: at a point, in a grid named by its code,
+    or at an address. It waits in the reported step until it is filed. A grid worker
+    reporting from patrol (the acting account's own staff record, or the one `reporter`
+    names) is credited with the report."""
     ctx.actor.require(Action.FILE)
+    channel = Channel.parse(source)
     if not title.strip():
         raise Refused("a case needs a title")
+    if at is not None and grid:
+        raise Refused("say where once: a point or a grid, not both")
     now = ctx.now()
     with ctx.db.write() as session:
-        found = session.scalar(select(tables.Grid).where(tables.Grid.code == grid.strip()))
+        kind = category_by_code(session, category or UNCLASSIFIED)
+        found = _place(session, at, grid)
         if found is None:
-            raise Refused(f"no grid {grid!r}")
+            where = f"at {at.lat}, {at.lon}" if at else "without a place"
+            raise Refused(f"no grid covers a report {where}")
         ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+        credited = _patrol_reporter(session, ctx, reporter) if channel is Channel.PATROL else None
         row = insert_reported(
             session,
             ctx,
             now,
             title=title.strip(),
-            category=category_by_code(session, category),
+            category=kind,
             grid=found,
-            source=source,
-            description=description,
-            address=address,
-            reporter=reporter,
-            reporter_phone=reporter_phone,
-            # A grid worker reporting from patrol is credited with the report.
-            reporter_staff_id=(
-                session.scalar(select(tables.Staff.id).where(tables.Staff.login == ctx.actor.login))
-                if source == "patrol"
-                else None
-            ),
+            source=channel.value,
+            description=description.strip(),
+            address=address.strip(),
+            reporter=credited.name if credited else (reporter or "").strip() or None,
+            reporter_phone=(reporter_phone or "").strip() or None,
+            reporter_staff_id=credited.id if credited else None,
         )
-        return Done(row.code, row.version, "report", f"reported by {source}")
+        return Done(row.code, row.version, "report", f"reported by {channel.value}")
+
+
+def _place(session: Session, at: Point | None, grid: str | None) -> tables.Grid | None:
+    """The grid a report names or lies in."""
+    if grid:
+        found = grid_by_code(session, grid)
+        if found is None:
+            raise Refused(f"no grid {grid.strip()!r}")
+        return found
+    if at is not None:
+        return grid_at(session, at)
+    return None
+
+
+def _patrol_reporter(session: Session, ctx: Context, reporter: str | None) -> tables.Staff | None:
+    """Who a patrol report is credited to: the staff member `reporter` names (code, login
+    or name), else the acting account's own staff record; nobody when neither is one."""
+    named = (reporter or "").strip().lower()
+    conditions = (
+        [
+            func.lower(tables.Staff.code) == named,
+            func.lower(tables.Staff.login) == named,
+            func.lower(tables.Staff.name) == named,
+        ]
+        if named
+        else [tables.Staff.login == ctx.actor.login]
+    )
+    found = list(session.scalars(select(tables.Staff).where(tables.Staff.active, or_(*conditions))))
+    if len(found) > 1:
+        raise Refused(f"{reporter!r} names {len(found)} staff members; use a staff code")
+    return found[0] if found else None
 
 
 def insert_reported(
