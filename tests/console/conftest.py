@@ -29,16 +29,17 @@ def app(demo_path: Path, loop: ClosedLoop) -> GridCenterApp:
     return make_app(demo_path, loop)
 
 
-async def settle(pilot: Pilot) -> None:
+async def settle(pilot: Pilot[None]) -> None:
     """Wait until the first data is on screen and no worker is still busy."""
     app = pilot.app
+    assert isinstance(app, GridCenterApp)
     for _ in range(100):
         # The change listener never finishes by design: wait for the others.
         working = [worker for worker in app.workers if worker.group != "listen"]
         await app.workers.wait_for_complete(working)
         await pilot.pause()
         busy = any(not worker.is_finished for worker in working)
-        if getattr(app, "snapshot", None) is not None and not busy:
+        if app.dashboard.snapshot is not None and not busy:
             break
         await pilot.pause(0.05)
     # New counts relabel the level tabs; the tabs move their underline after the next

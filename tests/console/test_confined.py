@@ -25,7 +25,7 @@ async def test_a_history_that_cannot_be_read_closes_alone(
         await pilot.press("h")
         await wait_until(pilot, lambda: "Could not show the history" in notices(app), 5)
         assert "Could not show the history: unexpected error" in notices(app)
-        assert app.screen is app.home and app.is_running and app.crash is None
+        assert app.screen is app.dashboard and app.is_running and app.crash is None
 
         break_table(demo_path, "audit_event", broken=False)
         await pilot.press("h")
@@ -42,5 +42,5 @@ async def test_an_alert_desk_that_cannot_be_read_is_not_opened(
         await pilot.press("A")
         await wait_until(pilot, lambda: "Could not show the alert desk" in notices(app), 5)
         assert "Could not show the alert desk" in notices(app)
-        assert app.screen is app.home and app.crash is None
+        assert app.screen is app.dashboard and app.crash is None
         break_table(demo_path, "alert", broken=False)

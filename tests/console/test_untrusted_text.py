@@ -42,7 +42,7 @@ async def test_a_reason_with_markup_and_escapes_is_shown_literally(
         history = " ".join(" ".join(row) for row in app.screen.rows())
         assert_shown_literally(history)
         await pilot.press("escape")
-        app.open_case(code)
+        app.dashboard.open_case(code)
         await settle(pilot)
         assert isinstance(app.screen, CaseScreen)
         case_history = text_of(app.screen.query_one("#case-history", Static).content)

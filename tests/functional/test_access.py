@@ -197,7 +197,7 @@ async def test_the_console_shows_a_street_office_only_its_street(
         await settle(pilot)
         board = app.query_one("#grids", GridBoard)
         streets = {place.street for place in board.board.places}
-        queues = app.snapshot.queue_pages[0] if app.snapshot else []
+        queues = app.dashboard.snapshot.cases.queue_pages[0] if app.dashboard.snapshot else []
         top_bar = str(app.query_one("#topbar", Static).content)
     assert streets == {"Yuelu Hill Street"}
     assert " Yuelu Hill Street, Yuehu District │ Fri 20 Nov 10:00:00 │ " in top_bar

@@ -147,13 +147,13 @@ async def test_every_screen_shows_only_the_accounts_territory(
     app = GridCenterApp(Context(db, loop, Clock(NOW), actor), live_interval=0)
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        snapshot = app.snapshot
+        snapshot = app.dashboard.snapshot
         assert snapshot is not None
-        shown = [row.code for page in snapshot.queue_pages.values() for row in page]
+        shown = [row.code for page in snapshot.cases.queue_pages.values() for row in page]
         for key in CONSOLE_SCREENS:
             await pilot.press(key)
             await pilot.pause(0.2)
-            assert app.screen is not app.home, f"{key} opened nothing for {login}"
+            assert app.screen is not app.dashboard, f"{key} opened nothing for {login}"
             await pilot.press("escape")
             await pilot.pause(0.1)
         assert app.crash is None

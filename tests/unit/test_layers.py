@@ -13,6 +13,7 @@ FORBIDDEN = {
     "store": {"queries", "services", "console", "cli"},
     "queries": {"services", "console", "cli"},
     "services": {"console", "cli"},
+    "console": {"cli"},
     "report": {"store", "console", "cli", "jobs"},
 }
 THIRD_PARTY_FORBIDDEN = {"domain": {"sqlalchemy", "sqlmodel", "textual", "httpx", "apscheduler"}}
@@ -41,3 +42,21 @@ def test_layer_imports_only_what_sits_below_it(layer: str) -> None:
             if parts[0] in THIRD_PARTY_FORBIDDEN.get(layer, set()):
                 bad.append(f"{path.name} imports {name}")
     assert not bad, f"{layer}/ reaches the wrong way: {bad}"
+
+
+# The console reads through queries/ and acts through services/: of the store it may know
+# only the database handle (its sessions, busy errors) and the change listener, and it
+# builds no SQL of its own.
+CONSOLE_STORE_ALLOWED = {"gridcenter.store.database", "gridcenter.store.notify"}
+CONSOLE_SQL_ALLOWED = {"sqlalchemy.orm"}  # a session's type, handed on to a query
+
+
+def test_the_console_reads_through_queries_and_acts_through_services() -> None:
+    bad = []
+    for path in sorted((PACKAGE / "console").rglob("*.py")):
+        for name in imports_of(path):
+            store = name.startswith("gridcenter.store") and name not in CONSOLE_STORE_ALLOWED
+            sql = name.split(".")[0] in {"sqlalchemy", "sqlmodel"}
+            if store or (sql and name not in CONSOLE_SQL_ALLOWED):
+                bad.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert not bad, f"console/ reaches past queries and services: {bad}"

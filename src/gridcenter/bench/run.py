@@ -107,25 +107,28 @@ async def _measure_console(
     context: Context, moved: str
 ) -> tuple[float, list[float], list[float], float]:
     from gridcenter.console.app import GridCenterApp  # heavy: only when measuring
+    from gridcenter.console.widgets.case_list import CaseList
 
     started = time.perf_counter()
     app = GridCenterApp(context, live_interval=0)
     async with app.run_test(size=(160, 48)):
         # Waiting sleeps rather than pausing the pilot: a pilot pause sends every widget a
         # message, and that busy main thread would slow the reading thread it waits for.
-        while app.snapshot is None:
+        while app.dashboard.snapshot is None:
             await asyncio.sleep(0.001)
+        dashboard = app.dashboard
         await _drawn(app)
         first_paint = time.perf_counter() - started
         # Every pane read again and handed to the panes, as the floor reads them; then the
         # console's own refresh, which reads only what the change moved.
-        refreshes = await _refreshes(app, context, moved, whole=True)
-        follows = await _refreshes(app, context, moved, whole=False)
-        row = app.query_one("#queue").selected  # type: ignore[attr-defined]
+        refreshes = await _refreshes(app, dashboard, context, moved, whole=True)
+        follows = await _refreshes(app, dashboard, context, moved, whole=False)
+        row = dashboard.query_one("#queue", CaseList).selected
+        assert row is not None
         to = _another_department(context, row.assignee)
-        before = app.snapshot
+        before = dashboard.snapshot
         began = time.perf_counter()
-        app.perform(
+        dashboard.perform(
             lambda ctx: case_service.reassign(
                 ctx, row.code, to=to, reason="benchmark", expected_version=row.version
             )
@@ -137,24 +140,26 @@ async def _measure_console(
             # The reassigned row on screen with its new version (or gone from the pages read).
             listed = [
                 r.version
-                for page in (app.snapshot.queue_pages.values() if app.snapshot else ())
+                for page in (dashboard.snapshot.cases.queue_pages.values())
                 for r in page
                 if r.code == row.code
             ]
-            if listed == [row.version + 1] or (app.snapshot is not before and not listed):
+            if listed == [row.version + 1] or (dashboard.snapshot is not before and not listed):
                 break
         await _drawn(app)
         action = time.perf_counter() - began
     return first_paint, refreshes, follows, action
 
 
-async def _refreshes(app: Any, context: Context, moved: str, whole: bool) -> list[float]:
+async def _refreshes(
+    app: Any, dashboard: Any, context: Context, moved: str, whole: bool
+) -> list[float]:
     """REFRESHES refreshes, each after a change, from its start to the screen drawn."""
     times = []
     for n in range(REFRESHES):
         _change(context, moved, n)
         began = time.perf_counter()
-        await _finished(app.refresh_data(force=True, whole=whole))
+        await _finished(dashboard.refresh_data(force=True, whole=whole))
         await _drawn(app)
         times.append(time.perf_counter() - began)
     return times

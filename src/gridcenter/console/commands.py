@@ -3,7 +3,7 @@ dashboard action."""
 
 import asyncio
 from functools import partial
-from typing import TYPE_CHECKING, cast
+from typing import Protocol
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -11,22 +11,23 @@ from textual.markup import escape
 
 from gridcenter.console.keys import DASHBOARD_KEYS
 from gridcenter.formatting import printable
-from gridcenter.queries import dashboard
 from gridcenter.queries.cases import CaseRow
 
-if TYPE_CHECKING:
-    from gridcenter.console.app import GridCenterApp
+
+class CaseFinder(Protocol):
+    """The screen the palette is opened on: it finds cases, opens one and runs actions."""
+
+    def find_cases(self, text: str) -> list[CaseRow]: ...
+
+    def open_case(self, code: str) -> None: ...
+
+    async def run_action(self, action: str) -> None: ...
 
 
 class CaseCommands(Provider):
     @property
-    def console(self) -> "GridCenterApp":
-        return cast("GridCenterApp", self.app)
-
-    def _cases(self, text: str) -> list[CaseRow]:
-        ctx = self.console.context
-        with ctx.db.read() as session:
-            return dashboard.find_cases(session, ctx.actor.territory, text)
+    def finder(self) -> CaseFinder:
+        return self.screen  # type: ignore[return-value]  # a screen that lists this provider
 
     def _actions(self) -> list[tuple[str, str]]:
         return [
@@ -37,13 +38,13 @@ class CaseCommands(Provider):
 
     async def discover(self) -> Hits:
         for description, action in self._actions():
-            yield DiscoveryHit(description, partial(self.console.run_action, action))
+            yield DiscoveryHit(description, partial(self.finder.run_action, action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         text = query.strip()
         if len(text) >= 2:
-            for row in await asyncio.to_thread(self._cases, text):
+            for row in await asyncio.to_thread(self.finder.find_cases, text):
                 shown = Content.assemble(
                     (row.code, "bold"), f"  {row.level}  ", Content(printable(row.title))
                 )
@@ -51,7 +52,7 @@ class CaseCommands(Provider):
                 yield Hit(
                     1.0,
                     shown,
-                    partial(self.console.open_case, row.code),
+                    partial(self.finder.open_case, row.code),
                     row.code,
                     # The palette reads a hit's help as markup: escape what people typed.
                     escape(printable(f"{detail} · {row.assignee or 'unassigned'}")),
@@ -60,5 +61,5 @@ class CaseCommands(Provider):
             score = matcher.match(description)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(description), partial(self.console.run_action, action)
+                    score, matcher.highlight(description), partial(self.finder.run_action, action)
                 )

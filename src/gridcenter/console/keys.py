@@ -1,6 +1,6 @@
 """The keys of the console's big screens, named once: the dashboard, the assessment and the
-risk map bind these lists, and the help screen and the command palette read the dashboard's.
-The small dialogs (a case, a reason, an assignee) keep their few keys beside them."""
+risk map bind these lists; the help screen and the command palette read the bindings. The
+small dialogs (a case, a reason, an assignee) keep their few keys beside them."""
 
 from textual.binding import Binding
 
@@ -60,14 +60,4 @@ RISK_MAP_KEYS = [
     Binding("left_square_bracket", "shift(-1)", "Earlier", id="map.earlier"),
     Binding("right_square_bracket", "shift(1)", "Later", id="map.later"),
     Binding("escape,q", "close", "Back", id="map.close"),
-]
-
-# What the help screen lists beyond the dashboard's own bindings.
-LIST_KEYS = [
-    ("↑ ↓  j k", "move within a pane"),
-    ("pgup pgdn home end", "move a page, to the first or the last row"),
-    ("enter", "open the case (details and history); on a grid: filter the queues to it"),
-    ("v (in a case)", "reveal the reporter's contact (allowed roles only; recorded)"),
-    ("v (on the roster)", "reveal the duty officer's phone (allowed roles only; recorded)"),
-    ("ctrl+p", "command palette: jump to a case by code, switch theme, every action"),
 ]

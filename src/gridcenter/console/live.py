@@ -10,21 +10,20 @@ minute that follows the clocks and rosters) reads every pane.
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, auto
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.levels import Level
 from gridcenter.queries import dashboard
 from gridcenter.queries.cases import CaseRow
+from gridcenter.queries.changes import changes_since
 from gridcenter.queries.health import Health, integration_health
 from gridcenter.services.context import Context
-from gridcenter.store import tables
-from gridcenter.store.database import StoreBusy, newest_change
-from gridcenter.store.tallies import advance_late_mark
+from gridcenter.services.tallies import catch_up_late_mark
+from gridcenter.store.database import newest_change
 
 PAGE = 100
 # Grids, their streets and their staff change with the territory, not with the cases:
@@ -75,21 +74,31 @@ class View:
     pages: tuple[int, ...] = (0,)
 
 
-@dataclass
-class Snapshot:
-    at: datetime
-    mark: int
-    district: str
+@dataclass(frozen=True)
+class CasePanes:
+    """The level tabs, the queue's pages on screen and the timers: read together."""
+
     counts: dict[Level, dashboard.LevelCount]
     queue_total: int
     queue_pages: dict[int, list[CaseRow]]
     timers: dashboard.Timers
+    filtered: dict[Level, int] | None = None  # each level's matches, when a filter is on
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What every pane shows, as of one reading; a pane the changes could not have moved
+    keeps what the reading before found."""
+
+    at: datetime
+    mark: int
+    district: str
+    view: View
+    cases: CasePanes
     board: dashboard.Board
     roster: list[dashboard.PostDuty]
     alerts: dashboard.OpenAlerts
     health: Health
-    view: View = field(default_factory=View)
-    filtered: dict[Level, int] | None = None  # each level's matches, when a filter is on
 
 
 class LiveFeed:
@@ -103,20 +112,12 @@ class LiveFeed:
         self._last: Snapshot | None = None
 
     def _keep_late_mark(self, now: datetime) -> None:
-        """Move the tallies' late mark on when it lags far behind (no sweep running): the
-        deadlines between the mark and now are counted at every refresh until it moves."""
+        """Move the tallies' late mark on when it lags far behind (no sweep running),
+        checked at most once a minute."""
         if time.monotonic() - self._mark_checked_at < LATE_MARK_CHECK_S:
             return
         self._mark_checked_at = time.monotonic()
-        with self.context.db.read() as session:
-            mark = session.scalar(select(tables.LateMark.as_of))
-        if mark is not None and now - mark <= LATE_MARK_MAX_LAG:
-            return
-        try:
-            with self.context.db.write() as session:
-                advance_late_mark(session, now)
-        except StoreBusy:
-            pass  # another writer holds the store: the next check moves it
+        catch_up_late_mark(self.context, now, LATE_MARK_MAX_LAG)
 
     def changed(self) -> bool:
         """One indexed lookup of the newest change id."""
@@ -146,21 +147,14 @@ class LiveFeed:
         """The newest change id, and the panes and grids the changes since the last refresh
         can have moved: None when that is not known (nothing to follow, too many changes, or
         one of an unknown kind). One statement: the changes with their cases' grids."""
-        log, case = tables.ChangeLog, tables.Case
-        changes = session.execute(
-            select(log.id, log.kind, case.grid_id)
-            .outerjoin(case, (log.kind == "case") & (case.code == log.ref))
-            .where(log.id > self.mark)
-            .order_by(log.id)
-            .limit(FOLLOWED_CHANGES + 1)
-        ).all()
+        changes = changes_since(session, self.mark, FOLLOWED_CHANGES + 1)
         if not changes or len(changes) > FOLLOWED_CHANGES:
             return newest_change(session), None
-        if any(kind not in MOVES for _, kind, _ in changes):
+        if any(change.kind not in MOVES for change in changes):
             return changes[-1].id, None
         return changes[-1].id, Moved(
-            frozenset().union(*(MOVES[kind] for _, kind, _ in changes)),
-            frozenset(grid for _, _, grid in changes if grid is not None),
+            frozenset().union(*(MOVES[change.kind] for change in changes)),
+            frozenset(change.grid_id for change in changes if change.grid_id is not None),
         )
 
     def read(self, view: View, fresh_places: bool = False, whole: bool = False) -> Snapshot:
@@ -184,44 +178,57 @@ class LiveFeed:
             if fresh_places or time.monotonic() - self._places_read_at > PLACES_MAX_AGE_S:
                 self._places = dashboard.grid_places(session, territory)
                 self._places_read_at = time.monotonic()
-            fresh: dict[str, object] = {}
             board = Pane.BOARD in panes or Pane.CASES in panes
             queue = Pane.CASES in panes or last is None or view != last.view
             if queue or board:
                 beyond = dashboard.late_beyond_mark(session, territory, now)
-            if queue:
-                counts = dashboard.level_counts(session, territory, beyond)
-                fresh.update(counts=counts, timers=dashboard.running_out(session, territory, now))
-                fresh.update(self._queue(session, view, counts))
-            if board:
-                fresh["board"] = dashboard.grid_board(
-                    session,
-                    territory,
-                    now,
-                    self._places,
-                    beyond,
-                    since=last.board if last else None,
-                    moved=grids,
-                )
-            if Pane.ROSTER in panes:
-                fresh["roster"] = dashboard.roster_now(session, territory, now)
-            if Pane.ALERTS in panes:
-                fresh["alerts"] = dashboard.open_alerts(session, territory)
-            if Pane.HEALTH in panes:
-                fresh["health"] = integration_health(session)
-            if last is None:
-                snapshot = Snapshot(at=now, mark=mark, district=self.district(), view=view, **fresh)
-            else:
-                snapshot = replace(last, at=now, mark=mark, view=view, **fresh)
+            snapshot = Snapshot(
+                at=now,
+                mark=mark,
+                district=self.district(),
+                view=view,
+                cases=(
+                    self._cases(session, view, beyond, now) if queue or last is None else last.cases
+                ),
+                board=(
+                    dashboard.grid_board(
+                        session,
+                        territory,
+                        now,
+                        self._places,
+                        beyond,
+                        since=last.board if last else None,
+                        moved=grids,
+                    )
+                    if board or last is None
+                    else last.board
+                ),
+                roster=(
+                    dashboard.roster_now(session, territory, now)
+                    if Pane.ROSTER in panes or last is None
+                    else last.roster
+                ),
+                alerts=(
+                    dashboard.open_alerts(session, territory)
+                    if Pane.ALERTS in panes or last is None
+                    else last.alerts
+                ),
+                health=(
+                    integration_health(session)
+                    if Pane.HEALTH in panes or last is None
+                    else last.health
+                ),
+            )
         self.mark = mark
         self._last = snapshot
         self._places = snapshot.board.places  # read again if the grids had moved
         return snapshot
 
-    def _queue(
-        self, session: Session, view: View, counts: dict[Level, dashboard.LevelCount]
-    ) -> dict[str, object]:
+    def _cases(
+        self, session: Session, view: View, beyond: dashboard.LateBeyondMark, now: datetime
+    ) -> CasePanes:
         territory = self.context.actor.territory
+        counts = dashboard.level_counts(session, territory, beyond)
         filtered: dict[Level, int] | None = None
         if view.grid_id is None and not view.text.strip():
             total = counts[view.level].open
@@ -247,4 +254,10 @@ class LiveFeed:
             for number in view.pages
             if number * PAGE < max(total, 1)
         }
-        return {"queue_total": total, "queue_pages": pages, "filtered": filtered}
+        return CasePanes(
+            counts=counts,
+            queue_total=total,
+            queue_pages=pages,
+            timers=dashboard.running_out(session, territory, now),
+            filtered=filtered,
+        )

@@ -575,6 +575,14 @@ def risk_map(
     return result
 
 
+@dataclass(frozen=True)
+class CaseBehind:
+    code: str
+    title: str
+    step: str
+    grid: str
+
+
 def cases_behind(
     session: Session,
     period: Period,
@@ -582,8 +590,8 @@ def cases_behind(
     place: Place,
     figure: str,
     limit: int = 200,
-) -> list[tuple[str, str, str, str]]:
-    """The cases behind a number (code, title, step, grid), for drilling down to them."""
+) -> list[CaseBehind]:
+    """The cases behind a number, for drilling down to them."""
     start, end = period.start, period.end
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
     conditions = {
@@ -602,4 +610,4 @@ def cases_behind(
         .order_by(Case.created_at, Case.id)
         .limit(limit)
     )
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [CaseBehind(*row) for row in rows]

@@ -6,6 +6,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from gridcenter.console.requests import AcknowledgeAlerts, OpenCase
 from gridcenter.console.text import plain
 
 
@@ -27,14 +28,14 @@ class AlertScreen(ModalScreen[None]):
         self.case_code = case_code
 
     def action_acknowledge(self) -> None:
-        self.app.acknowledge_alerts([self.alert_id])  # type: ignore[attr-defined]
+        self.post_message(AcknowledgeAlerts([self.alert_id]))
 
     def action_open_case(self) -> None:
         if self.case_code is None:
             self.notify("This alert is not about a case.", severity="warning")
             return
         self.app.pop_screen()
-        self.app.open_case(self.case_code)  # type: ignore[attr-defined]
+        self.post_message(OpenCase(self.case_code))
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog report"):

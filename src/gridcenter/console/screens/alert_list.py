@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.requests import AcknowledgeAlerts, OpenAlert, OpenCase, ShowGrid
 from gridcenter.console.screens.confined import Confined
 from gridcenter.console.screens.reason import ReasonScreen
 from gridcenter.console.text import plain
@@ -211,14 +212,14 @@ class AlertListScreen(Confined, Screen[None]):
         if not ids:
             self.notify("No unacknowledged alert is marked or highlighted.", severity="warning")
             return
-        self.app.acknowledge_alerts(ids, then=self.reload)  # type: ignore[attr-defined]
+        self.post_message(AcknowledgeAlerts(ids, then=self.reload))
 
     def action_open_case(self) -> None:
         alert = self.query_one(AlertTable).selected
         if alert is None or alert.case_code is None:
             self.notify("This alert is not about a case.", severity="warning")
             return
-        self.app.open_case(alert.case_code)  # type: ignore[attr-defined]
+        self.post_message(OpenCase(alert.case_code))
 
     def action_show_grid(self) -> None:
         alert = self.query_one(AlertTable).selected
@@ -226,10 +227,10 @@ class AlertListScreen(Confined, Screen[None]):
             self.notify("This alert is not about a grid.", severity="warning")
             return
         self.app.pop_screen()
-        self.app.show_grid(alert.grid_id, alert.grid or "")  # type: ignore[attr-defined]
+        self.post_message(ShowGrid(alert.grid_id, alert.grid or ""))
 
     def on_line_list_chosen(self, event: LineList.Chosen) -> None:
         event.stop()
         alert = self.query_one(AlertTable).selected
         if alert is not None:
-            self.app.open_alert_by_id(alert.id)  # type: ignore[attr-defined]
+            self.post_message(OpenAlert(alert.id))

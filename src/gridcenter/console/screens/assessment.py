@@ -3,6 +3,7 @@ the ranked tables; enter drills down street -> community -> grid -> the cases be
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -14,7 +15,7 @@ from gridcenter.console.keys import ASSESSMENT_KEYS
 from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.domain.periods import KINDS, Period
-from gridcenter.queries.assessment import Place
+from gridcenter.queries.assessment import CaseBehind, Place
 from gridcenter.report.document import (
     TERRITORY_HEADERS,
     duration,
@@ -24,8 +25,8 @@ from gridcenter.report.document import (
 )
 from gridcenter.services.assessment import Assessment
 
-# Headline rows that open the cases behind them, by row: reported, completion, on time.
-CASES_BEHIND = {0: "reported", 1: "open", 3: "late"}
+# Headline figures that open the cases behind them, by the figure's name in the table.
+CASES_BEHIND = {"Reported": "reported", "Completion": "open", "On-time closure": "late"}
 BREAKDOWN_ORDER = (
     "streets",
     "communities",
@@ -50,7 +51,7 @@ class AssessmentSource:
     """What the screen may ask of the store, as the app allows it."""
 
     assess: Callable[[Period, Place], Assessment]
-    cases: Callable[[Period, Place, str], list[tuple[str, str, str, str]]]
+    cases: Callable[[Period, Place, str], list[CaseBehind]]
     open_case: Callable[[str], None]
     open_map: Callable[[Period, Place], None]
 
@@ -59,17 +60,8 @@ class AssessmentScreen(Confined, Screen[None]):
     SHOWS = "the assessment"
 
     BINDINGS = ASSESSMENT_KEYS
-    DEFAULT_CSS = """
-    AssessmentScreen #assess-title { height: 1; background: $primary 35%; text-style: bold; }
-    AssessmentScreen #assess-body { grid-size: 2 2; grid-columns: 2fr 3fr; height: 1fr; }
-    AssessmentScreen.-narrow #assess-body { grid-size: 1; grid-rows: auto; overflow-y: auto; }
-    AssessmentScreen .box { border: round $panel-lighten-2; height: 1fr; }
-    AssessmentScreen.-narrow .box { height: auto; max-height: 14; }
-    AssessmentScreen .box:focus-within { border: round $accent; }
-    AssessmentScreen .box-title { color: $text-muted; height: 1; padding: 0 1; }
-    AssessmentScreen DataTable { height: 1fr; }
-    AssessmentScreen.-narrow DataTable { height: auto; max-height: 12; }
-    """
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-thin"), (120, "-broad")]
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, source: AssessmentSource, period: Period, place: Place) -> None:
         super().__init__()
@@ -91,15 +83,11 @@ class AssessmentScreen(Confined, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.on_resize()
         self.query_one("#headline", DataTable).add_columns("Figure", "Value", "Behind it")
         self.query_one("#steps", DataTable).add_columns("Step", "Done", "Average", "p90")
         self.query_one("#ranked", DataTable).add_columns("#", "Best", "", "Worst", "")
         self.query_one("#places", DataTable).focus()
         self.reload()
-
-    def on_resize(self) -> None:
-        self.set_class(self.app.size.width < 120 or self.app.size.height < 30, "-narrow")
 
     @property
     def place(self) -> Place:
@@ -158,13 +146,13 @@ class AssessmentScreen(Confined, Screen[None]):
         rows = self.source.cases(self.period, self.place, figure)
         self.app.call_from_thread(self._show_cases, figure, rows)
 
-    def _show_cases(self, figure: str, rows: list[tuple[str, str, str, str]]) -> None:
+    def _show_cases(self, figure: str, rows: list[CaseBehind]) -> None:
         places = self.query_one("#places", DataTable)
         places.clear(columns=True)
         places.add_columns("Case", "Title", "Step", "Grid")
-        for code, title, step, grid in rows:
-            places.add_row(code, plain(title), step.replace("_", " "), plain(grid))
-        self.showing_cases = [row[0] for row in rows]
+        for row in rows:
+            places.add_row(row.code, plain(row.title), row.step.replace("_", " "), plain(row.grid))
+        self.showing_cases = [row.code for row in rows]
         label = {"reported": "reported", "open": "not closed", "late": "closed late"}[figure]
         self.query_one("#places-title", Label).update(
             f"Cases {label}: {len(rows)}{'+' if len(rows) >= 200 else ''} "
@@ -236,7 +224,9 @@ class AssessmentScreen(Confined, Screen[None]):
             self.reload()
 
     def action_cases_behind(self) -> None:
-        figure = CASES_BEHIND.get(self.query_one("#headline", DataTable).cursor_row)
+        table = self.query_one("#headline", DataTable)
+        shown = table.get_row_at(table.cursor_row)[0] if table.row_count else None
+        figure = CASES_BEHIND.get(str(shown))
         if figure is None:
             self.notify("Choose the reported, completion or on-time row", severity="warning")
             return

@@ -12,6 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.requests import MoveCase
 from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.domain.errors import Refused
@@ -30,7 +31,13 @@ class CaseScreen(Confined, Screen[None]):
         Binding("e", "act('escalate')", "Escalate", id="case.escalate"),
         Binding("E", "act('deescalate')", "De-escalate", id="case.deescalate"),
         Binding("d", "act('dispatch')", "Dispatch", id="case.dispatch"),
-        Binding("v", "reveal", "Reveal contact", id="case.reveal"),
+        Binding(
+            "v",
+            "reveal",
+            "Reveal contact",
+            id="case.reveal",
+            tooltip="reveal the reporter's contact (allowed roles only; recorded)",
+        ),
     ]
 
     def __init__(
@@ -158,6 +165,6 @@ class CaseScreen(Confined, Screen[None]):
         )
         self.app.call_from_thread(self.query_one("#case-contact", Static).update, plain(text))
 
-    async def action_act(self, name: str) -> None:
+    def action_act(self, name: str) -> None:
         if self.detail is not None:
-            await self.app.run_action(f"case_{name}('{self.code}')")
+            self.post_message(MoveCase(name, self.code))

@@ -2,8 +2,11 @@
 legend, the selected grid's figures and a trend of cases by kind over the period."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import ClassVar
 
+from rich.style import Style
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,24 +24,23 @@ from gridcenter.domain.periods import Period
 from gridcenter.formatting import printable
 from gridcenter.queries.assessment import GridOnMap, Place
 
-# The grids, the cases per day by kind, and the last day to draw (today, in a running period).
-RiskData = tuple[list[GridOnMap], dict[str, dict[date, int]], date]
-# One colour per band, chosen to read on dark and light themes alike.
-BAND_STYLE = {
-    "none": "grey50",
-    "low": "green3",
-    "elevated": "yellow3",
-    "high": "dark_orange",
-    "severe": "bold red1",
-}
+
+@dataclass(frozen=True)
+class RiskData:
+    grids: list[GridOnMap]
+    trend: dict[str, dict[date, int]]  # cases per day by kind
+    last_day: date  # the last day to draw: today, in a running period
+
+
 CELL = "■ "
 NAME_WIDTH = 22
 
 
 class RiskMap(Widget):
-    """The grids as coloured cells, one line per community (wrapped when long)."""
+    """The grids as coloured cells, one line per community (wrapped when long). Each band's
+    colour comes from the theme, through the stylesheet (`.risk-map--high` and so on)."""
 
-    DEFAULT_CSS = "RiskMap { height: auto; }"
+    COMPONENT_CLASSES: ClassVar = {f"risk-map--{band}" for band in BANDS}
 
     def __init__(self) -> None:
         super().__init__(id="risk-map")
@@ -90,12 +92,15 @@ class RiskMap(Widget):
         for label, bold, indexes in self.layout_lines():
             text = Text(label, style="bold" if bold else "")
             for index in indexes:
-                style = BAND_STYLE[band_of(self.grids[index].risk.score, self.limits)]
+                style = self.band_style(band_of(self.grids[index].risk.score, self.limits))
                 text.append(CELL[0], style=style)
                 # The selected grid is marked beside its cell, so no line shifts.
                 text.append("◂" if index == self.cursor else CELL[1:], style="bold")
             lines.append(text)
         return Text("\n").join(lines)
+
+    def band_style(self, band: str) -> Style:
+        return self.get_component_rich_style(f"risk-map--{band}")
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return max(1, len(self.layout_lines(width)))
@@ -128,12 +133,12 @@ def _span(low: int, high: int | None) -> str:
     return f"{low}" if high - 1 == low else f"{low}-{high - 1}"
 
 
-def legend(limits: dict[str, int]) -> Text:
+def legend(limits: dict[str, int], band_style: Callable[[str], Style]) -> Text:
     text = Text("Risk score\n", style="bold")
     bounds = [limits[band] for band in BANDS] + [None]
     for band, low, high in zip(BANDS, bounds, bounds[1:], strict=False):
         span = _span(low, high)
-        text.append(CELL[0], style=BAND_STYLE[band])
+        text.append(CELL[0], style=band_style(band))
         text.append(f" {band:<9}{span}\n")
     return text
 
@@ -160,17 +165,7 @@ class RiskMapScreen(Confined, Screen[None]):
     SHOWS = "the risk map"
 
     BINDINGS = RISK_MAP_KEYS
-    DEFAULT_CSS = """
-    RiskMapScreen #map-title { height: 1; background: $primary 35%; text-style: bold; }
-    RiskMapScreen #map-row { height: 1fr; }
-    RiskMapScreen #map-scroll { width: 1fr; border: round $panel-lighten-2; }
-    RiskMapScreen #map-side { width: 30; border: round $panel-lighten-2; padding: 0 1; }
-    RiskMapScreen #grid-card { height: auto; margin-bottom: 1; }
-    RiskMapScreen #trend { height: 12; border: round $panel-lighten-2; }
-    RiskMapScreen.-narrow #trend { height: 7; }
-    RiskMapScreen.-narrow #map-side { width: 26; }
-    RiskMapScreen.-narrow #formula { display: none; }
-    """
+    VERTICAL_BREAKPOINTS: ClassVar = [(0, "-short"), (30, "-tall")]
 
     def __init__(
         self, load: Callable[[Period, Place], RiskData], period: Period, place: Place
@@ -193,13 +188,9 @@ class RiskMapScreen(Confined, Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.on_resize()
         self.query_one("#map-scroll").border_title = "Grids by street and community"
         self.query_one("#trend").border_title = "Cases reported per day, by kind"
         self.reload()
-
-    def on_resize(self) -> None:
-        self.set_class(self.app.size.height < 30, "-narrow")
 
     def _title(self) -> str:
         return (
@@ -216,11 +207,11 @@ class RiskMapScreen(Confined, Screen[None]):
         self.app.call_from_thread(self._show, data)
 
     def _show(self, data: RiskData) -> None:
-        grids, trend, until = data
+        grids, trend, until = data.grids, data.trend, data.last_day
         self.query_one("#map-title", Static).update(plain(self._title()))
         board = self.query_one(RiskMap)
         board.show(grids)
-        self.query_one("#legend", Static).update(legend(board.limits))
+        self.query_one("#legend", Static).update(legend(board.limits, board.band_style))
         self._card()
         self._plot(trend, until)
 

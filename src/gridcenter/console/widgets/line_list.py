@@ -28,7 +28,13 @@ class LineList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
         Binding("home", "jump(0)", "First", show=False, id="list.first"),
         Binding("end", "jump(-1)", "Last", show=False, id="list.last"),
-        Binding("enter", "choose", "Open", id="list.choose"),
+        Binding(
+            "enter",
+            "choose",
+            "Open",
+            id="list.choose",
+            tooltip="open the case or alert; on a grid: filter the queues to it",
+        ),
     ]
     COMPONENT_CLASSES = {
         "line-list--cursor",

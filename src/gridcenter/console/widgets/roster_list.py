@@ -1,11 +1,13 @@
 """Who is on duty now at each post, until when, how to reach them, and who is next."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.message import Message
 
 from gridcenter.console.widgets.columns import Column, cells, header_cells
 from gridcenter.console.widgets.line_list import LineList
@@ -23,7 +25,21 @@ ROSTER_COLUMNS = [
 
 
 class RosterList(LineList):
-    BINDINGS = [Binding("v", "reveal", "Reveal phone", id="roster.reveal")]
+    @dataclass
+    class Reveal(Message):
+        """Show the full phone of whoever holds this post (allowed roles only; recorded)."""
+
+        post: PostDuty
+
+    BINDINGS = [
+        Binding(
+            "v",
+            "reveal",
+            "Reveal phone",
+            id="roster.reveal",
+            tooltip="reveal the duty officer's phone (allowed roles only; recorded)",
+        )
+    ]
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"roster-list--nobody"}
     DEFAULT_CSS = """
@@ -49,7 +65,7 @@ class RosterList(LineList):
     def action_reveal(self) -> None:
         post = self.selected
         if post is not None:
-            self.app.reveal_duty_phone(post)  # type: ignore[attr-defined]
+            self.post_message(self.Reveal(post))
 
     def set_posts(self, posts: list[PostDuty]) -> None:
         if posts == self.posts:
