@@ -400,8 +400,8 @@ async def test_a_move_that_cannot_apply_is_refused_before_it_asks(app: GridCente
         await settle(pilot)
         row = queue(app).selected  # the A queue: nothing below it
         assert row is not None and row.level == "A"
-        assert app.dashboard.check_action("deescalate", ()) is False  # not in the footer
-        assert app.dashboard.check_action("escalate", ()) is True
+        assert app.dashboard.check_action("move", ("deescalate",)) is False  # not in the footer
+        assert app.dashboard.check_action("move", ("escalate",)) is True
         await pilot.press("E")
         await pilot.pause()
         assert not isinstance(app.screen, ReasonScreen)

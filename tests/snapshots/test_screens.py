@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from textual.pilot import Pilot
 from textual.widgets import Input
 
 from gridcenter.domain.loop import ClosedLoop
+from gridcenter.store import tables
+from gridcenter.store.database import Database
 from tests.console.conftest import make_app, settle
 
 SnapCompare = Callable[..., Any]
@@ -110,3 +113,25 @@ def test_dashboard_looks(
     else:
         app = make_app(demo_path, loop, theme=look)
     assert snap_compare(app, terminal_size=SIZES["wall"], run_before=run_before("down"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_new_case_form(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    app = make_app(demo_path, loop)
+    keys = ("n", *"Blocked drain", "tab", "tab", "enter", "down", "down", "enter")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_file_form(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str) -> None:
+    """Filing a reported case: the category chosen shows its time limits."""
+    with Database(f"sqlite:///{demo_path}").read() as session:
+        code = session.scalar(
+            select(tables.Case.code).where(tables.Case.step == "reported").order_by(tables.Case.id)
+        )
+    assert code
+    app = make_app(demo_path, loop)
+    keys = ("slash", *code, "enter", "f", "enter", "down", "down", "enter")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))

@@ -9,6 +9,7 @@ import pytest
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import (
+    MOVES,
     Assignee,
     CaseState,
     ClosedLoop,
@@ -308,3 +309,47 @@ def test_a_move_that_cannot_apply_is_known_from_step_and_level() -> None:
     assert "lowest level" in (cannot("deescalate", "C1", Step.DISPATCHED, Level.A) or "")
     assert "closed" in (cannot("reassign", "C1", Step.CLOSED, Level.B) or "")
     assert cannot("escalate", "C1", Step.VERIFIED, Level.C) is None
+
+
+def _filed(loop: ClosedLoop) -> CaseState:
+    return loop.file(reported(loop), NOW, limits=LIMITS, level=Level.B, category="X").state
+
+
+def _try_move(loop: ClosedLoop, move: str, state: CaseState) -> None:
+    """Apply `move` as the console would, with every input it asks for filled in."""
+    later = NOW + timedelta(days=30)
+    other = Assignee("staff", 8, "Someone Else", "someone")
+    moves: dict[str, Callable[[], object]] = {
+        "file": lambda: loop.file(state, NOW, limits=LIMITS, level=Level.B, category="X"),
+        "dismiss": lambda: loop.dismiss(state, NOW, reason="not a case"),
+        "dispatch": lambda: loop.dispatch(state, NOW, to=other),
+        "reassign": lambda: loop.reassign(state, to=other, reason="closer"),
+        "escalate": lambda: loop.escalate(state, reason="too big"),
+        "deescalate": lambda: loop.deescalate(state, reason="small after all"),
+        "feed_back": lambda: loop.feed_back(state, NOW, by="dong.x", result="done"),
+        "verify": lambda: loop.verify(state, NOW, by="chen.jie", passed=True, note=None),
+        "close": lambda: loop.close(state, NOW, satisfaction=Satisfaction.SATISFIED, note=None),
+        "reopen": lambda: loop.reopen(state, NOW, reason="came back"),
+        "park": lambda: loop.park(state, NOW, reason="waiting for a ruling"),
+        "unpark": lambda: loop.unpark(state, later),
+        "extension": lambda: loop.request_extension(state, reason="needs a part"),
+    }
+    moves[move]()
+
+
+@pytest.mark.parametrize("move", sorted(MOVES))
+def test_what_the_console_offers_is_what_the_loop_allows(loop: ClosedLoop, move: str) -> None:
+    """For every move, in every step, parked or running: the console offers a move exactly
+    when the loop carries it out (so a key is never shown for a move the loop refuses,
+    nor hidden for one it would do)."""
+    states = [reported(loop), _filed(loop), dispatched(loop), fed_back(loop), verified(loop)]
+    states += [closed(loop), replace(dispatched(loop), level=Level.D)]
+    states += [loop.park(state, NOW, reason="waiting").state for state in states[:5]]
+    for state in states:
+        offered = cannot(move, state.code, state.step, state.level, state.parked)
+        try:
+            _try_move(loop, move, state)
+            allowed = True
+        except Refused:
+            allowed = False
+        assert (offered is None) == allowed, (move, state.step, state.level, state.parked, offered)

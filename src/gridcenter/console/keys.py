@@ -2,7 +2,35 @@
 risk map bind these lists; the help screen and the command palette read the bindings. The
 small dialogs (a case, a reason, an assignee) keep their few keys beside them."""
 
+from typing import NamedTuple
+
 from textual.binding import Binding
+
+
+class MoveKey(NamedTuple):
+    key: str
+    move: str  # a name of domain.loop.MOVES: the console offers it where the loop allows it
+    words: str
+    shown: bool  # in the footer (when it applies to the highlighted case)
+    does: str = ""
+
+
+# The moves on a case, on the dashboard (the highlighted case) and on a case's own screen.
+CASE_MOVE_KEYS = [
+    MoveKey("f", "file", "File", True, "file and classify a reported case: category, level"),
+    MoveKey("D", "dismiss", "Dismiss", False, "dismiss a report that is not a case"),
+    MoveKey("d", "dispatch", "Dispatch", True),
+    MoveKey("r", "reassign", "Reassign", True),
+    MoveKey("e", "escalate", "Escalate", True, "escalate one level, with a reason"),
+    MoveKey("E", "deescalate", "De-escalate", False, "de-escalate one level, with a reason"),
+    MoveKey("b", "feed_back", "Feed back", True, "record what was done (the handler's feedback)"),
+    MoveKey("c", "verify", "Check", True, "verify on site: passed, or failed and back to rework"),
+    MoveKey("x", "close", "Close", True, "close with the resident's satisfaction"),
+    MoveKey("R", "reopen", "Reopen", False, "reopen a closed case, with a reason"),
+    MoveKey("p", "park", "Park", False, "park: stop the clock, with a reason"),
+    MoveKey("p", "unpark", "Unpark", False, "unpark: the clock runs on with the time it had"),
+    MoveKey("X", "extension", "Extension", False, "request an extension, or grant or refuse one"),
+]
 
 DASHBOARD_KEYS = [
     Binding("tab", "next_pane", "Next pane", show=False, priority=True, id="pane.next"),
@@ -18,10 +46,18 @@ DASHBOARD_KEYS = [
     # First of the shown keys: the footer of an 80-column terminal still has room for them.
     Binding("question_mark", "help", "Keys", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),
-    Binding("r", "reassign", "Reassign", id="case.reassign"),
-    Binding("e", "escalate", "Escalate", id="case.escalate"),
-    Binding("E", "deescalate", "De-escalate", id="case.deescalate"),
-    Binding("d", "dispatch", "Dispatch", id="case.dispatch"),
+    Binding("n", "new_case", "New case", id="case.new", tooltip="report a new case by hand"),
+    *[
+        Binding(
+            key.key,
+            f"move('{key.move}')",
+            key.words,
+            show=key.shown,
+            id=f"case.{key.move}",
+            tooltip=key.does,
+        )
+        for key in CASE_MOVE_KEYS
+    ],
     Binding("a", "acknowledge", "Ack alert", id="alert.acknowledge"),
     Binding("A", "alert_desk", "Alert desk: every open alert", show=False, id="alert.desk"),
     Binding("/", "filter", "Filter", id="queue.filter"),
@@ -37,7 +73,7 @@ DASHBOARD_KEYS = [
 # apply to the highlighted case still says why when its key is pressed.
 REFUSED_MOVE_KEYS = [
     Binding(key, f"refuse_move('{move}')", "", show=False, id=f"case.{move}.refused")
-    for key, move in (("r", "reassign"), ("e", "escalate"), ("E", "deescalate"), ("d", "dispatch"))
+    for key, move, *_ in CASE_MOVE_KEYS
 ]
 
 ASSESSMENT_KEYS = [

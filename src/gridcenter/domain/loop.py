@@ -153,23 +153,54 @@ def _reason(reason: str | None, action: str) -> str:
     return text
 
 
-# The console's case keys and the words a refusal uses for each.
-CASE_MOVES = {
-    "dispatch": "dispatched",
-    "reassign": "reassigned",
-    "escalate": "escalated",
-    "deescalate": "de-escalated",
+@dataclass(frozen=True)
+class Move:
+    """A move on one case, as the console offers it: where in the loop it applies, known
+    from the case's step, level and clock alone, so a move that cannot apply is left out
+    or refused before anything is asked. The loop's own checks stay the rule."""
+
+    name: str
+    done: str  # the words of a refusal: "case X is closed; it cannot be <done>"
+    steps: frozenset[Step]  # the steps it applies to
+    parked: bool | None = None  # True: only a parked case; False: only a running one
+
+
+_OPEN = frozenset(OPEN_STEPS)
+MOVES = {
+    move.name: move
+    for move in (
+        Move("file", "filed", frozenset({Step.REPORTED})),
+        Move("dismiss", "dismissed", frozenset({Step.REPORTED})),
+        Move("dispatch", "dispatched", frozenset({Step.FILED})),
+        Move("reassign", "reassigned", _OPEN),
+        Move("escalate", "escalated", _OPEN),
+        Move("deescalate", "de-escalated", _OPEN),
+        Move("feed_back", "fed back", frozenset({Step.DISPATCHED})),
+        Move("verify", "verified", frozenset({Step.FED_BACK})),
+        Move("close", "closed", frozenset({Step.VERIFIED})),
+        Move("reopen", "reopened", frozenset({Step.CLOSED})),
+        Move("park", "parked", _OPEN, parked=False),
+        Move("unpark", "unparked", _OPEN, parked=True),
+        Move("extension", "extended", _OPEN),
+    )
 }
 
 
-def cannot(move: str, code: str, step: Step, level: Level) -> str | None:
-    """Why one of the console's case moves cannot apply to a case in this step and at this
-    level, said before anything is asked for; None when it can. The loop's own checks stay
-    the rule: this is what they would refuse, known from the step and level alone."""
-    if step is Step.CLOSED:
-        return f"case {code} is closed; it cannot be {CASE_MOVES[move]} (reopen it first)"
-    if move == "dispatch" and step is not Step.FILED:
-        return f"case {code} is {step.label}; only a filed case can be dispatched"
+def cannot(move: str, code: str, step: Step, level: Level, parked: bool = False) -> str | None:
+    """Why a move cannot apply to a case in this step, at this level and with its clock
+    running or parked, said before anything is asked for; None when it can."""
+    rule = MOVES[move]
+    if step is Step.CLOSED and step not in rule.steps:
+        return f"case {code} is closed; it cannot be {rule.done} (reopen it first)"
+    if step not in rule.steps:
+        if step is not Step.CLOSED and rule.steps == {Step.CLOSED}:
+            return f"case {code} is still open ({step.label}); only a closed case can be reopened"
+        wanted = " or ".join(s.label for s in OPEN_STEPS if s in rule.steps)
+        return f"case {code} is {step.label}; only a {wanted} case can be {rule.done}"
+    if rule.parked is True and not parked:
+        return f"case {code} is not parked"
+    if rule.parked is False and parked:
+        return f"case {code} is parked; unpark it first"
     try:
         if move == "escalate":
             level.above()

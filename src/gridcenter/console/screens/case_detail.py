@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from gridcenter.console.keys import CASE_MOVE_KEYS
 from gridcenter.console.requests import MoveCase
+from gridcenter.console.screens.case_forms import cannot_move
 from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
 from gridcenter.domain.errors import Refused
@@ -27,10 +29,19 @@ class CaseScreen(Confined, Screen[None]):
 
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="case.back"),
-        Binding("r", "act('reassign')", "Reassign", id="case.reassign"),
-        Binding("e", "act('escalate')", "Escalate", id="case.escalate"),
-        Binding("E", "act('deescalate')", "De-escalate", id="case.deescalate"),
-        Binding("d", "act('dispatch')", "Dispatch", id="case.dispatch"),
+        *[
+            Binding(
+                key.key,
+                f"act('{key.move}')",
+                key.words,
+                show=key.shown,
+                id=f"case.{key.move}",
+                tooltip=key.does,
+            )
+            for key in CASE_MOVE_KEYS
+        ],
+        # A move that does not apply is out of the footer; its key still says why.
+        *[Binding(key.key, f"refuse('{key.move}')", "", show=False) for key in CASE_MOVE_KEYS],
         Binding(
             "v",
             "reveal",
@@ -164,6 +175,16 @@ class CaseScreen(Confined, Screen[None]):
             f"{contact.phone or '-'}  {contact.id_number or '-'}"
         )
         self.app.call_from_thread(self.query_one("#case-contact", Static).update, plain(text))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The moves that apply to this case, and only those, are in the footer (a key of
+        one that does not apply still says why)."""
+        if action == "act" and parameters and self.detail is not None:
+            return cannot_move(str(parameters[0]), self.detail.row) is None
+        return True
+
+    def action_refuse(self, name: str) -> None:
+        self.action_act(name)  # the dashboard refuses it with its reason
 
     def action_act(self, name: str) -> None:
         if self.detail is not None:

@@ -24,6 +24,15 @@ from gridcenter.console.screens.alert_list import AlertListScreen
 from gridcenter.console.screens.assessment import AssessmentScreen, AssessmentSource
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
+from gridcenter.console.screens.case_forms import (
+    REASONED_MOVES,
+    CaseForm,
+    NewCaseForm,
+    cannot_move,
+    case_form,
+    new_case_form,
+)
+from gridcenter.console.screens.form import Answers
 from gridcenter.console.screens.help import HelpScreen, KeySection
 from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
@@ -38,7 +47,6 @@ from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
-from gridcenter.domain.loop import CASE_MOVES, Step, cannot
 from gridcenter.domain.periods import Period
 from gridcenter.formatting import local
 from gridcenter.logs import record_unexpected
@@ -47,6 +55,7 @@ from gridcenter.queries import assessment as assessment_queries
 from gridcenter.queries import dashboard as dashboard_queries
 from gridcenter.queries.audit import AuditLine, audit_trail
 from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
+from gridcenter.queries.categories import CategoryLine, minor_categories
 from gridcenter.queries.dashboard import PostDuty
 from gridcenter.queries.people import AssigneeOption, search_assignees
 from gridcenter.services import alerts as alert_service
@@ -102,6 +111,7 @@ class DashboardScreen(Screen[None]):
         self._last_input = time.monotonic()
         self._at_top = False  # the panes went back to their tops since the last key
         self._kept_reasons: dict[str, str] = {}  # case code -> a reason a stale version lost
+        self.categories: list[CategoryLine] = []
 
     # -- layout -----------------------------------------------------------------
 
@@ -140,6 +150,7 @@ class DashboardScreen(Screen[None]):
         self.tick()
         self.set_interval(1, self.tick)
         self.refresh_data(reset=True)
+        self.read_categories()
         self._arm_poll()
         if not self.context.db.is_sqlite and self.live_interval > 0:
             self.listen_for_changes()
@@ -165,14 +176,10 @@ class DashboardScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A case move that cannot apply to the highlighted case is left out of the footer
         (its key still says why: REFUSED_MOVE_KEYS)."""
-        if action in CASE_MOVES:
+        if action == "move" and parameters:
             row = self._highlighted_case()
-            return row is None or self._cannot(action, row) is None
+            return row is None or cannot_move(str(parameters[0]), row) is None
         return True
-
-    @staticmethod
-    def _cannot(action: str, row: CaseRow) -> str | None:
-        return cannot(action, row.code, Step(row.step), Level(row.level))
 
     def on_line_list_highlighted(self, _event: LineList.Highlighted) -> None:
         self.refresh_bindings()  # the footer shows the moves that apply to the new row
@@ -654,76 +661,97 @@ class DashboardScreen(Screen[None]):
         source = focused if isinstance(focused, CaseList) else self.query_one("#queue", CaseList)
         return source.selected
 
-    def _case_action(self, action: str) -> None:
+    def action_move(self, move: str) -> None:
         row = self._highlighted_case()
         if row is None:
             self.notify("Select a case first (in a queue or the timers).", severity="warning")
             return
-        self.act_on(action, row)
+        self.act_on(move, row)
 
     def action_refuse_move(self, move: str) -> None:
-        self._case_action(move)  # refused with its reason before anything is asked
+        self.action_move(move)  # refused with its reason before anything is asked
 
-    def action_reassign(self) -> None:
-        self._case_action("reassign")
-
-    def action_escalate(self) -> None:
-        self._case_action("escalate")
-
-    def action_deescalate(self) -> None:
-        self._case_action("deescalate")
-
-    def action_dispatch(self) -> None:
-        self._case_action("dispatch")
-
-    def act_on(self, action: str, row: CaseRow) -> None:
-        """Ask for what the action needs in a modal, then carry it out; a move that cannot
+    def act_on(self, move: str, row: CaseRow) -> None:
+        """Ask for what the move needs in a dialog, then carry it out; a move that cannot
         apply is refused before anything is asked."""
-        problem = self._cannot(action, row)
+        problem = cannot_move(move, row)
         if problem is not None:
             self.notify(problem, title="Refused", severity="error", timeout=8)
             return
         subject = f"{row.code}  {row.title}  (level {row.level}, {row.step.replace('_', ' ')})"
         version = row.version
-        if action in ("reassign", "dispatch"):
-            needs_reason = action == "reassign"
+        if move in ("reassign", "dispatch"):
+            self._assign(move, row, subject)
+        elif move in ("file", "verify", "close", "extension"):
+            self._ask_form(move, row, subject)
+        else:
+            service, title, prompt, required = REASONED_MOVES[move]
+            typed = self._kept_reasons.pop(row.code, "")
 
-            def assign(choice: Assignment | None) -> None:
-                if choice is None:
-                    return
-                if needs_reason:
+            def with_reason(reason: str | None) -> None:
+                if reason is not None:
                     self.perform(
-                        lambda ctx: case_service.reassign(
-                            ctx,
-                            row.code,
-                            to=choice.code,
-                            reason=choice.reason,
-                            expected_version=version,
-                        )
-                    )
-                else:
-                    self.perform(
-                        lambda ctx: case_service.dispatch(
-                            ctx, row.code, to=choice.code, expected_version=version
-                        )
+                        lambda ctx: service(ctx, row.code, reason, version),
+                        keep=(row.code, reason),
                     )
 
-            title = "Reassign case" if needs_reason else "Dispatch case"
-            search = partial(self._search, row.code)
-            self.app.push_screen(AssigneeScreen(title, subject, search, needs_reason), assign)
-            return
-        move = case_service.escalate if action == "escalate" else case_service.deescalate
+            self.app.push_screen(
+                ReasonScreen(title, subject, prompt, required, initial=typed), with_reason
+            )
 
-        def with_reason(reason: str | None) -> None:
-            if reason is not None:
+    def _assign(self, move: str, row: CaseRow, subject: str) -> None:
+        needs_reason = move == "reassign"
+        version = row.version
+
+        def assign(choice: Assignment | None) -> None:
+            if choice is None:
+                return
+            if needs_reason:
                 self.perform(
-                    lambda ctx: move(ctx, row.code, reason=reason, expected_version=version),
-                    keep=(row.code, reason),
+                    lambda ctx: case_service.reassign(
+                        ctx,
+                        row.code,
+                        to=choice.code,
+                        reason=choice.reason,
+                        expected_version=version,
+                    )
+                )
+            else:
+                self.perform(
+                    lambda ctx: case_service.dispatch(
+                        ctx, row.code, to=choice.code, expected_version=version
+                    )
                 )
 
-        title = "Escalate case one level" if action == "escalate" else "De-escalate case one level"
-        typed = self._kept_reasons.pop(row.code, "")
-        self.app.push_screen(ReasonScreen(title, subject, initial=typed), with_reason)
+        title = "Reassign case" if needs_reason else "Dispatch case"
+        search = partial(self._search, row.code)
+        self.app.push_screen(AssigneeScreen(title, subject, search, needs_reason), assign)
+
+    def _ask_form(self, move: str, row: CaseRow, subject: str) -> None:
+        # Put up at once (the categories were read beforehand), so no key typed for the
+        # form can reach the dashboard while it opens.
+        form = case_form(move, row, subject, self.categories, self.context.timezone)
+        self.app.push_screen(form.screen, partial(self._send_form, form, row))
+
+    def action_new_case(self) -> None:
+        form = new_case_form(self.categories)
+        self.app.push_screen(form.screen, partial(self._report, form))
+        self.read_categories()
+
+    @work(thread=True, exclusive=True, group="categories", exit_on_error=False)
+    def read_categories(self) -> None:
+        """The category taxonomy the forms offer: read when the console starts and again
+        after each new case, so a change reaches the next form."""
+        with self.context.db.read() as session:
+            self.categories = minor_categories(session)
+
+    def _report(self, form: NewCaseForm, answers: Answers | None) -> None:
+        if answers is not None:
+            self.perform(lambda ctx: form.send(ctx, answers))
+
+    def _send_form(self, form: CaseForm, row: CaseRow, answers: Answers | None) -> None:
+        if answers is not None:
+            self.perform(lambda ctx: form.send(ctx, row.code, answers, row.version))
 
     def _search(self, case_code: str, text: str) -> list[AssigneeOption]:
         ctx = self.context
