@@ -11,13 +11,14 @@ from textual.widgets import Select
 from gridcenter.clock import Clock
 from gridcenter.console.app import GridCenterApp
 from gridcenter.console.screens.form import FormScreen
+from gridcenter.console.widgets.case_list import CaseList
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.console.conftest import settle, wait_until
+from tests.console.conftest import notices, settle, wait_until
 
 GRID = "430199001001001"  # Taoyuan 01
 
@@ -183,3 +184,29 @@ async def test_a_case_goes_round_the_whole_loop_and_back_with_keys_only(
         "verify",
         "close",
     ]
+
+
+async def test_marked_cases_are_escalated_together_each_on_its_own(
+    demo_path: Path, loop: ClosedLoop
+) -> None:
+    """Three cases marked with space, one reason for all: the two that can go up do, the
+    one already at the top (D) is refused alone, and the summary says so."""
+    center = console(demo_path, loop, "he.ping")
+    async with center.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await keys(pilot, "4")  # the D queue: its first case cannot go higher
+        await keys(pilot, "space", "3")
+        await keys(pilot, "space", "down", "space")
+        queue = center.dashboard.query_one("#queue", CaseList)
+        marked = list(queue.marked.values())
+        assert [row.level for row in marked] == ["D", "C", "C"]
+        await keys(pilot, "e")
+        await typed(pilot, "Needs the district")
+        await keys(pilot, "enter")
+        await wait_until(pilot, lambda: "Escalated: 2 of 3" in notices(center), 5)
+        assert "Escalated: 2 of 3. Not done:" in notices(center)
+        assert "highest level" in notices(center) and not queue.marked
+    levels = [case_of(demo_path, row.code).level for row in marked]
+    assert levels == ["D", "D", "D"]
+    assert [actions_of(demo_path, row.code)[-1] for row in marked[1:]] == ["escalate"] * 2
+    assert actions_of(demo_path, marked[0].code)[-1] != "escalate"

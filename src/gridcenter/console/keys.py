@@ -66,7 +66,7 @@ DASHBOARD_KEYS = [
     Binding("h", "history", "History", show=False, id="app.history"),
     Binding("s", "assessment", "Assessment", id="app.assessment"),
     Binding("m", "risk_map", "Risk map", show=False, id="app.risk_map"),
-    Binding("escape", "clear_filters", "Clear filters", show=False, id="queue.clear"),
+    Binding("escape", "clear_filters", "Clear filters and marks", show=False, id="queue.clear"),
 ]
 
 # Under the same keys, after the case moves: a move left out of the footer because it cannot

@@ -47,6 +47,7 @@ from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import MOVES
 from gridcenter.domain.periods import Period
 from gridcenter.formatting import local
 from gridcenter.logs import record_unexpected
@@ -79,6 +80,7 @@ NARROW = 110  # below this width the panes are shown one at a time
 WIDE = 180  # from this width (a wall) the two columns of panes share it evenly
 # Workers that read what a screen needs before it opens, and what that screen shows.
 OPENED_BY_WORKER = {"alert-detail": "the alert", "alert-desk": "the alert desk"}
+BULK_MOVES = ("reassign", "escalate", "deescalate")  # the moves marked cases take together
 IDLE_RESET_S = 60.0  # an untouched console shows the top of every pane after this
 FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
 
@@ -422,6 +424,8 @@ class DashboardScreen(Screen[None]):
         )
 
     def action_clear_filters(self) -> None:
+        for cases in self.query(CaseList):
+            cases.clear_marks()
         if self.view.grid_id is not None or self.view.text:
             self._set_view(grid_id=None, grid_name="", text="")
 
@@ -662,6 +666,10 @@ class DashboardScreen(Screen[None]):
         return source.selected
 
     def action_move(self, move: str) -> None:
+        marked = self._marked_list()
+        if move in BULK_MOVES and marked is not None:
+            self._act_on_marked(move, marked)
+            return
         row = self._highlighted_case()
         if row is None:
             self.notify("Select a case first (in a queue or the timers).", severity="warning")
@@ -698,6 +706,88 @@ class DashboardScreen(Screen[None]):
             self.app.push_screen(
                 ReasonScreen(title, subject, prompt, required, initial=typed), with_reason
             )
+
+    def _marked_list(self) -> CaseList | None:
+        """The list whose marked cases the next move applies to, if any are marked."""
+        focused = self.focused
+        cases = focused if isinstance(focused, CaseList) else self.query_one("#queue", CaseList)
+        return cases if cases.marked else None
+
+    def on_case_list_marked(self, event: CaseList.Marked) -> None:
+        count = len(event.cases.marked)
+        pane = "queue" if event.cases.id == "queue" else "timers"
+        if pane == "queue":
+            self._subtitle(
+                "queue", f"{count} marked: r, e or E moves them all; space unmarks" if count else ""
+            )
+        self.refresh_bindings()
+
+    def _act_on_marked(self, move: str, cases: CaseList) -> None:
+        """One move for every marked case: asked for once, then made case by case, each
+        changed or refused on its own, with a summary."""
+        rows = list(cases.marked.values())
+        codes = ", ".join(row.code for row in rows[:4]) + (" …" if len(rows) > 4 else "")
+        subject = f"{len(rows)} marked cases: {codes}"
+
+        def each(make: Callable[[Context, CaseRow], Done]) -> None:
+            self._perform_each(move, rows, make)
+            cases.clear_marks()
+
+        if move == "reassign":
+
+            def assign(choice: Assignment | None) -> None:
+                if choice is not None:
+                    each(
+                        lambda ctx, row: case_service.reassign(
+                            ctx,
+                            row.code,
+                            to=choice.code,
+                            reason=choice.reason,
+                            expected_version=row.version,
+                        )
+                    )
+
+            search = partial(self._search, rows[0].code)
+            title = f"Reassign {len(rows)} cases"
+            self.app.push_screen(AssigneeScreen(title, subject, search, True), assign)
+            return
+        service, title, prompt, required = REASONED_MOVES[move]
+
+        def with_reason(reason: str | None) -> None:
+            if reason is not None:
+                each(lambda ctx, row: service(ctx, row.code, reason, row.version))
+
+        self.app.push_screen(
+            ReasonScreen(f"{title}: {len(rows)} cases", subject, prompt, required), with_reason
+        )
+
+    @work(thread=True, group="actions")
+    def _perform_each(
+        self, move: str, rows: list[CaseRow], make: Callable[[Context, CaseRow], Done]
+    ) -> None:
+        done, refused = 0, []
+        for row in rows:
+            problem = cannot_move(move, row)
+            try:
+                if problem is not None:
+                    raise Refused(problem)
+                make(self.context, row)
+                done += 1
+            except (Refused, StoreBusy) as error:
+                refused.append(str(error))
+        summary = f"{MOVES[move].done.capitalize()}: {done} of {len(rows)}."
+        if refused:
+            summary += f" Not done: {refused[0]}" + (
+                f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
+            )
+        self.app.call_from_thread(
+            self.notify,
+            summary,
+            title="Done" if not refused else "Partly done",
+            severity="information" if not refused else "warning",
+            timeout=10,
+        )
+        self.app.call_from_thread(self.refresh_data)
 
     def _assign(self, move: str, row: CaseRow, subject: str) -> None:
         needs_reason = move == "reassign"

@@ -1,10 +1,13 @@
 """A list of cases with ticking countdowns, read a page at a time."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
 
 from gridcenter.console.widgets.columns import Column, cell, cells, header_cells
 from gridcenter.console.widgets.line_list import LineList
@@ -35,13 +38,25 @@ PageLoader = Callable[[int, int], list[CaseRow]]
 
 
 class CaseList(LineList):
+    BINDINGS = [
+        Binding(
+            "space",
+            "mark",
+            "Mark",
+            show=False,
+            id="cases.mark",
+            tooltip="mark the case (again: unmark); r, e and E then move every marked case",
+        )
+    ]
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {
+        "case-list--marked",
         "case-list--overdue",
         "case-list--late",
         "case-list--soon",
         "case-list--parked",
     }
     DEFAULT_CSS = """
+    CaseList > .case-list--marked { background: $accent 35%; text-style: bold italic; }
     CaseList > .case-list--overdue { color: $error; text-style: bold underline; }
     CaseList > .case-list--late { color: $text; background: $error 60%; text-style: bold; }
     CaseList > .case-list--soon { color: $warning; text-style: bold; }
@@ -64,10 +79,32 @@ class CaseList(LineList):
         self.pages: dict[int, list[CaseRow]] = {}
         self.loader: PageLoader | None = None
         self._pending: set[int] = set()
+        self.marked: dict[str, CaseRow] = {}  # code -> the row as it was when marked
 
     @property
     def row_count(self) -> int:
         return self.total
+
+    def action_mark(self) -> None:
+        row = self.selected
+        if row is None:
+            return
+        if self.marked.pop(row.code, None) is None:
+            self.marked[row.code] = row
+        self.refresh_rows()
+        self.post_message(self.Marked(self))
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.refresh_rows()
+            self.post_message(self.Marked(self))
+
+    @dataclass
+    class Marked(Message):
+        """The marked cases changed."""
+
+        cases: "CaseList"
 
     def placeholder(self) -> str:
         return self.empty
@@ -135,7 +172,8 @@ class CaseList(LineList):
         if row is None:
             return None
         left = row.time_left(self.now())
-        return row, time_left(left, row.parked), self._timer_class(left, row)
+        marked = row.code in self.marked
+        return row, time_left(left, row.parked), self._timer_class(left, row), marked
 
     def render_row(self, index: int, width: int, base: Style) -> list[Segment]:
         row = self.row_at(index)
@@ -154,6 +192,8 @@ class CaseList(LineList):
             "time left": time_left(left, row.parked),
         }
         timer_style = self.style_of(timer) if timer else Style()
+        if row.code in self.marked:
+            base = base + self.style_of("case-list--marked")
         return cells(self.columns, width, values, base, {"time left": timer_style})
 
     def _timer_class(self, left: float | None, row: CaseRow) -> str | None:
