@@ -435,6 +435,7 @@ class DashboardScreen(Screen[None]):
                 [
                     KeySection("On the dashboard", self.BINDINGS),
                     KeySection("In any pane", LineList.BINDINGS),
+                    KeySection("In a queue or the timers", CaseList.BINDINGS),
                     KeySection("On the duty roster", RosterList.BINDINGS),
                     KeySection("In a case", CaseScreen.BINDINGS),
                     KeySection("Anywhere", [*self.app.BINDINGS, PALETTE_KEY]),
