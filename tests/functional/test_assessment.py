@@ -337,8 +337,8 @@ def test_ranked_tables_and_the_cases_behind_a_number(
         ("Xiangjiang Street", pytest.approx(0.8)),
         ("Yuelu Hill Street", 0.0),
     ]
-    assert [row[0] for row in late] == [march["C2"]]
-    assert [row[0] for row in invalid] == [march["C4"]]
+    assert [row.code for row in late] == [march["C2"]]
+    assert [row.code for row in invalid] == [march["C4"]]
 
 
 def test_a_street_office_sees_only_its_street(context: Context, march: dict[str, str]) -> None:

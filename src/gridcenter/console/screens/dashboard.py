@@ -139,6 +139,9 @@ class DashboardScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Kept for the reading threads: once the console starts closing, this screen may
+        # be detached before a thread finishes, and then `self.app` cannot be found.
+        self.console = self.app
         self.query_one("#levels", Tabs).can_focus = False
         self.query_one("#queue", CaseList).loader = lambda offset, limit: self.feed.page(
             self.view, offset, limit
@@ -240,19 +243,19 @@ class DashboardScreen(Screen[None]):
         try:
             self._refresh(False, force=full, whole=full)
         finally:
-            self.app.call_from_thread(self._arm_poll)
+            self.console.call_from_thread(self._arm_poll)
 
     def _refresh(self, reset: bool, force: bool, whole: bool) -> None:
         try:
             if force or reset or self.feed.changed():
                 view = self.view
                 if not reset:
-                    pages = tuple(self.app.call_from_thread(self.wanted_pages))
+                    pages = tuple(self.console.call_from_thread(self.wanted_pages))
                     view = View(view.level, view.grid_id, view.grid_name, view.text, pages)
                 snapshot = self.feed.read(view, fresh_places=reset, whole=whole)
-                self.app.call_from_thread(self.apply, snapshot, reset)
+                self.console.call_from_thread(self.apply, snapshot, reset)
         except StoreBusy as busy:
-            self.app.call_from_thread(self.notify, str(busy), severity="warning")
+            self.console.call_from_thread(self.notify, str(busy), severity="warning")
 
     @work(thread=True, exclusive=True, group="listen", exit_on_error=False)
     def listen_for_changes(self) -> None:
@@ -262,7 +265,7 @@ class DashboardScreen(Screen[None]):
         try:
             while not worker.is_cancelled:
                 if listener.wait(timeout=1.0):
-                    self.app.call_from_thread(self.refresh_data, force=False)
+                    self.console.call_from_thread(self.refresh_data, force=False)
         finally:
             listener.close()
 
@@ -484,7 +487,7 @@ class DashboardScreen(Screen[None]):
         with ctx.db.read() as session:
             alert = alert_queries.alert_detail(session, ctx.actor.territory, alert_id)
         if alert is None:
-            self.app.call_from_thread(
+            self.console.call_from_thread(
                 self.notify,
                 f"Alert {alert_id} is gone or outside your territory.",
                 severity="warning",
@@ -493,7 +496,7 @@ class DashboardScreen(Screen[None]):
         seen = f"acknowledged by {alert.acknowledged_by}" if alert.acknowledged_by else "open"
         when = local(alert.raised_at, ctx.timezone)
         details = f"{alert.severity} · {alert.kind.replace('_', ' ')} · raised {when} · {seen}"
-        self.app.call_from_thread(
+        self.console.call_from_thread(
             self.app.push_screen,
             AlertScreen(alert.id, alert.title, details, alert.body, alert.case_code),
         )
@@ -503,7 +506,7 @@ class DashboardScreen(Screen[None]):
         ctx = self.context
         with ctx.db.read() as session:
             kinds, streets = alert_queries.desk_choices(session, ctx.actor.territory)
-        self.app.call_from_thread(
+        self.console.call_from_thread(
             self.app.push_screen, AlertListScreen(self._load_desk, kinds, streets, ctx.timezone)
         )
 
@@ -548,15 +551,15 @@ class DashboardScreen(Screen[None]):
             summary += f" Not acknowledged: {refused[0]}" + (
                 f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
             )
-        self.app.call_from_thread(
+        self.console.call_from_thread(
             self.notify,
             summary,
             title="Done" if not refused else "Partly done",
             severity="information" if not refused else "warning",
         )
         if then is not None:
-            self.app.call_from_thread(then)
-        self.app.call_from_thread(self.refresh_data)
+            self.console.call_from_thread(then)
+        self.console.call_from_thread(self.refresh_data)
 
     def on_roster_list_reveal(self, request: RosterList.Reveal) -> None:
         self._reveal_duty_phone(request.post)
@@ -567,9 +570,11 @@ class DashboardScreen(Screen[None]):
         try:
             name, phone = reveal_duty_phone(self.context, post.code)
         except (Refused, StoreBusy) as problem:
-            self.app.call_from_thread(self.notify, str(problem), title="Refused", severity="error")
+            self.console.call_from_thread(
+                self.notify, str(problem), title="Refused", severity="error"
+            )
             return
-        self.app.call_from_thread(
+        self.console.call_from_thread(
             self.notify,
             f"{post.post}: {name} {phone or '(no phone)'} (revealed, recorded)",
             title="Duty phone",
@@ -781,14 +786,14 @@ class DashboardScreen(Screen[None]):
             summary += f" Not done: {refused[0]}" + (
                 f" (and {len(refused) - 1} more)" if len(refused) > 1 else ""
             )
-        self.app.call_from_thread(
+        self.console.call_from_thread(
             self.notify,
             summary,
             title="Done" if not refused else "Partly done",
             severity="information" if not refused else "warning",
             timeout=10,
         )
-        self.app.call_from_thread(self.refresh_data)
+        self.console.call_from_thread(self.refresh_data)
 
     def _assign(self, move: str, row: CaseRow, subject: str) -> None:
         needs_reason = move == "reassign"
@@ -861,7 +866,7 @@ class DashboardScreen(Screen[None]):
         except Stale as stale:
             if keep is not None:
                 self._kept_reasons[keep[0]] = keep[1]
-            self.app.call_from_thread(
+            self.console.call_from_thread(
                 self.notify,
                 f"{stale} (your reason is kept for the next try)",
                 title="Refused",
@@ -869,14 +874,16 @@ class DashboardScreen(Screen[None]):
                 timeout=8,
             )
         except Refused as refused:
-            self.app.call_from_thread(
+            self.console.call_from_thread(
                 self.notify, str(refused), title="Refused", severity="error", timeout=8
             )
         except StoreBusy as busy:
-            self.app.call_from_thread(self.notify, str(busy), title="Not saved", severity="error")
+            self.console.call_from_thread(
+                self.notify, str(busy), title="Not saved", severity="error"
+            )
         except Exception as error:  # confined to this action: the console stays up
             line = record_unexpected(error, "carrying out an action")
-            self.app.call_from_thread(
+            self.console.call_from_thread(
                 self.notify, f"Could not do it: {line}", title="Not done", severity="error"
             )
         else:
@@ -885,8 +892,8 @@ class DashboardScreen(Screen[None]):
                 if isinstance(result, Done)
                 else (f"Acknowledged: {result}")
             )
-            self.app.call_from_thread(self.notify, text, title="Done")
-        self.app.call_from_thread(self._after_action)
+            self.console.call_from_thread(self.notify, text, title="Done")
+        self.console.call_from_thread(self._after_action)
 
     def _after_action(self) -> None:
         if isinstance(self.app.screen, CaseScreen):
