@@ -4,9 +4,12 @@ import hashlib
 import os
 import subprocess
 import time
+from collections.abc import Mapping
 
 from sqlalchemy import ColumnElement, select, text
+from typer.testing import CliRunner
 
+from gridcenter.cli.main import app
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 
@@ -57,3 +60,18 @@ def read_terminal(fd: int) -> bytes:
         output += chunk
     os.close(fd)
     return output
+
+
+def gridcenter_in_process(
+    *args: str, env: Mapping[str, str], input: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI run in the test's own process, with exactly the variables of `env` (as a real
+    process started with that environment would see them): a second faster than a process,
+    and what it proves is the same, for everything but the last-resort crash handling of
+    `gridcenter.cli.main.run`, which the real-process tests keep."""
+    variables: dict[str, str | None] = {name: None for name in os.environ if name not in env}
+    variables.update(env)
+    result = CliRunner().invoke(app, list(args), input=input, env=variables, catch_exceptions=False)
+    return subprocess.CompletedProcess(
+        ["gridcenter", *args], result.exit_code, result.stdout, result.stderr
+    )

@@ -3,8 +3,6 @@ admin-only; the last admin stays."""
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +22,7 @@ from gridcenter.services.privacy import reveal_duty_phone
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
+from tests.functional.helpers import gridcenter_in_process
 from tests.functional.test_cli import gridcenter
 
 
@@ -148,13 +147,13 @@ def test_a_sensor_gateway_sends_readings_and_sees_nothing(demo_path: Path) -> No
     assert "gw (sensor) may not look at cases" in looked.stderr
     for args in (("alerts", "list"), ("audit",)):
         assert gridcenter(url, "--operator", "gw", *args).returncode == 1
-    sent = subprocess.run(
-        [sys.executable, "-m", "gridcenter", "--operator", "gw", "readings", "ingest"],
+    sent = gridcenter_in_process(
+        "--operator",
+        "gw",
+        "readings",
+        "ingest",
         env={**os.environ, "GRIDCENTER_DB": url, "GRIDCENTER_NOW": NOW.isoformat()},
         input='{"grid": "430199001003010", "metric": "water_level", "value": 0.2}\n',
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert sent.returncode == 0 and sent.stdout.startswith("1 readings stored"), sent.stderr
 

@@ -21,7 +21,6 @@ import csv
 import io
 import os
 import subprocess
-import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -39,6 +38,7 @@ from gridcenter.queries import assessment as q
 from gridcenter.services import cases as service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from tests.functional.helpers import gridcenter_in_process
 
 TZ = ZoneInfo("Asia/Shanghai")
 G1, G2, G3 = "430199001001001", "430199002001001", "430199003001001"
@@ -372,13 +372,7 @@ def test_the_risk_map_counts_what_march_added(context: Context) -> None:
 def _report(url: str, *args: str, operator: str = "chen.jie") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GRIDCENTER_DB": url, "GRIDCENTER_OPERATOR": operator}
     env["GRIDCENTER_NOW"] = "2026-11-20T10:00:00+08:00"
-    return subprocess.run(
-        [sys.executable, "-m", "gridcenter", "report", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return gridcenter_in_process("report", *args, env=env)
 
 
 def test_the_report_writes_the_same_figures_in_every_format(

@@ -1,9 +1,8 @@
-"""The scripting CLI, run as a real process against a real store."""
+"""The scripting CLI against a real store (in the test's process: see gridcenter_in_process)."""
 
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from gridcenter.config import os_login
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
-from tests.functional.helpers import fingerprint, pick_case
+from tests.functional.helpers import fingerprint, gridcenter_in_process, pick_case
 
 
 def gridcenter(store: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -22,13 +21,7 @@ def gridcenter(store: str, *args: str) -> subprocess.CompletedProcess[str]:
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": "chen.jie",
     }
-    return subprocess.run(
-        [sys.executable, "-m", "gridcenter", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return gridcenter_in_process(*args, env=env)
 
 
 def test_list_json_has_the_promised_fields(demo_url: str) -> None:

@@ -23,7 +23,13 @@ from gridcenter.services.context import Context, make_loop
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW, SHANGHAI
-from tests.functional.helpers import pick_case, read_terminal, tmux, wait_for_screen
+from tests.functional.helpers import (
+    gridcenter_in_process,
+    pick_case,
+    read_terminal,
+    tmux,
+    wait_for_screen,
+)
 
 
 def environment(state: Path, db: str | None = None, **env: str) -> dict[str, str]:
@@ -45,9 +51,14 @@ def environment(state: Path, db: str | None = None, **env: str) -> dict[str, str
 def gridcenter(
     *args: str, state: Path, db: str | None = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
+    return gridcenter_in_process(*args, env=environment(state, db, **env))
+
+
+def gridcenter_process(*args: str, state: Path) -> subprocess.CompletedProcess[str]:
+    """A real gridcenter process: the last-resort crash handling lives in its entry point."""
     return subprocess.run(
         [sys.executable, "-m", "gridcenter", *args],
-        env=environment(state, db, **env),
+        env=environment(state),
         capture_output=True,
         text=True,
         timeout=120,
@@ -106,7 +117,7 @@ def test_an_unexpected_error_is_one_line_and_its_traceback_goes_to_the_log(
 ) -> None:
     url = f"sqlite:///{demo_path}"
     code = corrupt_a_level(url)
-    result = gridcenter("case", "show", code, "--db", url, state=tmp_path)
+    result = gridcenter_process("case", "show", code, "--db", url, state=tmp_path)
     log = log_file(tmp_path)
     assert result.returncode == 70
     assert result.stdout == ""
@@ -122,7 +133,7 @@ def test_an_unwritable_state_folder_still_gives_one_line(demo_path: Path, tmp_pa
     state = tmp_path / "state"
     state.write_text("a file where the folder should be")
     code = corrupt_a_level(url)
-    result = gridcenter("case", "show", code, "--db", url, state=state)
+    result = gridcenter_process("case", "show", code, "--db", url, state=state)
     assert result.returncode == 70
     assert len(result.stderr.splitlines()) == 1
     assert "no log file could be written" in result.stderr
@@ -591,13 +602,11 @@ def test_readings_with_bad_lines_keep_the_good_and_say_so_in_the_status(
         '{"grid": "430199001003010", "metric": "water_level", "value": 0.4}\n'
         '{"grid": "430199001003010", "metric": "water_level", "value": NaN}\n'
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "gridcenter", "readings", "ingest"],
+    done = gridcenter_in_process(
+        "readings",
+        "ingest",
         env=environment(tmp_path, f"sqlite:///{demo_path}", GRIDCENTER_OPERATOR="admin"),
         input=lines,
-        capture_output=True,
-        text=True,
-        timeout=120,
     )
     assert done.returncode == 4
     assert done.stdout.startswith("1 readings stored")

@@ -22,7 +22,7 @@ from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.files import office_group
 from tests.conftest import NOW
-from tests.functional.helpers import pick_case
+from tests.functional.helpers import gridcenter_in_process, pick_case
 from tests.functional.test_cli import gridcenter
 
 SECRET = "harbour-lights-42"
@@ -115,14 +115,7 @@ def test_the_os_login_is_not_read_from_the_environment(demo_url: str, demo_db: D
 def run_cli(store: str, args: list[str], extra: dict[str, str]) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "GRIDCENTER_DB": store, "GRIDCENTER_NOW": NOW.isoformat(), **extra}
     env.pop("GRIDCENTER_OPERATOR", None)
-    return subprocess.run(
-        [sys.executable, "-m", "gridcenter", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.DEVNULL,
-    )
+    return gridcenter_in_process(*args, env=env)
 
 
 def at_terminal(store: str, args: list[str], typed: str) -> tuple[int, str]:
@@ -178,12 +171,8 @@ def test_a_password_typed_at_the_terminal_lets_a_login_act_as_another(
 
 def test_a_new_store_is_read_and_written_by_its_owner_and_group_only(tmp_path: Path) -> None:
     store = tmp_path / "new.db"
-    result = subprocess.run(
-        [sys.executable, "-m", "gridcenter", "--db", f"sqlite:///{store}", "seed"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "GRIDCENTER_NOW": NOW.isoformat()},
+    result = gridcenter_in_process(
+        "--db", f"sqlite:///{store}", "seed", env={**os.environ, "GRIDCENTER_NOW": NOW.isoformat()}
     )
     assert result.returncode == 0, result.stderr
     assert stat.S_IMODE(store.stat().st_mode) == 0o660

@@ -2,8 +2,6 @@
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -17,6 +15,7 @@ from gridcenter.services.context import Context
 from gridcenter.services.intake import add_source, sync_source
 from gridcenter.store import tables
 from tests.conftest import NOW
+from tests.functional.helpers import gridcenter_in_process
 from tests.functional.servers import GeoReportServer
 
 FAST = Limits(attempts=3, backoff_s=0.01, max_bytes=2 * 1024 * 1024, deadline_s=1.0)
@@ -296,35 +295,21 @@ def test_the_cli_reads_a_server_and_reports_status(demo_url: str, server: GeoRep
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": "admin",
     }
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "gridcenter",
-            "ingest",
-            "open311",
-            "--url",
-            server.url,
-            "--allow-private",
-            "--format",
-            "xml",
-            "--since",
-            (NOW - timedelta(days=20)).isoformat(),
-        ],
+    result = gridcenter_in_process(
+        "ingest",
+        "open311",
+        "--url",
+        server.url,
+        "--allow-private",
+        "--format",
+        "xml",
+        "--since",
+        (NOW - timedelta(days=20)).isoformat(),
         env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert f"{requested_since(server, 20)} cases created" in result.stdout
-    status = subprocess.run(
-        [sys.executable, "-m", "gridcenter", "ingest", "status"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    status = gridcenter_in_process("ingest", "status", env=env)
     assert "ok" in status.stdout and server.url in status.stdout
 
 
