@@ -3,6 +3,7 @@
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,26 @@ def test_a_store_that_cannot_be_opened_says_so_in_one_line(tmp_path: Path) -> No
     assert not (tmp_path / "no such folder").exists()
 
 
-def test_help_is_everywhere(demo_url: str) -> None:
+def test_help_is_everywhere_and_opens_no_store(tmp_path: Path) -> None:
+    store = tmp_path / "never.db"
     for args in ([], ["case"], ["case", "reassign"], ["seed"]):
-        result = gridcenter(demo_url, *args, "--help")
+        result = gridcenter(f"sqlite:///{store}", *args, "--help")
         assert result.returncode == 0 and "Usage" in result.stdout
+    assert not store.exists()
+
+
+def test_help_loads_neither_the_console_nor_the_migrations(tmp_path: Path) -> None:
+    """`gridcenter --help` and the commands that never open a store start without Textual,
+    Alembic or the PostgreSQL driver (a fresh interpreter: this one has them all)."""
+    probe = (
+        "import sys\n"
+        "from gridcenter.cli.main import app\n"
+        "from typer.testing import CliRunner\n"
+        "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'alembic', 'psycopg'}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"

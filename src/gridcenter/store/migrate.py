@@ -2,17 +2,19 @@
 an older one is brought up to date by `gridcenter db upgrade` without losing a row."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect
 
 from gridcenter.store.history import protect
 from gridcenter.store.notify import install_notify
 from gridcenter.store.tallies import install_tallies
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+# Alembic is imported where a store is opened, not at start-up: `gridcenter --help` and the
+# commands that never open a store do without its tenth of a second.
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
@@ -21,19 +23,25 @@ class UpgradeRefused(Exception):
     what to do first. Nothing was changed."""
 
 
-def _config() -> Config:
+def _config() -> "Config":
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head() -> str:
+    from alembic.script import ScriptDirectory
+
     current = ScriptDirectory.from_config(_config()).get_current_head()
     assert current is not None
     return current
 
 
 def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
@@ -45,6 +53,8 @@ def is_empty(engine: Engine) -> bool:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the store to `revision` (the newest by default), then (re)install its triggers:
     history protection, change notification and the board's tallies."""
+    from alembic import command
+
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

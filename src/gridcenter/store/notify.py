@@ -13,7 +13,6 @@ import math
 import random
 import time
 
-import psycopg
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, make_url
 
@@ -61,6 +60,8 @@ class ChangeListener:
     spread over the gap, each reads nearly alone, and a change waits at most one gap."""
 
     def __init__(self, url: str, phase: float | None = None) -> None:
+        import psycopg  # only a PostgreSQL console listens: SQLite starts without the driver
+
         dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
         self.connection = psycopg.connect(dsn, autocommit=True)
         self.connection.execute(f"LISTEN {CHANNEL}")
