@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import typer
@@ -14,6 +15,7 @@ from gridcenter.config import Settings
 from gridcenter.domain.access import Action
 from gridcenter.domain.calendar import local_moment
 from gridcenter.domain.errors import Refused
+from gridcenter.domain.sheets import BadFile
 from gridcenter.formatting import printable
 from gridcenter.services.bootstrap import open_context
 from gridcenter.services.context import Context
@@ -47,6 +49,10 @@ def refusals() -> Iterator[None]:
     exit."""
     try:
         yield
+    except BadFile as bad:
+        for problem in bad.problems:
+            print(f"gridcenter: {bad.name}: {printable(str(problem))}", file=sys.stderr)
+        fail(str(bad))
     except Refused as refused:
         fail(str(refused))
     except StoreBusy as busy:
@@ -56,6 +62,16 @@ def refusals() -> Iterator[None]:
     except OperationalError as error:  # no such file or folder, server down, wrong password
         reason = str(error.orig).strip().splitlines()[0]
         fail(f"the store could not be opened or used: {reason}")
+
+
+def read_file(path: Path) -> str:
+    """A file people give to be loaded, as text; or one clear line and exit."""
+    try:
+        return path.read_text("utf-8")
+    except UnicodeDecodeError:
+        fail(f"{path} is not UTF-8 text: save it as UTF-8 CSV")
+    except OSError as error:
+        fail(f"{path} could not be read: {error.strerror or error}")
 
 
 def password_prompt() -> Callable[[str], str] | None:

@@ -18,6 +18,7 @@ from gridcenter.cli import (
     integrations,
     jobs,
     report,
+    staff,
     store,
 )
 from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, settings_of
@@ -46,6 +47,7 @@ app = typer.Typer(
 )
 app.add_typer(cases.app, name="case")
 app.add_typer(categories.app, name="categories")
+app.add_typer(staff.app, name="staff")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

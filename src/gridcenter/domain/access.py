@@ -31,6 +31,8 @@ class Action(StrEnum):
     GRANT_EXTENSION = "decide extensions"
     PARK = "park"
     REVEAL = "reveal personal data"
+    MANAGE_PEOPLE = "manage staff, departments and duty rosters"
+    SET_CATEGORIES = "change the categories' time limits"
     ADMINISTER = "administer accounts, rosters and webhooks"
 
 
@@ -53,6 +55,7 @@ _SUPERVISOR = _OPERATOR | {
     Action.GRANT_EXTENSION,
     Action.PARK,
     Action.REVEAL,
+    Action.MANAGE_PEOPLE,
 }
 ALLOWED: dict[Role, frozenset[Action]] = {
     Role.VIEWER: frozenset({Action.LOOK}),

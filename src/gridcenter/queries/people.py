@@ -6,7 +6,10 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.access import Territory
+from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
+from gridcenter.store.people import staff_units
 
 
 @dataclass(frozen=True)
@@ -108,3 +111,37 @@ def search_assignees(
     found = session.execute(departments.order_by(tables.Department.name).limit(limit)).all()
     options += [AssigneeOption(code, name, f"{level} department") for code, name, level in found]
     return options[:limit]
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    code: str
+    name: str
+    role: str
+    unit: str  # as a staff file writes it
+    phone: str
+    login: str | None
+    active: bool
+
+
+def staff_lines(session: Session, territory: Territory) -> list[StaffLine]:
+    """The staff of a territory (a street's account sees its street's people), by code."""
+    units = staff_units(session)
+    rows = session.scalars(
+        select(tables.Staff)
+        .where(in_territory(territory, tables.Staff.street_id, tables.Staff.community_id))
+        .order_by(tables.Staff.code)
+    )
+    return [
+        StaffLine(
+            person.code,
+            person.name,
+            person.role,
+            units[person.id],
+            person.phone or "",
+            person.login,
+            person.active,
+        )
+        for person in rows
+        if person.id is not None
+    ]

@@ -5,7 +5,6 @@ seeded on any day has cases just filed, about to run out and long overdue,
 and a roster that covers today.
 """
 
-import csv
 import json
 import tomllib
 from dataclasses import dataclass
@@ -20,12 +19,14 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.calendar import WorkingCalendar
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
+from gridcenter.domain.people import read_staff
 from gridcenter.resources import data_dir
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.mapping import department_assignee, limits_of, staff_assignee
+from gridcenter.store.people import domain_units, put_staff, stored_units
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _LIMIT_FIELDS = ("file_h", "dispatch_h", "handle_h", "verify_h", "close_h", "warn_share")
@@ -163,29 +164,20 @@ class _Loader:
                 )
 
     def staff_(self) -> None:
-        with (self.folder / "staff.csv").open(encoding="utf-8", newline="") as handle:
-            for item in csv.DictReader(handle):
-                street = self.streets.get(item["street"])
-                community = self.communities.get(item["community"])
-                department = self.departments.get(item["department"])
-                person = self._add(
-                    tables.Staff(
-                        code=item["code"],
-                        name=item["name"],
-                        role=item["role"],
-                        phone=item["phone"] or None,
-                        street_id=street.id if street else None,
-                        community_id=community.id if community else None,
-                        department_id=department.id if department else None,
-                        login=item["login"] or None,
-                    )
-                )
-                self.staff[person.code] = person
-                for grid_code in filter(None, item["grids"].split(";")):
-                    grid_id = self.grids[grid_code].id
-                    assert grid_id is not None and person.id is not None
-                    self.grid_staff.setdefault(person.id, set()).add(grid_id)
-                    self.session.add(tables.GridStaff(grid_id=grid_id, staff_id=person.id))
+        """Through the same rules as an office's own staff file (`staff import`)."""
+        stored = stored_units(self.session)
+        entries = read_staff(
+            (self.folder / "staff.csv").read_text("utf-8"), "staff.csv", domain_units(stored)
+        )
+        put_staff(self.session, entries, stored)
+        people = self.session.scalars(select(tables.Staff))
+        self.staff = {person.code: person for person in people}
+        for entry in entries:
+            person_id = self.staff[entry.code].id
+            assert person_id is not None
+            self.grid_staff[person_id] = {
+                grid for code in entry.units if (grid := stored[code].grid_id) is not None
+            }
 
     def roster(self) -> int:
         data = tomllib.loads((self.folder / "roster.toml").read_text("utf-8"))
