@@ -325,13 +325,13 @@ def test_step_times_workers_dispatchers_and_departments(
 def test_ranked_tables_and_the_cases_behind_a_number(
     context: Context, march: dict[str, str]
 ) -> None:
-    from gridcenter.domain.assessment import MEASURE, ranked
+    from gridcenter.domain.assessment import MEASURE, Behind, ranked
 
     place = _district(context)
     with context.db.read() as s:
         streets = q.named(s, "street", tallies(s, MARCH, DISTRICT, place, ["street"])["street"])
-        late = q.cases_behind(s, MARCH, DISTRICT, place, "late")
-        invalid = q.cases_behind(s, MARCH, DISTRICT, place, "invalid")
+        late = q.cases_behind(s, MARCH, DISTRICT, place, Behind.LATE)
+        invalid = q.cases_behind(s, MARCH, DISTRICT, place, Behind.INVALID)
     on_time = ranked(streets, MEASURE["on_time"], least=1)
     assert [(r.label, r.value) for r in on_time] == [
         ("Xiangjiang Street", pytest.approx(0.8)),

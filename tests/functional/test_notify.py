@@ -73,9 +73,9 @@ def test_the_change_committed_last_has_the_newest_id(postgres: str) -> None:
             first.execute(insert, {"ref": "written first, committed last"})
             second.execute(insert, {"ref": "written last, committed first"})
             second.commit()
-            on_screen = db.change_mark()
+            on_screen = db.newest_change()
             first.commit()
-        assert db.change_mark() > on_screen
+        assert db.newest_change() > on_screen
         with db.read() as session:
             in_order = session.scalars(select(tables.ChangeLog.ref).order_by(tables.ChangeLog.id))
             assert list(in_order) == [

@@ -58,7 +58,7 @@ def watch(url: str, interval: float, out: Path) -> None:
     feed = LiveFeed(Context(db, make_loop(), Clock(), Actor("bench", Role.ADMIN)))
     listener = ChangeListener(url) if db.engine.dialect.name == "postgresql" else None
     view = View()
-    lines = [f"{feed.read(view).mark} {time.time()}"]
+    lines = [f"{feed.read(view).seen} {time.time()}"]
     out.with_suffix(".ready").touch()  # painted once: the writer may start
     stop = out.parent / "stop"
     while not stop.exists():
@@ -68,8 +68,8 @@ def watch(url: str, interval: float, out: Path) -> None:
             else:
                 time.sleep(interval)
             if feed.changed():
-                mark = feed.read(view).mark
-                lines.append(f"{mark} {time.time()}")
+                seen = feed.read(view).seen
+                lines.append(f"{seen} {time.time()}")
         except Exception as error:  # a console that fails must be counted, not crash the run
             lines.append(f"error {error!r}")
     out.write_text("\n".join(lines) + "\n")
@@ -141,7 +141,7 @@ def run_load(
             else:
                 case_service.escalate(ctx, code, reason="load run")
                 escalated.add(code)
-            commits.append((db.change_mark(), time.time()))
+            commits.append((db.newest_change(), time.time()))
         except Exception:  # a refused or busy write is an error of the run
             errors += 1
     writing = time.time() - started

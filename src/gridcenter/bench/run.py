@@ -245,7 +245,7 @@ def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
     from gridcenter.console.live import LiveFeed
 
     feed = LiveFeed(context)
-    feed.mark = db.change_mark()
+    feed.seen = db.newest_change()
     polls = []
     for _ in range(200):
         began = time.perf_counter()

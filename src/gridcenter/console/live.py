@@ -16,14 +16,14 @@ from enum import Enum, auto
 
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.levels import Level
 from gridcenter.queries import dashboard
 from gridcenter.queries.cases import CaseRow
-from gridcenter.queries.changes import changes_since
+from gridcenter.queries.changes import changes_since, newest_change
 from gridcenter.queries.health import Health, integration_health
 from gridcenter.services.context import Context
 from gridcenter.services.tallies import catch_up_late_mark
-from gridcenter.store.database import newest_change
 
 PAGE = 100
 # Grids, their streets and their staff change with the territory, not with the cases:
@@ -48,10 +48,10 @@ class Pane(Enum):
 # What each kind of change can move; a kind not named here moves every pane.
 MOVES: dict[str, frozenset[Pane]] = {
     # A case that moves on also settles its timer alerts.
-    "case": frozenset({Pane.CASES, Pane.ALERTS}),
-    "alert": frozenset({Pane.ALERTS, Pane.BOARD}),
-    "intake": frozenset({Pane.HEALTH}),
-    "webhook": frozenset({Pane.HEALTH}),
+    ChangeKind.CASE: frozenset({Pane.CASES, Pane.ALERTS}),
+    ChangeKind.ALERT: frozenset({Pane.ALERTS, Pane.BOARD}),
+    ChangeKind.INTAKE: frozenset({Pane.HEALTH}),
+    ChangeKind.WEBHOOK: frozenset({Pane.HEALTH}),
 }
 
 
@@ -91,7 +91,7 @@ class Snapshot:
     keeps what the reading before found."""
 
     at: datetime
-    mark: int
+    seen: int  # the newest change this reading saw
     district: str
     view: View
     cases: CasePanes
@@ -104,24 +104,24 @@ class Snapshot:
 class LiveFeed:
     def __init__(self, context: Context) -> None:
         self.context = context
-        self.mark = -1
+        self.seen = -1  # the newest change the last reading saw
         self._district: str | None = None
         self._places: Sequence[dashboard.GridPlace] = []
         self._places_read_at = -PLACES_MAX_AGE_S
-        self._mark_checked_at = -LATE_MARK_CHECK_S
+        self._late_mark_checked_at = -LATE_MARK_CHECK_S
         self._last: Snapshot | None = None
 
     def _keep_late_mark(self, now: datetime) -> None:
         """Move the tallies' late mark on when it lags far behind (no sweep running),
         checked at most once a minute."""
-        if time.monotonic() - self._mark_checked_at < LATE_MARK_CHECK_S:
+        if time.monotonic() - self._late_mark_checked_at < LATE_MARK_CHECK_S:
             return
-        self._mark_checked_at = time.monotonic()
+        self._late_mark_checked_at = time.monotonic()
         catch_up_late_mark(self.context, now, LATE_MARK_MAX_LAG)
 
     def changed(self) -> bool:
         """One indexed lookup of the newest change id."""
-        return self.context.db.change_mark() != self.mark
+        return self.context.db.newest_change() != self.seen
 
     def district(self) -> str:
         """What the top bar names: the operator's own territory (a street office sees its
@@ -147,7 +147,7 @@ class LiveFeed:
         """The newest change id, and the panes and grids the changes since the last refresh
         can have moved: None when that is not known (nothing to follow, too many changes, or
         one of an unknown kind). One statement: the changes with their cases' grids."""
-        changes = changes_since(session, self.mark, FOLLOWED_CHANGES + 1)
+        changes = changes_since(session, self.seen, FOLLOWED_CHANGES + 1)
         if not changes or len(changes) > FOLLOWED_CHANGES:
             return newest_change(session), None
         if any(change.kind not in MOVES for change in changes):
@@ -168,9 +168,9 @@ class LiveFeed:
         with ctx.db.read(consistent=True) as session:
             last = self._last
             if whole or fresh_places or last is None:
-                mark, moved = newest_change(session), None
+                seen, moved = newest_change(session), None
             else:
-                mark, moved = self._follow(session)
+                seen, moved = self._follow(session)
             if moved is None:
                 panes, grids = frozenset(Pane), None
             else:
@@ -184,7 +184,7 @@ class LiveFeed:
                 beyond = dashboard.late_beyond_mark(session, territory, now)
             snapshot = Snapshot(
                 at=now,
-                mark=mark,
+                seen=seen,
                 district=self.district(),
                 view=view,
                 cases=(
@@ -219,7 +219,7 @@ class LiveFeed:
                     else last.health
                 ),
             )
-        self.mark = mark
+        self.seen = seen
         self._last = snapshot
         self._places = snapshot.board.places  # read again if the grids had moved
         return snapshot

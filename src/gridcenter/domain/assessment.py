@@ -24,7 +24,7 @@ The store counts; this module decides what the counts mean. For a period
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 PATROL_BAR = 4  # a grid worker is expected to file more than 4 patrol reports a month
 
@@ -94,6 +94,24 @@ def percentile(values: Sequence[float], share: float) -> float | None:
     if not values:
         return None
     return sorted(values)[nearest_rank(len(values), share) - 1]
+
+
+class Behind(StrEnum):
+    """The cases behind a figure, listed when someone drills down to them."""
+
+    REPORTED = "reported"
+    CLOSED = "closed"
+    LATE = "late"  # closed with a step past its deadline
+    INVALID = "invalid"
+    OPEN = "open"  # reported in the period and not closed
+
+    @property
+    def shown(self) -> str:
+        """As a list of them is titled: "Cases closed late"."""
+        return _BEHIND_SHOWN.get(self, self.value)
+
+
+_BEHIND_SHOWN = {Behind.LATE: "closed late", Behind.OPEN: "not closed"}
 
 
 @dataclass(frozen=True)

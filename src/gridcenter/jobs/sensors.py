@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from gridcenter.domain.access import Actor
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.queries.scope import in_territory
 from gridcenter.services.context import Context
 from gridcenter.store import tables
@@ -139,5 +140,6 @@ def ingest_readings(
                     report.cleared += resolve(
                         session, at, tables.Alert.dedup_key.startswith(prefix)
                     )
-        session.add(tables.ChangeLog(at=now, kind="sensor", ref=f"{report.stored} readings"))
+        stored = f"{report.stored} readings"
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.SENSOR, ref=stored))
     return report

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
 from gridcenter.domain.assessment import (
+    Behind,
     DepartmentDuty,
     Dispatcher,
     GridRisk,
@@ -588,21 +589,19 @@ def cases_behind(
     period: Period,
     territory: Territory,
     place: Place,
-    figure: str,
+    figure: Behind,
     limit: int = 200,
 ) -> list[CaseBehind]:
     """The cases behind a number, for drilling down to them."""
     start, end = period.start, period.end
     late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
     conditions = {
-        "reported": and_(Case.created_at >= start, Case.created_at < end),
-        "closed": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
-        "late": and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, late_step),
-        "invalid": and_(Case.created_at >= start, Case.created_at < end, Case.invalid),
-        "open": and_(Case.created_at >= start, Case.created_at < end, OPEN),
+        Behind.REPORTED: and_(Case.created_at >= start, Case.created_at < end),
+        Behind.CLOSED: and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
+        Behind.LATE: and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, late_step),
+        Behind.INVALID: and_(Case.created_at >= start, Case.created_at < end, Case.invalid),
+        Behind.OPEN: and_(Case.created_at >= start, Case.created_at < end, OPEN),
     }
-    if figure not in conditions:
-        raise KeyError(figure)
     rows = session.execute(
         select(Case.code, Case.title, Case.step, tables.Grid.name)
         .join(tables.Grid, tables.Grid.id == Case.grid_id)

@@ -3,6 +3,7 @@
 from sqlalchemy import select
 
 from gridcenter.domain.access import Action
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
 from gridcenter.services.context import Context
 from gridcenter.store import tables
@@ -42,5 +43,5 @@ def acknowledge(ctx: Context, alert_id: int, note: str = "") -> str:
             to_value=alert.title[:200],
             reason=note.strip() or None,
         )
-        session.add(tables.ChangeLog(at=now, kind="alert", ref=str(alert_id)))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.ALERT, ref=str(alert_id)))
         return alert.title

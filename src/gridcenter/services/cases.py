@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, serves
 from gridcenter.domain.alerts import TimerDecision
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
@@ -219,7 +220,7 @@ def _write(
             }
         ],
     )
-    session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
+    session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=row.code))
 
 
 def _move_step_clock(
@@ -411,7 +412,7 @@ def insert_reported(
             }
         ],
     )
-    session.add(tables.ChangeLog(at=now, kind="case", ref=row.code))
+    session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=row.code))
     return row
 
 

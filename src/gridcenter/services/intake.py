@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Clash, Refused, not_valid
 from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse_endpoint
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
@@ -279,7 +280,7 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
             if request.lat is not None
             else f"with no coordinates ({request.address or 'no address'})"
         )
-        session.add(tables.ChangeLog(at=now, kind="intake", ref=ref))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.INTAKE, ref=ref))
         raise_alerts(
             session,
             [
@@ -358,7 +359,7 @@ def _update(
             }
         ],
     )
-    session.add(tables.ChangeLog(at=now, kind="case", ref=case.code))
+    session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=case.code))
     return "updated"
 
 
@@ -376,4 +377,4 @@ def _finish(ctx: Context, source_id: int, report: SyncReport, now: datetime) -> 
         source.last_run_at = now
         source.last_status = "failed" if report.error else "ok"
         source.last_error = report.error
-        session.add(tables.ChangeLog(at=now, kind="intake", ref=str(source_id)))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.INTAKE, ref=str(source_id)))

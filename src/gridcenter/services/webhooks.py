@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.integrations.http import public_url, refuse_endpoint
 from gridcenter.integrations.webhooks import (
@@ -202,4 +203,4 @@ def _record(
         else:
             delivery.next_attempt_at = now + attempt.retry_in
             report.retrying += 1
-        session.add(tables.ChangeLog(at=now, kind="webhook", ref=str(delivery_id)))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.WEBHOOK, ref=str(delivery_id)))

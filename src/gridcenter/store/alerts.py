@@ -7,6 +7,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.alerts import OPT_IN_KINDS, TIMER_KINDS, AlertDraft
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.store import tables
 
 
@@ -46,7 +47,7 @@ def raise_alerts(session: Session, drafts: list[AlertDraft], now: datetime) -> i
     for draft in drafts:
         if draft.dedup_key in new and hooks:
             _queue_deliveries(session, hooks, new[draft.dedup_key], draft, now)
-    session.add(tables.ChangeLog(at=now, kind="alert", ref=f"{len(new)} raised"))
+    session.add(tables.ChangeLog(at=now, kind=ChangeKind.ALERT, ref=f"{len(new)} raised"))
     return len(new)
 
 

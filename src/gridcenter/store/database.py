@@ -45,7 +45,7 @@ def _is_unique_violation(error: IntegrityError) -> bool:
     return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
-def newest_change(session: Session) -> int:
+def _newest_change(session: Session) -> int:
     """The newest change id this session's transaction sees (0 in an empty store)."""
     return session.scalar(_NEWEST_CHANGE) or 0
 
@@ -210,7 +210,7 @@ class Database:
         for _ in range(SAME_STATE_TRIES):
             with ExitStack() as tried:
                 sessions = [tried.enter_context(self.read()) for _ in range(lanes)]
-                if len({newest_change(session) for session in sessions}) == 1:
+                if len({_newest_change(session) for session in sessions}) == 1:
                     stack.enter_context(tried.pop_all())  # kept open for the reads
                     return sessions
         # Changes kept landing between the first reads: one connection, one state.
@@ -282,7 +282,7 @@ class Database:
         with self.read() as session:
             return bool(session.exec(select(func.count()).select_from(tables.District)).one()[0])
 
-    def change_mark(self) -> int:
+    def newest_change(self) -> int:
         """The newest change id: one indexed lookup, cheap enough to poll every second."""
         with self.engine.connect() as connection:
             return connection.execute(_NEWEST_CHANGE).scalar() or 0

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.store import tables
@@ -153,4 +154,4 @@ def _flush(db: Database, batch: CaseBatch, now: datetime) -> None:
         return
     with db.write() as session:
         batch.flush(session)
-        session.add(tables.ChangeLog(at=now, kind="seed", ref="generated"))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.SEED, ref="generated"))

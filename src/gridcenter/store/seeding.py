@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.calendar import WorkingCalendar
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
@@ -347,7 +348,7 @@ def seed_demo(
         loader.alerts()
         loader.sensors()
         loader.accounts()
-        session.add(tables.ChangeLog(at=now, kind="seed", ref="demo"))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.SEED, ref="demo"))
         report = SeedReport(
             streets=len(loader.streets),
             communities=len(loader.communities),

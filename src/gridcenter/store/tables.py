@@ -403,7 +403,7 @@ class ChangeLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = _at()
-    kind: str  # case, alert, roster, territory, seed
+    kind: str  # a domain.changes.ChangeKind
     ref: str = ""
 
 

@@ -1,8 +1,9 @@
 """The alert desk: every open alert of the operator's territory, to filter, sort and
 acknowledge one, several (marked with space) or all shown."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.segment import Segment
@@ -23,6 +24,8 @@ from gridcenter.console.widgets.line_list import LineList
 from gridcenter.domain.alerts import Severity
 from gridcenter.formatting import local
 from gridcenter.queries.alerts import DESK_LIMIT, DeskAlert, DeskFilter
+
+T = TypeVar("T")
 
 DESK_COLUMNS = [
     Column("", 1),
@@ -164,7 +167,7 @@ class AlertListScreen(Confined, Screen[None]):
             )
         )
 
-    def _cycle(self, options: list, current: object) -> object:
+    def _cycle(self, options: Sequence[T], current: T) -> T:
         return options[(options.index(current) + 1) % len(options)]
 
     def action_severity(self) -> None:

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from gridcenter.console.keys import ASSESSMENT_KEYS
 from gridcenter.console.screens.confined import Confined
 from gridcenter.console.text import plain
+from gridcenter.domain.assessment import Behind
 from gridcenter.domain.periods import KINDS, Period
 from gridcenter.queries.assessment import CaseBehind, Place
 from gridcenter.report.document import (
@@ -25,8 +26,12 @@ from gridcenter.report.document import (
 )
 from gridcenter.services.assessment import Assessment
 
-# Headline figures that open the cases behind them, by the figure's name in the table.
-CASES_BEHIND = {"Reported": "reported", "Completion": "open", "On-time closure": "late"}
+# Headline figures that open the cases behind them, by the figure's name (its row's key).
+CASES_BEHIND = {
+    "Reported": Behind.REPORTED,
+    "Completion": Behind.OPEN,
+    "On-time closure": Behind.LATE,
+}
 BREAKDOWN_ORDER = (
     "streets",
     "communities",
@@ -51,7 +56,7 @@ class AssessmentSource:
     """What the screen may ask of the store, as the app allows it."""
 
     assess: Callable[[Period, Place], Assessment]
-    cases: Callable[[Period, Place, str], list[CaseBehind]]
+    cases: Callable[[Period, Place, Behind], list[CaseBehind]]
     open_case: Callable[[str], None]
     open_map: Callable[[Period, Place], None]
 
@@ -114,8 +119,8 @@ class AssessmentScreen(Confined, Screen[None]):
         self.query_one("#assess-title", Static).update(plain(self._title()))
         table = self.query_one("#headline", DataTable)
         table.clear()
-        for row in headline(result.whole):
-            table.add_row(*row)
+        for name, *figures in headline(result.whole):
+            table.add_row(name, *figures, key=name)
         steps = self.query_one("#steps", DataTable)
         steps.clear()
         for step in result.steps:
@@ -137,25 +142,24 @@ class AssessmentScreen(Confined, Screen[None]):
                 name, *figures = territory_row(place.name, tally)
                 places.add_row(plain(name), *figures)
         else:
-            self.list_cases("reported")
+            self.list_cases(Behind.REPORTED)
         self._show_ranked()
 
     @work(thread=True, exclusive=True, group="assessment-cases", exit_on_error=False)
-    def list_cases(self, figure: str) -> None:
+    def list_cases(self, figure: Behind) -> None:
         """The cases behind a figure, read off the screen's thread, then shown."""
         rows = self.source.cases(self.period, self.place, figure)
         self.app.call_from_thread(self._show_cases, figure, rows)
 
-    def _show_cases(self, figure: str, rows: list[CaseBehind]) -> None:
+    def _show_cases(self, figure: Behind, rows: list[CaseBehind]) -> None:
         places = self.query_one("#places", DataTable)
         places.clear(columns=True)
         places.add_columns("Case", "Title", "Step", "Grid")
         for row in rows:
             places.add_row(row.code, plain(row.title), row.step.replace("_", " "), plain(row.grid))
         self.showing_cases = [row.code for row in rows]
-        label = {"reported": "reported", "open": "not closed", "late": "closed late"}[figure]
         self.query_one("#places-title", Label).update(
-            f"Cases {label}: {len(rows)}{'+' if len(rows) >= 200 else ''} "
+            f"Cases {figure.shown}: {len(rows)}{'+' if len(rows) >= 200 else ''} "
             "(enter: open, backspace: back)"
         )
 
@@ -225,8 +229,8 @@ class AssessmentScreen(Confined, Screen[None]):
 
     def action_cases_behind(self) -> None:
         table = self.query_one("#headline", DataTable)
-        shown = table.get_row_at(table.cursor_row)[0] if table.row_count else None
-        figure = CASES_BEHIND.get(str(shown))
+        row = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        figure = CASES_BEHIND.get(row.value or "") if table.row_count else None
         if figure is None:
             self.notify("Choose the reported, completion or on-time row", severity="warning")
             return

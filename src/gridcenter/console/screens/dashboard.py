@@ -4,8 +4,9 @@ the duty roster, kept live, with the case moves a supervisor makes from the keyb
 import gc
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from functools import partial
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -45,6 +46,7 @@ from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Action
+from gridcenter.domain.assessment import Behind
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import MOVES
@@ -79,7 +81,11 @@ PANE_NAMES = {
 NARROW = 110  # below this width the panes are shown one at a time
 WIDE = 180  # from this width (a wall) the two columns of panes share it evenly
 # Workers that read what a screen needs before it opens, and what that screen shows.
-OPENED_BY_WORKER = {"alert-detail": "the alert", "alert-desk": "the alert desk"}
+OPENED_BY_WORKER = {
+    "alert-detail": "the alert",
+    "alert-desk": "the alert desk",
+    "home-place": "your territory's figures",
+}
 BULK_MOVES = ("reassign", "escalate", "deescalate")  # the moves marked cases take together
 IDLE_RESET_S = 60.0  # an untouched console shows the top of every pane after this
 FULL_REFRESH_S = 30  # rosters and clocks move with time even when no row changes
@@ -295,7 +301,7 @@ class DashboardScreen(Screen[None]):
         first = self.snapshot is None
         if (
             not first
-            and snapshot.mark != self.snapshot.mark
+            and snapshot.seen != self.snapshot.seen
             and isinstance(self.app.screen, CaseScreen)
         ):
             self.app.screen.reload()  # a case on screen follows changes made elsewhere
@@ -370,9 +376,8 @@ class DashboardScreen(Screen[None]):
             label.update(plain(text))
             label.display = bool(parts)
 
-    def _set_view(self, **changes: object) -> None:
-        current = self.view.__dict__ | changes
-        self.view = View(**current)  # type: ignore[arg-type]
+    def _set_view(self, **changes: Any) -> None:
+        self.view = replace(self.view, **changes)
         self._show_filter()
         self.refresh_data(reset=True)
 
@@ -629,7 +634,7 @@ class DashboardScreen(Screen[None]):
         return RiskData(grids, trend, ctx.now().astimezone(ctx.timezone).date())
 
     def _load_cases(
-        self, period: Period, place: assessment_queries.Place, figure: str
+        self, period: Period, place: assessment_queries.Place, figure: Behind
     ) -> list[assessment_queries.CaseBehind]:
         ctx = self.context
         with ctx.db.read() as session:
@@ -640,17 +645,21 @@ class DashboardScreen(Screen[None]):
     def open_risk_map(self, period: Period, place: assessment_queries.Place) -> None:
         self.app.push_screen(RiskMapScreen(self._load_risk, period, place))
 
-    def _home_place(self) -> assessment_queries.Place | None:
+    @work(thread=True, group="home-place", exit_on_error=False)
+    def _at_home(self, then: Callable[[assessment_queries.Place], None]) -> None:
+        """The operator's own territory as a place, read off the screen's thread; then
+        `then` opens a screen on it."""
         try:
-            return assessment_service.resolve_place(self.context, "district", None)
+            place = assessment_service.resolve_place(self.context, "district", None)
         except (Refused, StoreBusy) as problem:
-            self.notify(str(problem), severity="error")
-            return None
+            self.console.call_from_thread(self.notify, str(problem), severity="error")
+            return
+        self.console.call_from_thread(then, place)
 
     def action_assessment(self) -> None:
-        place = self._home_place()
-        if place is None:
-            return
+        self._at_home(self._open_assessment)
+
+    def _open_assessment(self, place: assessment_queries.Place) -> None:
         source = AssessmentSource(
             assess=partial(assessment_service.assess, self.context),
             cases=self._load_cases,
@@ -660,9 +669,7 @@ class DashboardScreen(Screen[None]):
         self.app.push_screen(AssessmentScreen(source, self._this_month(), place))
 
     def action_risk_map(self) -> None:
-        place = self._home_place()
-        if place is not None:
-            self.open_risk_map(self._this_month(), place)
+        self._at_home(lambda place: self.open_risk_map(self._this_month(), place))
 
     # -- case moves ---------------------------------------------------------------------
 

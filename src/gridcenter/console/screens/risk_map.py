@@ -2,7 +2,7 @@
 legend, the selected grid's figures and a trend of cases by kind over the period."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import ClassVar
 
@@ -36,6 +36,15 @@ CELL = "■ "
 NAME_WIDTH = 22
 
 
+@dataclass(frozen=True)
+class MapLine:
+    """One line of the map: a street's name, or a community's with its grids' cells."""
+
+    label: str
+    street: bool  # drawn bold, with no cells
+    grids: list[int] = field(default_factory=list)  # indexes into the map's grids
+
+
 class RiskMap(Widget):
     """The grids as coloured cells, one line per community (wrapped when long). Each band's
     colour comes from the theme, through the stylesheet (`.risk-map--high` and so on)."""
@@ -47,9 +56,9 @@ class RiskMap(Widget):
         self.grids: list[GridOnMap] = []
         self.limits = band_limits([])
         self.cursor = 0
-        # The map's lines as (label, bold, grid indexes), laid out for one width; the
-        # cursor only changes styles, so moving it never lays the map out again.
-        self._layout: list[tuple[str, bool, list[int]]] = []
+        # The map's lines, laid out for one width; the cursor only changes styles, so
+        # moving it never lays the map out again.
+        self._layout: list[MapLine] = []
         self._layout_width = -1
 
     def show(self, grids: list[GridOnMap]) -> None:
@@ -63,35 +72,35 @@ class RiskMap(Widget):
     def selected(self) -> GridOnMap | None:
         return self.grids[self.cursor] if self.grids else None
 
-    def layout_lines(self, width: int | None = None) -> list[tuple[str, bool, list[int]]]:
+    def layout_lines(self, width: int | None = None) -> list[MapLine]:
         width = self.size.width if width is None else width
         if width != self._layout_width:
             self._layout = self._lay_out(max(4, (width - NAME_WIDTH - 2) // len(CELL)))
             self._layout_width = width
         return self._layout
 
-    def _lay_out(self, per_line: int) -> list[tuple[str, bool, list[int]]]:
-        result: list[tuple[str, bool, list[int]]] = []
+    def _lay_out(self, per_line: int) -> list[MapLine]:
+        result: list[MapLine] = []
         street = community = None
         for index, grid in enumerate(self.grids):
             if grid.street != street:
                 street, community = grid.street, None
-                result.append((printable(grid.street), True, []))
+                result.append(MapLine(printable(grid.street), True))
             if grid.community != community:
                 community = grid.community
-                result.append((f"  {fitted(community, NAME_WIDTH)}", False, []))
-            elif len(result[-1][2]) == per_line:  # wrap a long community
-                result.append((" " * (NAME_WIDTH + 2), False, []))
-            result[-1][2].append(index)
+                result.append(MapLine(f"  {fitted(community, NAME_WIDTH)}", False))
+            elif len(result[-1].grids) == per_line:  # wrap a long community
+                result.append(MapLine(" " * (NAME_WIDTH + 2), False))
+            result[-1].grids.append(index)
         return result
 
     def render(self) -> Text:
         if not self.grids:
             return Text("no grids in this territory")
         lines = []
-        for label, bold, indexes in self.layout_lines():
-            text = Text(label, style="bold" if bold else "")
-            for index in indexes:
+        for line in self.layout_lines():
+            text = Text(line.label, style="bold" if line.street else "")
+            for index in line.grids:
                 style = self.band_style(band_of(self.grids[index].risk.score, self.limits))
                 text.append(CELL[0], style=style)
                 # The selected grid is marked beside its cell, so no line shifts.
@@ -107,7 +116,7 @@ class RiskMap(Widget):
 
     def line_of_cursor(self) -> int:
         return next(
-            (n for n, (_, _, indexes) in enumerate(self.layout_lines()) if self.cursor in indexes),
+            (n for n, line in enumerate(self.layout_lines()) if self.cursor in line.grids),
             0,
         )
 
@@ -117,7 +126,7 @@ class RiskMap(Widget):
             self.refresh()
 
     def move_line(self, step: int) -> None:
-        lines = [indexes for _, _, indexes in self.layout_lines() if indexes]
+        lines = [line.grids for line in self.layout_lines() if line.grids]
         if not lines:
             return
         current = next((n for n, idx in enumerate(lines) if self.cursor in idx), 0)

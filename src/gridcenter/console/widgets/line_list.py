@@ -10,6 +10,7 @@ from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -216,7 +217,6 @@ class LineList(ScrollView, can_focus=True):
         if self.row_count:
             self.post_message(self.Chosen(self, self.cursor))
 
-    def on_click(self, event: object) -> None:
-        offset = getattr(event, "y", None)
-        if isinstance(offset, int) and self.row_count and offset >= self._top:
-            self.cursor = min(offset - self._top + round(self.scroll_y), self.row_count - 1)
+    def on_click(self, event: events.Click) -> None:
+        if self.row_count and event.y >= self._top:
+            self.cursor = min(event.y - self._top + round(self.scroll_y), self.row_count - 1)

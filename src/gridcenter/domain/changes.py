@@ -1,0 +1,12 @@
+"""What a row of the change log is about: writers name it, the live feed reads it."""
+
+from enum import StrEnum
+
+
+class ChangeKind(StrEnum):
+    CASE = "case"  # ref: the case's code
+    ALERT = "alert"  # ref: an alert's id, or how many were raised
+    INTAKE = "intake"  # ref: the intake source
+    WEBHOOK = "webhook"  # ref: the delivery
+    SENSOR = "sensor"  # ref: how many readings were stored
+    SEED = "seed"  # ref: demo or generated data
