@@ -15,6 +15,7 @@ from gridcenter.cli import (
     bench,
     cases,
     categories,
+    fieldwork,
     integrations,
     jobs,
     report,
@@ -48,6 +49,8 @@ app = typer.Typer(
 app.add_typer(cases.app, name="case")
 app.add_typer(categories.app, name="categories")
 app.add_typer(staff.app, name="staff")
+app.add_typer(fieldwork.grids, name="grids")
+app.add_typer(fieldwork.field, name="field")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

@@ -17,6 +17,7 @@ class Role(StrEnum):
 class Action(StrEnum):
     LOOK = "look at cases, alerts, grids and rosters"
     SEND_READINGS = "send sensor readings"
+    SEND_FIELDWORK = "send patrols and household visits"
     FILE = "file"
     FEED_BACK = "feed back"
     ACKNOWLEDGE = "acknowledge alerts"
@@ -43,6 +44,7 @@ _OPERATOR = {
     Action.ACKNOWLEDGE,
     Action.REQUEST_EXTENSION,
     Action.SEND_READINGS,
+    Action.SEND_FIELDWORK,
 }
 _SUPERVISOR = _OPERATOR | {
     Action.DISPATCH,

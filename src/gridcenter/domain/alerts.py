@@ -37,6 +37,7 @@ class Kind(StrEnum):
     SENSOR = "sensor"  # a reading over its threshold
     MISSED_JOB = "missed_job"  # a regular job could not run in time
     UNOWNED = "unowned"  # a report from a place no grid covers
+    UNPATROLLED = "unpatrolled"  # a grid nobody has patrolled for the policy's gap
     AUDIT_ANCHOR = "audit_anchor"  # where the history chains stand, for webhooks that ask
 
     @classmethod

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from gridcenter.domain.alerts import OverduePolicy
+from gridcenter.domain.fieldwork import FieldworkPolicy
 from gridcenter.domain.levels import Level
 from gridcenter.resources import data_dir
 
@@ -13,6 +14,7 @@ from gridcenter.resources import data_dir
 @dataclass(frozen=True)
 class Policy:
     overdue: OverduePolicy
+    fieldwork: FieldworkPolicy
     jobs: dict[str, dict[str, Any]]
 
     def grace(self, job: str) -> timedelta:
@@ -26,6 +28,10 @@ def read_policy() -> Policy:
         overdue=OverduePolicy(
             supervise_at_share=overdue["supervise_at_share"],
             auto_escalate=frozenset(Level.parse(level) for level in overdue["auto_escalate"]),
+        ),
+        fieldwork=FieldworkPolicy(
+            patrol_gap=timedelta(hours=data["fieldwork"]["patrol_gap_hours"]),
+            visit_window=timedelta(days=data["fieldwork"]["visit_window_days"]),
         ),
         jobs=data["jobs"],
     )

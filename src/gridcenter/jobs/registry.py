@@ -17,6 +17,7 @@ from gridcenter.jobs.roster import roster_check
 from gridcenter.jobs.stationing import stationing_day
 from gridcenter.jobs.sweep import overdue_sweep
 from gridcenter.services.context import Context
+from gridcenter.services.fieldwork import patrol_gaps
 
 Run = Callable[[Context, datetime, Policy], str]
 
@@ -56,6 +57,10 @@ _RUNS: dict[str, tuple[str, Run]] = {
     "risk-yearly": ("yearly risk warnings per street and district", _risk("yearly")),
     "open311-intake": ("cases in from every active Open311 source", open311_intake),
     "webhook-delivery": ("alerts out to webhook subscriptions", webhook_delivery),
+    "patrol-check": (
+        "an alert for each grid nobody has patrolled within the policy's gap",
+        lambda ctx, at, policy: patrol_gaps(ctx, at, policy.fieldwork),
+    ),
     "audit-anchor": ("where the history chains stand, out to webhooks", audit_anchor),
 }
 

@@ -537,3 +537,37 @@ class WebhookDelivery(SQLModel, table=True):
     last_error: str = ""
     last_status_code: int | None = None
     delivered_at: datetime | None = _at(nullable=True)
+
+
+class FieldPatrol(SQLModel, table=True):
+    """A patrol a grid's team walked, as its field app sent it (record_id: the app's id)."""
+
+    __tablename__ = "field_patrol"
+    __table_args__ = (Index("ix_field_patrol_grid_end", "grid_id", "ended_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: str = Field(unique=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    started_at: datetime = _at()
+    ended_at: datetime = _at()
+    track: str = "[]"  # JSON [[lat, lon, ISO time], ...]
+    received_at: datetime = _at()
+
+
+class FieldVisit(SQLModel, table=True):
+    """A household visit; `household` is personal data, shown masked like a phone."""
+
+    __tablename__ = "field_visit"
+    __table_args__ = (Index("ix_field_visit_grid_at", "grid_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    record_id: str = Field(unique=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    grid_id: int = Field(foreign_key="grid.id")
+    household: str
+    at: datetime = _at()
+    note: str = ""
+    needs: str = "[]"  # JSON list of texts
+    case_id: int | None = Field(default=None, foreign_key="cases.id")  # opened for its needs
+    received_at: datetime = _at()

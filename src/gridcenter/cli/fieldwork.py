@@ -1,0 +1,133 @@
+"""`gridcenter grids show` and `gridcenter field ingest`: a grid with its team and its
+fieldwork, and the patrols and visits field apps send."""
+
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from gridcenter.cli.common import EXIT_PARTLY, fail, run_with_context
+from gridcenter.cli.output import emit_json, say, table
+from gridcenter.domain.access import Action
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.masking import mask_phone
+from gridcenter.formatting import local
+from gridcenter.jobs.policy import read_policy
+from gridcenter.queries.fieldwork import GridFieldwork, grid_fieldwork
+from gridcenter.services.context import Context
+from gridcenter.services.fieldwork import ingest_field_records
+
+grids = typer.Typer(help="Grids with their teams and fieldwork.", no_args_is_help=True)
+field = typer.Typer(help="Patrols and household visits from field apps.", no_args_is_help=True)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _json(grid: GridFieldwork) -> dict[str, Any]:
+    return {
+        "code": grid.code,
+        "name": grid.name,
+        "community": grid.community,
+        "street": grid.street,
+        "kind": grid.kind,
+        "households": grid.households,
+        "population": grid.population,
+        "team": [
+            {"code": m.code, "name": m.name, "role": m.role, "phone": mask_phone(m.phone)}
+            for m in grid.team
+        ],
+        "last_patrol_at": _iso(grid.last_patrol_at),
+        "unpatrolled": grid.unpatrolled,
+        "patrol_hours_this_week": grid.patrol_hours_this_week,
+        "visits_this_month": grid.visits_this_month,
+        "households_visited": grid.households_visited,
+        "visit_rate": grid.visit_rate,
+    }
+
+
+@grids.command("show")
+def show(
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="The grid's code.")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """A grid: where it lies, its team, when it was last patrolled, the hours walked this
+    week, the visits this month and the share of households visited."""
+    policy = read_policy().fieldwork
+
+    def work(context: Context) -> None:
+        now = context.now()
+        with context.db.read() as session:
+            grid = grid_fieldwork(
+                session, context.actor.territory, code, now, context.timezone, policy
+            )
+        if grid is None:
+            raise Refused(f"no grid {code!r}")
+        if as_json:
+            emit_json(_json(grid))
+            return
+        tz = context.timezone
+        say(f"{grid.code} {grid.name}")
+        say(f"{grid.kind} grid of {grid.community}, {grid.street}")
+        say(f"{grid.households} households, {grid.population} people")
+        window = policy.visit_window.days
+        rate = "-" if grid.visit_rate is None else f"{grid.visit_rate:.1%}"
+        patrolled = local(grid.last_patrol_at, tz) if grid.last_patrol_at else "never"
+        gap = round(policy.patrol_gap.total_seconds() / 3600)
+        flag = f" (nobody has patrolled it for {gap} hours)" if grid.unpatrolled else ""
+        say(f"Last patrol: {patrolled}{flag}")
+        say(f"Patrol hours this week: {grid.patrol_hours_this_week:g}")
+        say(f"Visits this month: {grid.visits_this_month}")
+        say(f"Visit rate ({window} days): {rate} ({grid.households_visited} households)")
+        say()
+        if not grid.team:
+            say("Team: nobody answers for this grid")
+            return
+        table(
+            ["Code", "Name", "Role", "Phone"],
+            [(m.code, m.name, m.role.replace("_", " "), mask_phone(m.phone)) for m in grid.team],
+        )
+
+    run_with_context(ctx, work)
+
+
+@field.command("ingest")
+def ingest(
+    ctx: typer.Context,
+    source: Annotated[
+        Path | None, typer.Argument(help="A file of JSON lines; standard input when left out.")
+    ] = None,
+    open_cases: Annotated[
+        bool,
+        typer.Option("--open-cases", help="A new visit that records needs opens a case."),
+    ] = False,
+) -> None:
+    """Read JSON lines of patrols {"id", "type": "patrol", "staff", "grid", "start", "end",
+    "track": [[lat, lon, time], ...]} and visits {"id", "type": "visit", "staff", "grid",
+    "household", "at", "note", "needs": [text, ...]}. Each id is stored once: a batch sent
+    again changes nothing."""
+    if source is not None and not source.is_file():
+        fail(f"no file {source}")
+
+    def work(context: Context) -> None:
+        if source is None:
+            report = ingest_field_records(context, sys.stdin, open_cases)
+        else:
+            with source.open(encoding="utf-8") as handle:
+                report = ingest_field_records(context, handle, open_cases)
+        for problem in report.rejected:
+            say(f"gridcenter: skipped {problem}", err=True)
+        say(
+            f"{report.patrols} patrols and {report.visits} visits stored, "
+            f"{report.already} sent before, {len(report.rejected)} lines skipped"
+        )
+        for opened in report.cases:
+            say(f"case {opened}")
+        if report.rejected:  # the good lines are stored; the status says some were not
+            raise typer.Exit(EXIT_PARTLY)
+
+    run_with_context(ctx, work, needs=Action.SEND_FIELDWORK)

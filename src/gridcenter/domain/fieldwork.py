@@ -1,0 +1,163 @@
+"""Fieldwork: the patrols and household visits a grid's team records from the street, as
+a field app or a gateway sends them (one JSON object a line), and the figures they give.
+
+A record carries its own id: the same record sent twice is stored once, so a field app
+may resend a batch whenever it is unsure it arrived."""
+
+import json
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+# A record larger than this is a broken app or a forged line, not a day's work.
+MAX_TRACK_POINTS = 20_000
+MAX_PATROL = timedelta(hours=24)
+MAX_TEXT = 2_000
+MAX_NEEDS = 20
+EARLIEST, LATEST = 2000, 2100
+
+
+@dataclass(frozen=True)
+class FieldworkPolicy:
+    """From the policy file: when a grid counts as unpatrolled, and the visit rate's window."""
+
+    patrol_gap: timedelta = timedelta(hours=48)
+    visit_window: timedelta = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class Patrol:
+    """A walk through a grid: who, where, from when to when, and the track it left."""
+
+    id: str
+    staff: str
+    grid: str
+    start: datetime
+    end: datetime
+    track: tuple[tuple[float, float, datetime], ...]
+
+    @property
+    def hours(self) -> float:
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A call on a household: the household's id is personal data, masked like a phone."""
+
+    id: str
+    staff: str
+    grid: str
+    household: str
+    at: datetime
+    note: str
+    needs: tuple[str, ...]
+
+
+FieldRecord = Patrol | Visit
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number")
+
+
+def _text(item: dict[str, object], key: str, limit: int = 100) -> str:
+    value = item.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{key} must be a non-empty text")
+    if len(value) > limit:
+        raise ValueError(f"{key} is longer than {limit} characters")
+    return value.strip()
+
+
+def _time(item: dict[str, object], key: str) -> datetime:
+    value = item.get(key)
+    try:
+        at = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{key} {str(value)[:40]!r} is not an ISO time") from None
+    if at.tzinfo is None:
+        raise ValueError(f"{key} {value!r} needs a time zone (+08:00 or Z)")
+    try:
+        year = at.astimezone(UTC).year
+    except OverflowError:
+        year = LATEST + 1
+    if not EARLIEST <= year <= LATEST:
+        raise ValueError(f"{key} {value!r} is out of range")
+    return at.astimezone(UTC)
+
+
+def _track(item: dict[str, object]) -> tuple[tuple[float, float, datetime], ...]:
+    raw = item.get("track", [])
+    if not isinstance(raw, list):
+        raise ValueError("track must be a list of [lat, lon, time]")
+    if len(raw) > MAX_TRACK_POINTS:
+        raise ValueError(f"track has more than {MAX_TRACK_POINTS} points")
+    points = []
+    for n, point in enumerate(raw, start=1):
+        if not (isinstance(point, list) and len(point) == 3):
+            raise ValueError(f"track point {n} is not [lat, lon, time]")
+        lat, lon, at = point
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+            raise ValueError(f"track point {n} has no numeric latitude and longitude")
+        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
+            raise ValueError(f"track point {n} is not a place on Earth")
+        if not -180 <= lon <= 180:
+            raise ValueError(f"track point {n} is not a place on Earth")
+        points.append((float(lat), float(lon), _time({"time": at}, "time")))
+    return tuple(points)
+
+
+def parse_field_record(line: str) -> FieldRecord:
+    """One line of a field app's batch, or ValueError saying what is wrong with it."""
+    try:
+        item = json.loads(line, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"not JSON ({error.msg})") from None
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    if not isinstance(item, dict):
+        raise ValueError("expected an object with id, type, staff and grid")
+    kind = item.get("type")
+    record_id, staff, grid = _text(item, "id"), _text(item, "staff"), _text(item, "grid")
+    if kind == "patrol":
+        start, end = _time(item, "start"), _time(item, "end")
+        if end <= start:
+            raise ValueError("a patrol ends after it starts")
+        if end - start > MAX_PATROL:
+            raise ValueError("a patrol longer than 24 hours is two patrols")
+        return Patrol(record_id, staff, grid, start, end, _track(item))
+    if kind == "visit":
+        needs = item.get("needs", [])
+        if not isinstance(needs, list) or not all(
+            isinstance(need, str) and need.strip() for need in needs
+        ):
+            raise ValueError("needs must be a list of texts")
+        if len(needs) > MAX_NEEDS or any(len(need) > MAX_TEXT for need in needs):
+            raise ValueError(f"needs: at most {MAX_NEEDS}, each under {MAX_TEXT} characters")
+        note = item.get("note", "")
+        if not isinstance(note, str) or len(note) > MAX_TEXT:
+            raise ValueError(f"note must be a text under {MAX_TEXT} characters")
+        return Visit(
+            record_id,
+            staff,
+            grid,
+            _text(item, "household"),
+            _time(item, "at"),
+            note.strip(),
+            tuple(need.strip() for need in needs),
+        )
+    raise ValueError(f"type {str(kind)[:20]!r} is not a valid type: patrol, visit")
+
+
+def visit_rate(households_visited: int, households: int) -> float | None:
+    """The share of a grid's households visited in the policy's window; None for a grid
+    with no households on record (nothing to visit is not 0% and not 100%)."""
+    if households <= 0:
+        return None
+    return min(households_visited, households) / households
+
+
+def patrol_gap(last_patrol_at: datetime | None, now: datetime, limit: timedelta) -> bool:
+    """A grid nobody has patrolled within `limit` (or ever)."""
+    return last_patrol_at is None or now - last_patrol_at > limit

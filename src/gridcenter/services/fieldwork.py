@@ -1,0 +1,198 @@
+"""Fieldwork in: patrols and household visits from field apps; a grid nobody patrols
+raises its alert, once per grid and gap."""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from gridcenter.domain.access import Action
+from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.fieldwork import FieldworkPolicy, Patrol, Visit, parse_field_record
+from gridcenter.queries.scope import in_territory
+from gridcenter.services import cases as case_service
+from gridcenter.services.context import Context
+from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts, resolve
+
+PATROL_GAP = "patrol-gap"
+
+
+@dataclass
+class FieldReport:
+    patrols: int = 0
+    visits: int = 0
+    already: int = 0  # records stored before (a batch sent again)
+    cases: list[str] = field(default_factory=list)  # opened for visits' needs
+    rejected: list[str] = field(default_factory=list)
+
+
+def ingest_field_records(
+    ctx: Context, lines: Iterable[str], open_cases: bool = False
+) -> FieldReport:
+    """Store every good record once; set each bad line aside with its reason. With
+    `open_cases`, a new visit that records needs opens a case (channel patrol, credited to
+    the visitor) linked to the visit."""
+    ctx.actor.require(Action.SEND_FIELDWORK)
+    report = FieldReport()
+    now = ctx.now()
+    needing: list[tuple[int, Visit]] = []
+    with ctx.db.write() as session:
+        scope = in_territory(ctx.actor.territory, tables.Grid.street_id, tables.Grid.community_id)
+        grids = dict(session.execute(select(tables.Grid.code, tables.Grid.id).where(scope)).all())
+        staff = dict(
+            session.execute(
+                select(tables.Staff.code, tables.Staff.id).where(tables.Staff.active)
+            ).all()
+        )
+        seen: set[str] = set()
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = parse_field_record(line)
+                if record.grid not in grids:
+                    raise ValueError(
+                        f"no grid {record.grid!r} in the territory of {ctx.actor.login}"
+                    )
+                if record.staff not in staff:
+                    raise ValueError(f"no active staff member {record.staff!r}")
+            except ValueError as error:
+                report.rejected.append(f"line {number}: {error}")
+                continue
+            if record.id in seen or _stored(session, record):
+                report.already += 1
+                continue
+            seen.add(record.id)
+            grid_id, staff_id = grids[record.grid], staff[record.staff]
+            if isinstance(record, Patrol):
+                session.add(_patrol_row(record, grid_id, staff_id, now))
+                # The grid is patrolled again: its gap alert, if any, is settled.
+                resolve(session, now, tables.Alert.dedup_key.startswith(f"{PATROL_GAP}:{grid_id}:"))
+                report.patrols += 1
+            else:
+                row = _visit_row(record, grid_id, staff_id, now)
+                session.add(row)
+                session.flush()
+                assert row.id is not None
+                if record.needs:
+                    needing.append((row.id, record))
+                report.visits += 1
+        if report.patrols or report.visits:
+            session.add(tables.ChangeLog(at=now, kind="fieldwork", ref=f"{len(seen)} records"))
+    if open_cases:
+        for visit_id, visit in needing:
+            try:
+                report.cases.append(_open_case(ctx, visit_id, visit))
+            except Refused as refused:  # the visit stays stored; the case can be reported
+                report.rejected.append(f"visit {visit.id}: stored, but no case ({refused})")
+    return report
+
+
+def _stored(session: Session, record: Patrol | Visit) -> bool:
+    table = tables.FieldPatrol if isinstance(record, Patrol) else tables.FieldVisit
+    return session.scalar(select(table.id).where(table.record_id == record.id)) is not None
+
+
+def _patrol_row(patrol: Patrol, grid_id: int, staff_id: int, now: datetime) -> tables.FieldPatrol:
+    track = [[lat, lon, at.isoformat()] for lat, lon, at in patrol.track]
+    return tables.FieldPatrol(
+        record_id=patrol.id,
+        staff_id=staff_id,
+        grid_id=grid_id,
+        started_at=patrol.start,
+        ended_at=patrol.end,
+        track=json.dumps(track),
+        received_at=now,
+    )
+
+
+def _visit_row(visit: Visit, grid_id: int, staff_id: int, now: datetime) -> tables.FieldVisit:
+    return tables.FieldVisit(
+        record_id=visit.id,
+        staff_id=staff_id,
+        grid_id=grid_id,
+        household=visit.household,
+        at=visit.at,
+        note=visit.note,
+        needs=json.dumps(list(visit.needs), ensure_ascii=False),
+        received_at=now,
+    )
+
+
+def _open_case(ctx: Context, visit_id: int, visit: Visit) -> str:
+    """The case for a visit's needs, linked to the visit."""
+    description = "\n".join(
+        [f"Needs recorded on a household visit ({visit.id}):", *visit.needs]
+        + ([f"Note: {visit.note}"] if visit.note else [])
+    )
+    done = case_service.report_case(
+        ctx,
+        title=visit.needs[0][:120],
+        source="patrol",
+        grid=visit.grid,
+        description=description,
+        reporter=visit.staff,
+    )
+    with ctx.db.write() as session:
+        row = session.get(tables.FieldVisit, visit_id)
+        case_id = session.scalar(select(tables.Case.id).where(tables.Case.code == done.code))
+        assert row is not None and case_id is not None
+        row.case_id = case_id
+    return done.code
+
+
+def patrol_gaps(ctx: Context, at: datetime, policy: FieldworkPolicy) -> str:
+    """An alert for each grid nobody has patrolled within the policy's gap: once per grid
+    and gap (the key names the newest patrol received, so the next gap is a new alert).
+    Until the first patrol arrives the district does not record fieldwork here, and
+    nothing is raised."""
+    since = at - policy.patrol_gap
+    hours = round(policy.patrol_gap.total_seconds() / 3600)
+    with ctx.db.write() as session:
+        if session.scalar(select(tables.FieldPatrol.id).limit(1)) is None:
+            return "no patrol on record yet: fieldwork is not sent here"
+        last = (
+            select(
+                tables.FieldPatrol.grid_id,
+                func.max(tables.FieldPatrol.ended_at).label("ended_at"),
+                func.max(tables.FieldPatrol.id).label("patrol_id"),
+            )
+            .group_by(tables.FieldPatrol.grid_id)
+            .subquery()
+        )
+        rows = session.execute(
+            select(
+                tables.Grid.id,
+                tables.Grid.code,
+                tables.Grid.name,
+                tables.Grid.street_id,
+                tables.Grid.community_id,
+                last.c.ended_at,
+                last.c.patrol_id,
+            )
+            .outerjoin(last, last.c.grid_id == tables.Grid.id)
+            .where((last.c.ended_at.is_(None)) | (last.c.ended_at < since))
+        ).all()
+        drafts = [
+            AlertDraft(
+                Kind.UNPATROLLED,
+                Severity.WARNING,
+                f"Grid {code} {name}: not patrolled for {hours} hours"
+                if ended_at is not None
+                else f"Grid {code} {name}: no patrol on record",
+                "grid",
+                code,
+                f"{PATROL_GAP}:{grid_id}:{patrol_id or 'never'}",
+                street_id=street_id,
+                community_id=community_id,
+                grid_id=grid_id,
+            )
+            for grid_id, code, name, street_id, community_id, ended_at, patrol_id in rows
+        ]
+        raised = raise_alerts(session, drafts, at)
+    return f"{raised} grids newly unpatrolled of {len(drafts)} without a patrol in {hours} h"

@@ -1,0 +1,157 @@
+"""Patrols and household visits in from a field app, the grid's figures, and the alert for a
+grid nobody patrols, on a real store."""
+
+import json
+from dataclasses import replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from gridcenter.domain.access import Actor, Role, Territory
+from gridcenter.domain.alerts import Kind
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.fieldwork import FieldworkPolicy
+from gridcenter.queries.fieldwork import grid_fieldwork
+from gridcenter.services.context import Context
+from gridcenter.services.fieldwork import ingest_field_records, patrol_gaps
+from gridcenter.store import tables
+from tests.conftest import NOW
+from tests.functional.test_cli import gridcenter
+
+POLICY = FieldworkPolicy()
+
+
+def team_member(context: Context) -> tuple[str, str, int]:
+    """A grid of the demo, the code of someone on its team, and its street."""
+    with context.db.read() as s:
+        grid, staff, street = s.execute(
+            select(tables.Grid.code, tables.Staff.code, tables.Grid.street_id)
+            .join(tables.GridStaff, tables.GridStaff.grid_id == tables.Grid.id)
+            .join(tables.Staff, tables.Staff.id == tables.GridStaff.staff_id)
+            .order_by(tables.Grid.code)
+        ).first()
+    return grid, staff, street
+
+
+def patrol(record: str, staff: str, grid: str, hours_ago: float, hours: float = 2) -> str:
+    end = NOW - timedelta(hours=hours_ago)
+    return json.dumps(
+        {
+            "id": record,
+            "type": "patrol",
+            "staff": staff,
+            "grid": grid,
+            "start": (end - timedelta(hours=hours)).isoformat(),
+            "end": end.isoformat(),
+            "track": [[28.15, 112.85, end.isoformat()]],
+        }
+    )
+
+
+def visit(record: str, staff: str, grid: str, household: str, needs: list[str]) -> str:
+    return json.dumps(
+        {
+            "id": record,
+            "type": "visit",
+            "staff": staff,
+            "grid": grid,
+            "household": household,
+            "at": (NOW - timedelta(hours=1)).isoformat(),
+            "needs": needs,
+        }
+    )
+
+
+def unpatrolled_alerts(context: Context, grid: str) -> list[tables.Alert]:
+    with context.db.read() as s:
+        return list(
+            s.scalars(
+                select(tables.Alert).where(
+                    tables.Alert.kind == Kind.UNPATROLLED.value, tables.Alert.subject_ref == grid
+                )
+            )
+        )
+
+
+def test_a_batch_sent_twice_counts_once_and_a_bad_line_is_set_aside(context: Context) -> None:
+    grid, staff, _ = team_member(context)
+    batch = [
+        patrol("p-1", staff, grid, hours_ago=3),
+        visit("v-1", staff, grid, "H-1", ["The stair light on floor 3 is out"]),
+        '{"id": "x", "type": "patrol"}',
+        visit("v-2", staff, grid, "H-2", []),
+    ]
+    first = ingest_field_records(context, batch, open_cases=True)
+    assert (first.patrols, first.visits, first.already) == (1, 2, 0)
+    assert first.rejected == ["line 3: staff must be a non-empty text"]
+    assert len(first.cases) == 1
+    again = ingest_field_records(context, batch, open_cases=True)
+    assert (again.patrols, again.visits, again.already, again.cases) == (0, 0, 3, [])
+    with context.db.read() as s:
+        case = s.scalar(select(tables.Case).where(tables.Case.code == first.cases[0]))
+        linked = s.scalar(
+            select(tables.FieldVisit.case_id).where(tables.FieldVisit.record_id == "v-1")
+        )
+    assert case is not None and case.source == "patrol" and linked == case.id
+    assert case.title == "The stair light on floor 3 is out"
+
+    with context.db.read() as s:
+        shown = grid_fieldwork(s, Territory(), grid, NOW, context.timezone, POLICY)
+    assert shown is not None
+    assert shown.patrol_hours_this_week == 2 and shown.visits_this_month == 2
+    assert shown.households_visited == 2 and not shown.unpatrolled
+    assert shown.visit_rate == pytest.approx(2 / shown.households)
+    assert staff in [member.code for member in shown.team]
+
+
+def test_a_grid_nobody_patrols_raises_its_alert_once_per_gap(context: Context) -> None:
+    grid, staff, _ = team_member(context)
+    job = context.as_job()
+    assert patrol_gaps(job, NOW, POLICY).startswith("no patrol on record")
+    ingest_field_records(context, [patrol("p-old", staff, grid, hours_ago=50)])
+    patrol_gaps(job, NOW, POLICY)
+    patrol_gaps(job, NOW + timedelta(minutes=15), POLICY)  # the job again: no second alert
+    alerts = unpatrolled_alerts(context, grid)
+    assert len(alerts) == 1 and "not patrolled for 48 hours" in alerts[0].title
+    assert alerts[0].resolved_at is None
+
+    ingest_field_records(context, [patrol("p-new", staff, grid, hours_ago=1)])
+    assert all(alert.resolved_at is not None for alert in unpatrolled_alerts(context, grid))
+    patrol_gaps(job, NOW, POLICY)
+    assert len(unpatrolled_alerts(context, grid)) == 1  # patrolled: no new alert
+    patrol_gaps(job, NOW + timedelta(hours=50), POLICY)  # a new gap: a new alert
+    assert len(unpatrolled_alerts(context, grid)) == 2
+
+
+def test_fieldwork_is_heard_only_inside_the_senders_territory(context: Context) -> None:
+    grid, staff, street = team_member(context)
+    with context.db.read() as s:
+        other = s.scalar(select(tables.Street.id).where(tables.Street.id != street))
+    outsider = replace(context, actor=Actor("other", Role.OPERATOR, Territory(street_id=other)))
+    report = ingest_field_records(outsider, [patrol("p-out", staff, grid, hours_ago=1)])
+    assert report.patrols == 0
+    assert report.rejected == [f"line 1: no grid '{grid}' in the territory of other"]
+    viewer = replace(context, actor=Actor("v", Role.VIEWER))
+    with pytest.raises(Refused, match="may not send patrols and household visits"):
+        ingest_field_records(viewer, [patrol("p-v", staff, grid, hours_ago=1)])
+    with outsider.db.read() as s:
+        assert (
+            grid_fieldwork(s, outsider.actor.territory, grid, NOW, context.timezone, POLICY) is None
+        )
+
+
+def test_the_cli_ingests_and_shows_a_grid(context: Context, demo_url: str, tmp_path: Path) -> None:
+    grid, staff, _ = team_member(context)
+    batch = tmp_path / "field.jsonl"
+    batch.write_text(patrol("p-cli", staff, grid, hours_ago=2) + "\nnot json\n")
+    sent = gridcenter(demo_url, "field", "ingest", str(batch))
+    assert sent.returncode == 4
+    assert sent.stdout.startswith("1 patrols and 0 visits stored")
+    assert sent.stderr == "gridcenter: skipped line 2: not JSON (Expecting value)\n"
+    shown = json.loads(gridcenter(demo_url, "grids", "show", grid, "--json").stdout)
+    assert shown["code"] == grid and shown["patrol_hours_this_week"] == 2
+    assert datetime.fromisoformat(shown["last_patrol_at"]) == NOW - timedelta(hours=2)
+    assert {"team", "visits_this_month", "households", "visit_rate"} <= shown.keys()
+    assert "*" in shown["team"][0]["phone"]  # a personal phone stays masked
