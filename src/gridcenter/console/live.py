@@ -52,6 +52,8 @@ MOVES: dict[str, frozenset[Pane]] = {
     ChangeKind.ALERT: frozenset({Pane.ALERTS, Pane.BOARD}),
     ChangeKind.INTAKE: frozenset({Pane.HEALTH}),
     ChangeKind.WEBHOOK: frozenset({Pane.HEALTH}),
+    # A patrol settles its grid's unpatrolled alert.
+    ChangeKind.FIELDWORK: frozenset({Pane.ALERTS, Pane.BOARD}),
 }
 
 

@@ -9,4 +9,5 @@ class ChangeKind(StrEnum):
     INTAKE = "intake"  # ref: the intake source
     WEBHOOK = "webhook"  # ref: the delivery
     SENSOR = "sensor"  # ref: how many readings were stored
+    FIELDWORK = "fieldwork"  # ref: how many patrols and visits were stored
     SEED = "seed"  # ref: demo or generated data

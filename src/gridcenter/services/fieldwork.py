@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkPolicy, Patrol, Visit, parse_field_record
 from gridcenter.queries.scope import in_territory
@@ -83,7 +84,9 @@ def ingest_field_records(
                     needing.append((row.id, record))
                 report.visits += 1
         if report.patrols or report.visits:
-            session.add(tables.ChangeLog(at=now, kind="fieldwork", ref=f"{len(seen)} records"))
+            session.add(
+                tables.ChangeLog(at=now, kind=ChangeKind.FIELDWORK, ref=f"{len(seen)} records")
+            )
     if open_cases:
         for visit_id, visit in needing:
             try:
