@@ -7,15 +7,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from gridcenter.domain.access import Actor, Role, Territory
 from gridcenter.domain.alerts import Kind
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkPolicy
-from gridcenter.queries.fieldwork import grid_fieldwork
+from gridcenter.queries.fieldwork import grid_fieldwork, team_workload
 from gridcenter.services.context import Context
-from gridcenter.services.fieldwork import ingest_field_records, patrol_gaps
+from gridcenter.services.fieldwork import ingest_field_records, overloads, patrol_gaps
 from gridcenter.store import tables
 from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
@@ -155,3 +155,61 @@ def test_the_cli_ingests_and_shows_a_grid(context: Context, demo_url: str, tmp_p
     assert datetime.fromisoformat(shown["last_patrol_at"]) == NOW - timedelta(hours=2)
     assert {"team", "visits_this_month", "households", "visit_rate"} <= shown.keys()
     assert "*" in shown["team"][0]["phone"]  # a personal phone stays masked
+
+
+def test_an_overloaded_person_is_alerted_to_their_grid_chief_once(context: Context) -> None:
+    _, staff, _ = team_member(context)
+    with context.db.write() as s:
+        person = s.scalar(select(tables.Staff).where(tables.Staff.code == staff))
+        assert person is not None
+        held = s.scalar(
+            select(func.count()).where(
+                tables.Case.assignee_staff_id == person.id, tables.Case.step != "closed"
+            )
+        )
+        others = list(
+            s.scalars(
+                select(tables.Case)
+                .where(tables.Case.step == "dispatched", tables.Case.assignee_staff_id != person.id)
+                .limit(3)
+            )
+        )
+        for case in others:  # three more open cases on the same person
+            case.assignee_staff_id = person.id
+    job = context.as_job()
+    at_limit = FieldworkPolicy(open_cases_limit=held + 3)
+    overloads(job, NOW, at_limit)
+    assert not overload_alerts(context, staff)  # at the limit is not over it
+    over = FieldworkPolicy(open_cases_limit=held + 2)
+    overloads(job, NOW, over)
+    overloads(job, NOW + timedelta(minutes=15), over)  # still over: no second alert
+    alerts = overload_alerts(context, staff)
+    assert len(alerts) == 1 and f"holds {held + 3} open cases" in alerts[0].title
+    assert alerts[0].body.startswith("For grid chief") or "no grid chief" in alerts[0].body
+    overloads(job, NOW + timedelta(minutes=30), at_limit)  # under again: settled
+    assert overload_alerts(context, staff)[0].resolved_at is not None
+    with context.db.read() as s:
+        loads = team_workload(s, Territory(), NOW, context.timezone)
+    assert loads[0].code == staff and loads[0].open_cases == held + 3
+
+
+def overload_alerts(context: Context, staff: str) -> list[tables.Alert]:
+    with context.db.read() as s:
+        return list(
+            s.scalars(
+                select(tables.Alert).where(
+                    tables.Alert.kind == Kind.OVERLOAD.value, tables.Alert.subject_ref == staff
+                )
+            )
+        )
+
+
+def test_the_contact_card_publishes_duty_phones(context: Context, demo_url: str) -> None:
+    grid, _, _ = team_member(context)
+    card = json.loads(gridcenter(demo_url, "grids", "contacts", grid, "--json").stdout)
+    assert card[0]["grid"] == grid and card[0]["team"]
+    phone = card[0]["team"][0]["phone"]
+    assert phone.isdigit()  # a grid worker's duty phone, published to residents
+    refused = gridcenter(demo_url, "grids", "contacts")
+    assert refused.returncode == 1
+    assert refused.stderr == "gridcenter: name a grid, or a community with --community\n"

@@ -12,10 +12,17 @@ from gridcenter.cli.common import EXIT_PARTLY, fail, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
+from gridcenter.domain.fieldwork import published_phone
 from gridcenter.domain.masking import mask_phone
 from gridcenter.formatting import local
 from gridcenter.jobs.policy import read_policy
-from gridcenter.queries.fieldwork import GridFieldwork, grid_fieldwork
+from gridcenter.queries.fieldwork import (
+    GridFieldwork,
+    TeamMember,
+    contact_cards,
+    grid_fieldwork,
+    team_workload,
+)
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import ingest_field_records
 
@@ -90,6 +97,110 @@ def show(
         table(
             ["Code", "Name", "Role", "Phone"],
             [(m.code, m.name, m.role.replace("_", " "), mask_phone(m.phone)) for m in grid.team],
+        )
+
+    run_with_context(ctx, work)
+
+
+def _card_phone(member: TeamMember, reveal: bool) -> str:
+    """A duty phone as the card publishes it; a personal one masked unless the account may
+    reveal personal data."""
+    if reveal or published_phone(member.role):
+        return member.phone or ""
+    return mask_phone(member.phone)
+
+
+@grids.command("contacts")
+def contacts(
+    ctx: typer.Context,
+    code: Annotated[str | None, typer.Argument(help="The grid's code.")] = None,
+    community: Annotated[
+        str | None, typer.Option(help="Every grid of the community with this code.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """The contact card residents are promised: who answers for a grid, in what role, and
+    the duty phone to call."""
+    if (code is None) == (community is None):
+        fail("name a grid, or a community with --community")
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            cards = contact_cards(session, context.actor.territory, code, community)
+        if not cards:
+            raise Refused(f"no grid {code!r}" if code else f"no community {community!r}")
+        reveal = context.actor.can(Action.REVEAL)
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "grid": card.grid,
+                        "name": card.name,
+                        "community": card.community,
+                        "team": [
+                            {"name": m.name, "role": m.role, "phone": _card_phone(m, reveal)}
+                            for m in card.team
+                        ],
+                    }
+                    for card in cards
+                ]
+            )
+            return
+        rows = [
+            (card.grid, card.name, m.name, m.role.replace("_", " "), _card_phone(m, reveal))
+            for card in cards
+            for m in card.team or [TeamMember("", "nobody answers for it", "", "")]
+        ]
+        table(["Grid", "Name", "Who", "Role", "Phone"], rows)
+
+    run_with_context(ctx, work)
+
+
+@grids.command("workload")
+def workload(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """Everyone on a grid team of your territory, most open cases first: the cases each
+    holds, the hours walked this week and the visits this month."""
+    limit = read_policy().fieldwork.open_cases_limit
+
+    def work(context: Context) -> None:
+        with context.db.read() as session:
+            loads = team_workload(session, context.actor.territory, context.now(), context.timezone)
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "code": load.code,
+                        "name": load.name,
+                        "role": load.role,
+                        "grids": load.grids,
+                        "open_cases": load.open_cases,
+                        "over_limit": load.open_cases > limit,
+                        "patrol_hours_this_week": load.patrol_hours_this_week,
+                        "visits_this_month": load.visits_this_month,
+                    }
+                    for load in loads
+                ]
+            )
+            return
+        table(
+            ["Code", "Name", "Role", "Grids", "Open", "Patrol h", "Visits", "Over"],
+            [
+                (
+                    load.code,
+                    load.name,
+                    load.role.replace("_", " "),
+                    load.grids,
+                    load.open_cases,
+                    f"{load.patrol_hours_this_week:g}",
+                    load.visits_this_month,
+                    f"over {limit}" if load.open_cases > limit else "",
+                )
+                for load in loads
+            ],
+            right=["Grids", "Open", "Patrol h", "Visits"],
         )
 
     run_with_context(ctx, work)

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     MISSED_JOB = "missed_job"  # a regular job could not run in time
     UNOWNED = "unowned"  # a report from a place no grid covers
     UNPATROLLED = "unpatrolled"  # a grid nobody has patrolled for the policy's gap
+    OVERLOAD = "overload"  # a person holds more open cases than the policy's limit
     AUDIT_ANCHOR = "audit_anchor"  # where the history chains stand, for webhooks that ask
 
     @classmethod

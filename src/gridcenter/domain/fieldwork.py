@@ -19,10 +19,12 @@ EARLIEST, LATEST = 2000, 2100
 
 @dataclass(frozen=True)
 class FieldworkPolicy:
-    """From the policy file: when a grid counts as unpatrolled, and the visit rate's window."""
+    """From the policy file: when a grid counts as unpatrolled, the visit rate's window, and
+    how many open cases one person may hold before their grid chief is told."""
 
     patrol_gap: timedelta = timedelta(hours=48)
     visit_window: timedelta = timedelta(days=30)
+    open_cases_limit: int = 10
 
 
 @dataclass(frozen=True)
@@ -161,3 +163,14 @@ def visit_rate(households_visited: int, households: int) -> float | None:
 def patrol_gap(last_patrol_at: datetime | None, now: datetime, limit: timedelta) -> bool:
     """A grid nobody has patrolled within `limit` (or ever)."""
     return last_patrol_at is None or now - last_patrol_at > limit
+
+
+# The grid team whose duty phones are published to residents on the contact card; anyone
+# else on a team (a volunteer, a building head) keeps a personal number, shown masked.
+PUBLISHED_ROLES = frozenset(
+    {"grid_worker", "grid_chief", "street_cadre", "info_officer", "security_officer"}
+)
+
+
+def published_phone(role: str) -> bool:
+    return role in PUBLISHED_ROLES

@@ -32,6 +32,7 @@ def read_policy() -> Policy:
         fieldwork=FieldworkPolicy(
             patrol_gap=timedelta(hours=data["fieldwork"]["patrol_gap_hours"]),
             visit_window=timedelta(days=data["fieldwork"]["visit_window_days"]),
+            open_cases_limit=data["fieldwork"]["open_cases_limit"],
         ),
         jobs=data["jobs"],
     )

@@ -17,7 +17,7 @@ from gridcenter.jobs.roster import roster_check
 from gridcenter.jobs.stationing import stationing_day
 from gridcenter.jobs.sweep import overdue_sweep
 from gridcenter.services.context import Context
-from gridcenter.services.fieldwork import patrol_gaps
+from gridcenter.services.fieldwork import overloads, patrol_gaps
 
 Run = Callable[[Context, datetime, Policy], str]
 
@@ -60,6 +60,10 @@ _RUNS: dict[str, tuple[str, Run]] = {
     "patrol-check": (
         "an alert for each grid nobody has patrolled within the policy's gap",
         lambda ctx, at, policy: patrol_gaps(ctx, at, policy.fieldwork),
+    ),
+    "workload-check": (
+        "an alert to the grid chief of each person over the open-case limit",
+        lambda ctx, at, policy: overloads(ctx, at, policy.fieldwork),
     ),
     "audit-anchor": ("where the history chains stand, out to webhooks", audit_anchor),
 }

@@ -50,6 +50,31 @@ def _month_start(now: datetime, zone: ZoneInfo) -> datetime:
     return now.astimezone(zone).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
+def _teams(session: Session, grid_ids: list[int]) -> dict[int, list[TeamMember]]:
+    """The active people answering for each grid, by role."""
+    members: dict[int, list[TeamMember]] = {grid_id: [] for grid_id in grid_ids}
+    for grid_id, *member in session.execute(
+        select(
+            tables.GridStaff.grid_id,
+            tables.Staff.code,
+            tables.Staff.name,
+            tables.Staff.role,
+            tables.Staff.phone,
+        )
+        .join(tables.Staff, tables.Staff.id == tables.GridStaff.staff_id)
+        .where(tables.GridStaff.grid_id.in_(grid_ids), tables.Staff.active)
+        .order_by(tables.Staff.role, tables.Staff.code)
+    ):
+        members[grid_id].append(TeamMember(*member))
+    return members
+
+
+def _hours_since(start: datetime, end: datetime, since: datetime, now: datetime) -> float:
+    """The hours of a patrol walked between `since` and `now`: a patrol across Monday
+    midnight counts for the part walked this week."""
+    return max((min(end, now) - max(start, since)).total_seconds() / 3600, 0.0)
+
+
 def grid_fieldwork(
     session: Session,
     territory: Territory,
@@ -71,15 +96,7 @@ def grid_fieldwork(
     if found is None:
         return None
     grid, community, street = found
-    team = [
-        TeamMember(*row)
-        for row in session.execute(
-            select(tables.Staff.code, tables.Staff.name, tables.Staff.role, tables.Staff.phone)
-            .join(tables.GridStaff, tables.GridStaff.staff_id == tables.Staff.id)
-            .where(tables.GridStaff.grid_id == grid.id, tables.Staff.active)
-            .order_by(tables.Staff.role, tables.Staff.code)
-        )
-    ]
+    team = _teams(session, [grid.id])[grid.id]
     last = session.scalar(
         select(func.max(tables.FieldPatrol.ended_at)).where(tables.FieldPatrol.grid_id == grid.id)
     )
@@ -118,8 +135,105 @@ def grid_fieldwork(
         team=team,
         last_patrol_at=last,
         unpatrolled=patrol_gap(last, now, policy.patrol_gap),
-        patrol_hours_this_week=round(max(hours, 0.0), 2),
+        patrol_hours_this_week=round(hours, 2),
         visits_this_month=visits or 0,
         households_visited=visited or 0,
         visit_rate=visit_rate(visited or 0, grid.households),
     )
+
+
+@dataclass(frozen=True)
+class PersonLoad:
+    code: str
+    name: str
+    role: str
+    grids: int  # how many grids of the territory they answer for
+    open_cases: int
+    patrol_hours_this_week: float
+    visits_this_month: int
+
+
+def team_workload(
+    session: Session, territory: Territory, now: datetime, zone: ZoneInfo
+) -> list[PersonLoad]:
+    """Everyone on a grid team of the territory, most open cases first: what each holds,
+    walks and visits."""
+    week, month = _week_start(now, zone), _month_start(now, zone)
+    grids = (
+        select(tables.GridStaff.staff_id, func.count().label("n"))
+        .join(tables.Grid, tables.Grid.id == tables.GridStaff.grid_id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        .group_by(tables.GridStaff.staff_id)
+        .subquery()
+    )
+    held = (
+        select(tables.Case.assignee_staff_id.label("staff_id"), func.count().label("n"))
+        .where(tables.Case.step != "closed", tables.Case.assignee_staff_id.is_not(None))
+        .group_by(tables.Case.assignee_staff_id)
+        .subquery()
+    )
+    visits = (
+        select(tables.FieldVisit.staff_id, func.count().label("n"))
+        .where(tables.FieldVisit.at >= month, tables.FieldVisit.at <= now)
+        .group_by(tables.FieldVisit.staff_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            tables.Staff.id,
+            tables.Staff.code,
+            tables.Staff.name,
+            tables.Staff.role,
+            grids.c.n,
+            func.coalesce(held.c.n, 0),
+            func.coalesce(visits.c.n, 0),
+        )
+        .join(grids, grids.c.staff_id == tables.Staff.id)
+        .outerjoin(held, held.c.staff_id == tables.Staff.id)
+        .outerjoin(visits, visits.c.staff_id == tables.Staff.id)
+        .where(tables.Staff.active)
+    ).all()
+    walked: dict[int, float] = {}
+    for staff_id, start, end in session.execute(
+        select(
+            tables.FieldPatrol.staff_id, tables.FieldPatrol.started_at, tables.FieldPatrol.ended_at
+        ).where(tables.FieldPatrol.ended_at > week, tables.FieldPatrol.started_at <= now)
+    ):
+        walked[staff_id] = walked.get(staff_id, 0.0) + _hours_since(start, end, week, now)
+    loads = [
+        PersonLoad(code, name, role, n_grids, n_open, round(walked.get(sid, 0.0), 2), n_visits)
+        for sid, code, name, role, n_grids, n_open, n_visits in rows
+    ]
+    return sorted(loads, key=lambda load: (-load.open_cases, load.code))
+
+
+@dataclass(frozen=True)
+class ContactCard:
+    """A grid's published card: who answers for it, in what role, at which phone."""
+
+    grid: str
+    name: str
+    community: str
+    team: list[TeamMember]
+
+
+def contact_cards(
+    session: Session, territory: Territory, grid: str | None = None, community: str | None = None
+) -> list[ContactCard]:
+    """The cards of one grid, or of every grid of a community, inside the territory."""
+    query = (
+        select(tables.Grid.id, tables.Grid.code, tables.Grid.name, tables.Community.name)
+        .join(tables.Community, tables.Community.id == tables.Grid.community_id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        .order_by(tables.Grid.code)
+    )
+    if grid is not None:
+        query = query.where(tables.Grid.code == grid.strip())
+    if community is not None:
+        query = query.where(tables.Community.code == community.strip())
+    grids = session.execute(query).all()
+    members = _teams(session, [grid_id for grid_id, *_ in grids])
+    return [
+        ContactCard(code, name, community_name, members[grid_id])
+        for grid_id, code, name, community_name in grids
+    ]

@@ -199,3 +199,87 @@ def patrol_gaps(ctx: Context, at: datetime, policy: FieldworkPolicy) -> str:
         ]
         raised = raise_alerts(session, drafts, at)
     return f"{raised} grids newly unpatrolled of {len(drafts)} without a patrol in {hours} h"
+
+
+def overloads(ctx: Context, at: datetime, policy: FieldworkPolicy) -> str:
+    """An alert to the grid chief of each person on a grid team who holds more open cases
+    than the policy's limit: once while they stay over it, settled when they are under."""
+    limit = policy.open_cases_limit
+    with ctx.db.write() as session:
+        over = session.execute(
+            select(
+                tables.Staff.id,
+                tables.Staff.code,
+                tables.Staff.name,
+                func.count(tables.Case.id),
+            )
+            .join(tables.Case, tables.Case.assignee_staff_id == tables.Staff.id)
+            .where(
+                tables.Case.step != "closed",
+                tables.Staff.id.in_(select(tables.GridStaff.staff_id)),
+            )
+            .group_by(tables.Staff.id, tables.Staff.code, tables.Staff.name)
+            .having(func.count(tables.Case.id) > limit)
+        ).all()
+        refs = {code for _, code, _, _ in over}
+        settled = resolve(
+            session,
+            at,
+            tables.Alert.kind == Kind.OVERLOAD.value,
+            tables.Alert.subject_ref.not_in(refs),  # an empty set excludes nobody
+        )
+        alerted = set(
+            session.scalars(
+                select(tables.Alert.subject_ref).where(
+                    tables.Alert.kind == Kind.OVERLOAD.value, tables.Alert.resolved_at.is_(None)
+                )
+            )
+        )
+        drafts = [
+            _overload_alert(session, staff_id, code, name, held, limit, at)
+            for staff_id, code, name, held in over
+            if code not in alerted
+        ]
+        raised = raise_alerts(session, drafts, at)
+    return (
+        f"{raised} people newly overloaded, {len(over)} over {limit} open cases, {settled} settled"
+    )
+
+
+def _overload_alert(
+    session: Session, staff_id: int, code: str, name: str, held: int, limit: int, at: datetime
+) -> AlertDraft:
+    """Addressed to the grid chief of the person's first grid, in that grid's community."""
+    grid = session.execute(
+        select(tables.Grid.id, tables.Grid.code, tables.Grid.street_id, tables.Grid.community_id)
+        .join(tables.GridStaff, tables.GridStaff.grid_id == tables.Grid.id)
+        .where(tables.GridStaff.staff_id == staff_id)
+        .order_by(tables.Grid.code)
+    ).first()
+    assert grid is not None  # only people on a grid team are counted
+    grid_id, grid_code, street_id, community_id = grid
+    chief = session.execute(
+        select(tables.Staff.code, tables.Staff.name)
+        .where(
+            tables.Staff.active,
+            tables.Staff.role == "grid_chief",
+            (tables.Staff.community_id == community_id)
+            | tables.Staff.id.in_(
+                select(tables.GridStaff.staff_id).where(tables.GridStaff.grid_id == grid_id)
+            ),
+        )
+        .order_by(tables.Staff.code)
+    ).first()
+    to = f"grid chief {chief[1]} ({chief[0]})" if chief else "the community (no grid chief)"
+    return AlertDraft(
+        Kind.OVERLOAD,
+        Severity.WARNING,
+        f"{name} ({code}) holds {held} open cases, over the limit of {limit}",
+        "staff",
+        code,
+        f"overload:{staff_id}:{at.isoformat()}",
+        body=f"For {to}: {name} of grid {grid_code} holds {held} open cases; "
+        "reassign some or ask the departments that pushed them.",
+        street_id=street_id,
+        community_id=community_id,
+    )
