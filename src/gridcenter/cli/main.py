@@ -19,6 +19,7 @@ from gridcenter.cli import (
     integrations,
     jobs,
     report,
+    roster,
     staff,
     store,
 )
@@ -51,6 +52,7 @@ app.add_typer(categories.app, name="categories")
 app.add_typer(staff.app, name="staff")
 app.add_typer(fieldwork.grids, name="grids")
 app.add_typer(fieldwork.field, name="field")
+app.add_typer(roster.app, name="roster")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

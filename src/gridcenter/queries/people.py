@@ -145,3 +145,35 @@ def staff_lines(session: Session, territory: Territory) -> list[StaffLine]:
         for person in rows
         if person.id is not None
     ]
+
+
+@dataclass(frozen=True)
+class ShiftLine:
+    id: int
+    post: str
+    post_name: str
+    person: str
+    name: str
+    starts: datetime
+    ends: datetime
+
+
+def roster_lines(
+    session: Session, territory: Territory, starts: datetime, ends: datetime
+) -> list[ShiftLine]:
+    """The shifts of a territory's posts that overlap a stretch of time (a local day), by
+    post and start."""
+    post, shift = tables.DutyPost, tables.DutyShift
+    rows = session.execute(
+        select(shift.id, post.code, post.name, tables.Staff.code, tables.Staff.name)
+        .add_columns(shift.starts_at, shift.ends_at)
+        .join(post, post.id == shift.post_id)
+        .join(tables.Staff, tables.Staff.id == shift.staff_id)
+        .where(
+            shift.starts_at < ends,
+            shift.ends_at > starts,
+            in_territory(territory, post.street_id, post.community_id),
+        )
+        .order_by(post.code, shift.starts_at)
+    )
+    return [ShiftLine(*row) for row in rows]
