@@ -1,4 +1,4 @@
-"""`gridcenter roster ...` as a real process: whole files or nothing, no post held twice
+"""`gridcenter roster ...` against a real store: whole files or nothing, no post held twice
 and nobody on two posts at once, every change on the record, within role and territory."""
 
 import json

@@ -1,11 +1,10 @@
-"""`gridcenter staff ...` as a real process against a real store: whole files or nothing,
+"""`gridcenter staff ...` against a real store (in the test's process): whole files or nothing,
 every change on the record, within the acting account's role and territory."""
 
 import hashlib
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from gridcenter.config import os_login
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
+from tests.functional.helpers import gridcenter_in_process
 
 GRID = "430199001001001"  # a grid of Xiangjiang Street
 OTHER_GRID = "430199002001001"  # a grid of Yuelu Hill Street
@@ -29,13 +29,7 @@ def gridcenter(
         "GRIDCENTER_NOW": NOW.isoformat(),
         "GRIDCENTER_OPERATOR": operator,
     }
-    return subprocess.run(
-        [sys.executable, "-m", "gridcenter", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    return gridcenter_in_process(*args, env=env)
 
 
 def acting(login: str) -> str:

@@ -10,4 +10,6 @@ class ChangeKind(StrEnum):
     WEBHOOK = "webhook"  # ref: the delivery
     SENSOR = "sensor"  # ref: how many readings were stored
     FIELDWORK = "fieldwork"  # ref: how many patrols and visits were stored
+    STAFF = "staff"  # ref: how many people changed
+    ROSTER = "roster"  # ref: a shift's number, a post's code, or how many shifts changed
     SEED = "seed"  # ref: demo or generated data

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.people import check_entry, read_staff
@@ -41,14 +42,14 @@ def _record(ctx: Context, session: Session, changes: list[StaffChange], reason: 
             actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="staff_add" if change.before is None else "staff_set",
-            subject_kind="staff",
+            subject_kind=ChangeKind.STAFF,
             subject_ref=change.code,
             from_value=change.before,
             to_value=change.after,
             reason=reason,
         )
     if changes:
-        session.add(tables.ChangeLog(at=now, kind="staff", ref=f"{len(changes)} people"))
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.STAFF, ref=f"{len(changes)} people"))
 
 
 def _logins(session: Session) -> dict[str, str]:
@@ -182,7 +183,7 @@ def list_staff(ctx: Context) -> tuple[list[StaffLine], bool]:
             actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="reveal",
-            subject_kind="staff",
+            subject_kind=ChangeKind.STAFF,
             subject_ref="list",
             to_value=f"phones of {len(lines)} staff",
         )

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.people import parse_code, parse_name
 from gridcenter.domain.roster import Shift, check_shift, clash, read_roster
@@ -135,7 +136,9 @@ def import_roster(ctx: Context, text: str, name: str, reason: str | None = None)
             changed += 1
         if added or changed:
             session.add(
-                tables.ChangeLog(at=ctx.now(), kind="roster", ref=f"{added + changed} shifts")
+                tables.ChangeLog(
+                    at=ctx.now(), kind=ChangeKind.ROSTER, ref=f"{added + changed} shifts"
+                )
             )
     return RosterImport(added, changed, len(shifts) - added - changed)
 
@@ -162,7 +165,7 @@ def add_shift(
         session.add(row)
         session.flush()
         roster.record("shift_add", row, None, roster.describe(shift), reason or "")
-        session.add(tables.ChangeLog(at=ctx.now(), kind="roster", ref=str(row.id)))
+        session.add(tables.ChangeLog(at=ctx.now(), kind=ChangeKind.ROSTER, ref=str(row.id)))
         assert row.id is not None
         return row.id
 
@@ -197,7 +200,7 @@ def swap_shift(ctx: Context, shift_id: int, to: str, reason: str) -> None:
             raise Refused(why)
         row.staff_id = roster.people[after.person].id  # type: ignore[assignment]
         roster.record("shift_swap", row, roster.describe(before), roster.describe(after), reason)
-        session.add(tables.ChangeLog(at=ctx.now(), kind="roster", ref=str(row.id)))
+        session.add(tables.ChangeLog(at=ctx.now(), kind=ChangeKind.ROSTER, ref=str(row.id)))
 
 
 def put_post(
@@ -236,7 +239,7 @@ def put_post(
                 to_value=after,
                 reason=reason,
             )
-            session.add(tables.ChangeLog(at=ctx.now(), kind="roster", ref=code))
+            session.add(tables.ChangeLog(at=ctx.now(), kind=ChangeKind.ROSTER, ref=code))
         return before is None
 
 
