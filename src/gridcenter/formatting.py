@@ -100,8 +100,9 @@ def printable(text: str, *, lines: bool = False) -> str:
 _RAW_IN_JSON = re.compile("[\x7f-\x9f" + "".join(sorted(_BIDI | _SEPARATORS)) + "]")
 
 
-def json_text(value: object) -> str:
+def json_text(value: object, indent: int | None = 1) -> str:
     """JSON of `value` that gives back the exact text it holds and is still safe on a
-    terminal: every control, separator and bidi character is a \\u escape."""
-    text = json.dumps(value, ensure_ascii=False, indent=1)
+    terminal: every control, separator and bidi character is a \\u escape. With `indent`
+    None, on one line."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
     return _RAW_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

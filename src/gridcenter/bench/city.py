@@ -3,6 +3,7 @@
 import random
 from datetime import UTC, datetime, time, timedelta
 
+import shapely
 from sqlalchemy import func, insert, select
 
 from gridcenter.domain.loop import ClosedLoop
@@ -10,6 +11,7 @@ from gridcenter.store import tables
 from gridcenter.store.database import Database
 from gridcenter.store.seeding import _Loader as SeedLoader
 from gridcenter.store.seeding import seed_folder
+from gridcenter.store.territory import shape_bytes
 
 GRIDS_PER_COMMUNITY = 10
 COMMUNITIES_PER_STREET = 40
@@ -67,6 +69,8 @@ def build_city(
         for index in range(grids):
             community = communities[index // GRIDS_PER_COMMUNITY]
             row, col = divmod(index, 100)
+            south, north = 30 + row * 0.004, 30 + (row + 1) * 0.004
+            west, east = 110 + col * 0.004, 110 + (col + 1) * 0.004
             grid_rows.append(
                 {
                     "id": index + 1,
@@ -77,10 +81,11 @@ def build_city(
                     "kind": "conventional" if index % 5 else "dedicated",
                     "households": rng.randint(200, 600),
                     "population": rng.randint(500, 1500),
-                    "south": 30 + row * 0.004,
-                    "west": 110 + col * 0.004,
-                    "north": 30 + (row + 1) * 0.004,
-                    "east": 110 + (col + 1) * 0.004,
+                    "south": south,
+                    "west": west,
+                    "north": north,
+                    "east": east,
+                    "shape": shape_bytes(shapely.box(west, south, east, north)),
                 }
             )
         connection.execute(insert(tables.Community.__table__), communities)

@@ -22,6 +22,7 @@ from gridcenter.cli import (
     roster,
     staff,
     store,
+    territory,
 )
 from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, settings_of
 from gridcenter.cli.group import GlobalOptionsGroup
@@ -53,6 +54,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(fieldwork.grids, name="grids")
 app.add_typer(fieldwork.field, name="field")
 app.add_typer(roster.app, name="roster")
+app.add_typer(territory.app, name="territory")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "manage staff, departments and duty rosters"
     SET_CATEGORIES = "change the categories' time limits"
     ADMINISTER = "administer accounts, rosters and webhooks"
+    LOAD_TERRITORY = "load the territory"
 
 
 _OPERATOR = {

@@ -13,3 +13,4 @@ class ChangeKind(StrEnum):
     STAFF = "staff"  # ref: how many people changed
     ROSTER = "roster"  # ref: a shift's number, a post's code, or how many shifts changed
     SEED = "seed"  # ref: demo or generated data
+    TERRITORY = "territory"  # ref: the district; names and places moved: every pane reads

@@ -23,8 +23,10 @@ from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Clash, Refused, not_valid
+from gridcenter.domain.reports import Point
 from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse_endpoint
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
+from gridcenter.queries.places import grid_at
 from gridcenter.resources import data_dir
 from gridcenter.services.cases import category_by_code, insert_reported
 from gridcenter.services.context import Context
@@ -194,14 +196,7 @@ def report_full(records: list[dict[str, str]]) -> bool:
 def _grid_at(session: Session, request: Request) -> tables.Grid | None:
     if request.lat is None or request.lon is None:
         return None
-    return session.scalar(
-        select(tables.Grid).where(
-            tables.Grid.south <= request.lat,
-            tables.Grid.north > request.lat,
-            tables.Grid.west <= request.lon,
-            tables.Grid.east > request.lon,
-        )
-    )
+    return grid_at(session, Point(request.lat, request.lon))
 
 
 def _store(ctx: Context, source_id: int, records: list[dict[str, str]], report: SyncReport) -> None:

@@ -21,6 +21,7 @@ from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
+from gridcenter.domain.territory import read_territory
 from gridcenter.resources import data_dir
 from gridcenter.store import tables
 from gridcenter.store.database import Database
@@ -28,6 +29,7 @@ from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.mapping import department_assignee, limits_of, staff_assignee
 from gridcenter.store.people import domain_units, put_staff, stored_units
+from gridcenter.store.territory import load_territory
 
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _LIMIT_FIELDS = ("file_h", "dispatch_h", "handle_h", "verify_h", "close_h", "warn_share")
@@ -84,37 +86,14 @@ class _Loader:
         return row
 
     def territory(self) -> None:
-        data = json.loads((self.folder / "territory.json").read_text("utf-8"))
-        district = self._add(tables.District(**data["district"]))
-        for street_data in data["streets"]:
-            street = self._add(
-                tables.Street(
-                    code=street_data["code"], name=street_data["name"], district_id=district.id
-                )
-            )
-            self.streets[street.code] = street
-            for community_data in street_data["communities"]:
-                community = self._add(
-                    tables.Community(
-                        code=community_data["code"],
-                        name=community_data["name"],
-                        street_id=street.id,
-                    )
-                )
-                self.communities[community.code] = community
-                for grid_data in community_data["grids"]:
-                    fields = {key: value for key, value in grid_data.items() if key != "bbox"}
-                    south, west, north, east = grid_data["bbox"]
-                    grid = tables.Grid(
-                        **fields,
-                        south=south,
-                        west=west,
-                        north=north,
-                        east=east,
-                        community_id=community.id,
-                        street_id=street.id,
-                    )
-                    self.grids[grid.code] = self._add(grid)
+        """The demo district, through the same check and load as `territory import`."""
+        data = json.loads((self.folder / "territory.geojson").read_text("utf-8"))
+        loaded = load_territory(self.session, read_territory(data))
+        self.streets, self.communities, self.grids = (
+            loaded.streets,
+            loaded.communities,
+            loaded.grids,
+        )
 
     def categories_(self) -> None:
         data = tomllib.loads((self.folder / "categories.toml").read_text("utf-8"))

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, false, text
+from sqlalchemy import Index, LargeBinary, false, text
 from sqlmodel import Field, SQLModel
 
 from gridcenter.store.types import UTCDateTime
@@ -10,6 +10,11 @@ from gridcenter.store.types import UTCDateTime
 
 def _at(nullable: bool = False, index: bool = False) -> datetime:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _shape() -> bytes | None:
+    """A place's outline as WKB in WGS84 lon/lat (domain/territory.py reads and checks it)."""
+    return Field(default=None, sa_type=LargeBinary, nullable=True)
 
 
 def _private() -> bool:
@@ -21,6 +26,7 @@ class District(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True)
     name: str
+    shape: bytes | None = _shape()
 
 
 class Street(SQLModel, table=True):
@@ -28,6 +34,7 @@ class Street(SQLModel, table=True):
     code: str = Field(unique=True)
     name: str
     district_id: int = Field(foreign_key="district.id", index=True)
+    shape: bytes | None = _shape()
 
 
 class Community(SQLModel, table=True):
@@ -35,6 +42,7 @@ class Community(SQLModel, table=True):
     code: str = Field(unique=True)
     name: str
     street_id: int = Field(foreign_key="street.id", index=True)
+    shape: bytes | None = _shape()
 
 
 class Grid(SQLModel, table=True):
@@ -47,11 +55,13 @@ class Grid(SQLModel, table=True):
     dedicated_to: str | None = None  # business district, school, hospital, enterprise, park
     households: int = 0
     population: int = 0
-    # Boundary as a rectangle in WGS84 degrees; places an Open311 report in its grid.
+    # The shape's bounding box in WGS84 degrees: finds the few grids whose shape may hold a
+    # point (queries/places.py) before the shapes themselves are asked.
     south: float | None = Field(default=None, index=True)
     west: float | None = None
     north: float | None = None
     east: float | None = None
+    shape: bytes | None = _shape()
 
 
 class Department(SQLModel, table=True):
