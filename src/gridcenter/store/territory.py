@@ -12,6 +12,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.errors import Refused
@@ -149,7 +150,12 @@ class _Load:
                     continue
                 self._drop(row)
                 self.loaded.changes.append(Change(REMOVED, level, row.code, before=row.name))
-            self.session.flush()
+            try:
+                self.session.flush()
+            except IntegrityError:  # a record this code does not know of still names them
+                raise TerritoryInvalid(
+                    [f"{level}s the file leaves out are still named in the store; keep them"]
+                ) from None
         if problems:
             raise TerritoryInvalid(problems)
 
@@ -161,14 +167,17 @@ class _Load:
         open_cases = self._count(tables.Case, cases, tables.Case.step != "closed")
         if open_cases:
             return f"has {_plural(open_cases, 'open case')}"
-        closed = self._count(tables.Case, cases)
-        alerts = self._count(tables.Alert, tables.Alert.grid_id == grid.id)
-        if closed or alerts:
-            held = [
-                _plural(n, what) for n, what in ((closed, "closed case"), (alerts, "alert")) if n
-            ]
-            return f"has {' and '.join(held)} in its history"
-        return ""
+        held = [
+            _plural(count, what)
+            for what, model in (
+                ("closed case", tables.Case),
+                ("alert", tables.Alert),
+                ("patrol", tables.FieldPatrol),
+                ("household visit", tables.FieldVisit),
+            )
+            if (count := self._count(model, model.grid_id == grid.id))
+        ]
+        return f"has {', '.join(held)} in its history" if held else ""
 
     def _named_by(self, column: str, id_: int) -> str:
         """What still names a street or community."""
@@ -183,6 +192,7 @@ class _Load:
                 ("duty posts", tables.DutyPost),
             )
             + ((("departments", tables.Department),) if column == "street_id" else ())
+            + ((("webhooks", tables.Webhook),) if column == "street_id" else ())
             + ((("communities", tables.Community),) if column == "street_id" else ())
             if (count := self._count(model, getattr(model, column) == id_))
         ]
