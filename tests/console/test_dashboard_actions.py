@@ -370,7 +370,7 @@ async def test_on_postgresql_a_change_arrives_by_notification(
         open_a = app.dashboard.snapshot.cases.counts[Level.A].open
         first = queue(app).selected
         assert first is not None
-        await pilot.pause(0.5)  # the listener is up
+        await wait_until(pilot, app.dashboard.listening.is_set, seconds=10)
         change_elsewhere(
             db.url,
             loop,

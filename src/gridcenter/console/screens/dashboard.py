@@ -2,6 +2,7 @@
 the duty roster, kept live, with the case moves a supervisor makes from the keyboard."""
 
 import gc
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -116,6 +117,9 @@ class DashboardScreen(Screen[None]):
         self.snapshot: Snapshot | None = None
         self.idle_reset_s = idle_reset_s
         self._since_full = 0.0
+        # Set once the PostgreSQL change listener is listening: changes from then on wake
+        # a refresh at once (before it, and on SQLite, polling finds them).
+        self.listening = threading.Event()
         self._last_input = time.monotonic()
         self._at_top = False  # the panes went back to their tops since the last key
         self._kept_reasons: dict[str, str] = {}  # case code -> a reason a stale version lost
@@ -268,11 +272,13 @@ class DashboardScreen(Screen[None]):
         """On PostgreSQL, refresh the moment anything changes (polling stays as the fallback)."""
         worker = get_current_worker()
         listener = ChangeListener(self.context.db.url)
+        self.listening.set()
         try:
             while not worker.is_cancelled:
                 if listener.wait(timeout=1.0):
                     self.console.call_from_thread(self.refresh_data, force=False)
         finally:
+            self.listening.clear()
             listener.close()
 
     def wanted_pages(self) -> list[int]:
