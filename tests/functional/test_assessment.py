@@ -226,7 +226,7 @@ def test_streets_cover_the_edge_cases(context: Context, march: dict[str, str]) -
     with context.db.read() as s:
         place = _district(context)
         counted = tallies(s, MARCH, DISTRICT, place, ["street"])
-        rows = {p.name: tally for p, tally in q.children(s, DISTRICT, place, counted)}
+        rows = {b.place.name: b.tally for b in q.children(s, DISTRICT, place, counted)}
     assert list(rows) == [
         "Xiangjiang Street",
         "Yuelu Hill Street",
@@ -347,7 +347,7 @@ def test_a_street_office_sees_only_its_street(context: Context, march: dict[str,
         yuelu = Territory(street_id=street)
         whole = tallies(s, MARCH, yuelu, _district(context))[None][None]
         counted = tallies(s, MARCH, yuelu, _district(context), ["street"])
-        names = [p.name for p, _ in q.children(s, yuelu, _district(context), counted)]
+        names = [b.place.name for b in q.children(s, yuelu, _district(context), counted)]
     assert (whole.reported, whole.overdue) == (1, 1)
     assert names == ["Yuelu Hill Street"]
 

@@ -5,6 +5,7 @@ import asyncio
 from functools import partial
 from typing import Protocol
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.markup import escape
@@ -29,16 +30,16 @@ class CaseCommands(Provider):
     def finder(self) -> CaseFinder:
         return self.screen  # type: ignore[return-value]  # a screen that lists this provider
 
-    def _actions(self) -> list[tuple[str, str]]:
+    def _actions(self) -> list[Binding]:
         return [
-            (binding.description, binding.action)
+            binding
             for binding in DASHBOARD_KEYS
             if binding.action not in ("next_pane", "previous_pane")
         ]
 
     async def discover(self) -> Hits:
-        for description, action in self._actions():
-            yield DiscoveryHit(description, partial(self.finder.run_action, action))
+        for binding in self._actions():
+            yield DiscoveryHit(binding.description, partial(self.finder.run_action, binding.action))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -57,9 +58,11 @@ class CaseCommands(Provider):
                     # The palette reads a hit's help as markup: escape what people typed.
                     escape(printable(f"{detail} · {row.assignee or 'unassigned'}")),
                 )
-        for description, action in self._actions():
-            score = matcher.match(description)
+        for binding in self._actions():
+            score = matcher.match(binding.description)
             if score > 0:
                 yield Hit(
-                    score, matcher.highlight(description), partial(self.finder.run_action, action)
+                    score,
+                    matcher.highlight(binding.description),
+                    partial(self.finder.run_action, binding.action),
                 )

@@ -72,8 +72,8 @@ DASHBOARD_KEYS = [
 # Under the same keys, after the case moves: a move left out of the footer because it cannot
 # apply to the highlighted case still says why when its key is pressed.
 REFUSED_MOVE_KEYS = [
-    Binding(key, f"refuse_move('{move}')", "", show=False, id=f"case.{move}.refused")
-    for key, move, *_ in CASE_MOVE_KEYS
+    Binding(key.key, f"refuse_move('{key.move}')", "", show=False, id=f"case.{key.move}.refused")
+    for key in CASE_MOVE_KEYS
 ]
 
 ASSESSMENT_KEYS = [

@@ -307,9 +307,17 @@ def named(session: Session, by: str, groups: dict[Any, Tally]) -> dict[str, Tall
     return {names[k]: tally for k, tally in groups.items() if k is not None}
 
 
+@dataclass(frozen=True)
+class PlaceTally:
+    """A place one level down, with what was counted in it."""
+
+    place: Place
+    tally: Tally
+
+
 def children(
     session: Session, territory: Territory, place: Place, counted: Breakdown
-) -> list[tuple[Place, Tally]]:
+) -> list[PlaceTally]:
     """The places one level down (streets of the district, ...), each with its tally from
     `counted` (tallies by BELOW[place.kind]); places with no cases are listed too."""
     below = BELOW.get(place.kind)
@@ -325,7 +333,10 @@ def children(
     if territory.street_id is not None and below in ("street", "community"):
         column = table.id if below == "street" else table.street_id
         query = query.where(column == territory.street_id)
-    return [(Place(below, i, name), found.get(i, Tally())) for i, name in session.execute(query)]
+    return [
+        PlaceTally(Place(below, i, name), found.get(i, Tally()))
+        for i, name in session.execute(query)
+    ]
 
 
 def step_durations(

@@ -130,11 +130,11 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
     ]
     if a.below:
         blocks += [
-            Heading(f"By {a.below[0][0].kind}"),
+            Heading(f"By {a.below[0].place.kind}"),
             Table(
                 "territory",
                 TERRITORY_HEADERS,
-                [territory_row(place.name, tally) for place, tally in a.below],
+                [territory_row(b.place.name, b.tally) for b in a.below],
             ),
         ]
     blocks.append(Heading("Ranked: best and worst"))

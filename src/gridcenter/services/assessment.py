@@ -75,7 +75,7 @@ class Assessment:
     period: Period
     place: q.Place
     whole: Tally
-    below: list[tuple[q.Place, Tally]]  # the places one level down, in code order
+    below: list[q.PlaceTally]  # the places one level down, in code order
     steps: list[StepTime]
     workers: list[Worker]
     dispatchers: list[Dispatcher]
@@ -141,7 +141,7 @@ def assess(
         breakdowns: dict[str, dict[str, Tally]] = {}
         if below:
             name = {"street": "streets", "community": "communities", "grid": "grids"}
-            breakdowns[name[below[0][0].kind]] = {p.name: t for p, t in below}
+            breakdowns[name[below[0].place.kind]] = {b.place.name: b.tally for b in below}
         for by, title in BREAKDOWNS.items():
             breakdowns[title] = q.named(session, by, counted[by])
     result = Assessment(

@@ -133,13 +133,13 @@ class AssessmentScreen(Confined, Screen[None]):
         places = self.query_one("#places", DataTable)
         places.clear(columns=True)
         if result.below:
-            kind = result.below[0][0].kind
+            kind = result.below[0].place.kind
             self.query_one("#places-title", Label).update(
                 f"By {kind} (enter: drill down, backspace: up)"
             )
             places.add_columns(*TERRITORY_HEADERS)
-            for place, tally in result.below:
-                name, *figures = territory_row(place.name, tally)
+            for below in result.below:
+                name, *figures = territory_row(below.place.name, below.tally)
                 places.add_row(plain(name), *figures)
         else:
             self.list_cases(Behind.REPORTED)
@@ -224,7 +224,7 @@ class AssessmentScreen(Confined, Screen[None]):
         if self.showing_cases:
             self.source.open_case(self.showing_cases[row])
         elif row < len(self.result.below):
-            self.trail.append(self.result.below[row][0])
+            self.trail.append(self.result.below[row].place)
             self.reload()
 
     def action_cases_behind(self) -> None:

@@ -26,9 +26,19 @@ def cannot_move(move: str, row: CaseRow) -> str | None:
     return cannot(move, row.code, Step(row.step), Level(row.level), row.parked)
 
 
-# move -> (the service, the dialog's title, what it asks for, whether it must be given)
-REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
-    "escalate": (
+@dataclass(frozen=True)
+class ReasonedAsk:
+    """A move that asks for one line of text: the service, the dialog's title, what it
+    asks for, and whether it must be given."""
+
+    service: ReasonedMove
+    title: str
+    prompt: str
+    required: bool
+
+
+REASONED_MOVES: dict[str, ReasonedAsk] = {
+    "escalate": ReasonedAsk(
         lambda ctx, code, why, version: case_service.escalate(
             ctx, code, reason=why, expected_version=version
         ),
@@ -36,7 +46,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "Reason",
         True,
     ),
-    "deescalate": (
+    "deescalate": ReasonedAsk(
         lambda ctx, code, why, version: case_service.deescalate(
             ctx, code, reason=why, expected_version=version
         ),
@@ -44,7 +54,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "Reason",
         True,
     ),
-    "feed_back": (
+    "feed_back": ReasonedAsk(
         lambda ctx, code, why, version: case_service.feed_back(
             ctx, code, result=why, expected_version=version
         ),
@@ -52,7 +62,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "What was done",
         True,
     ),
-    "dismiss": (
+    "dismiss": ReasonedAsk(
         lambda ctx, code, why, version: case_service.dismiss(
             ctx, code, reason=why, expected_version=version
         ),
@@ -60,7 +70,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "Why it is not a case",
         True,
     ),
-    "reopen": (
+    "reopen": ReasonedAsk(
         lambda ctx, code, why, version: case_service.reopen(
             ctx, code, reason=why, expected_version=version
         ),
@@ -68,7 +78,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "Reason",
         True,
     ),
-    "park": (
+    "park": ReasonedAsk(
         lambda ctx, code, why, version: case_service.park(
             ctx, code, reason=why, expected_version=version
         ),
@@ -76,7 +86,7 @@ REASONED_MOVES: dict[str, tuple[ReasonedMove, str, str, bool]] = {
         "What it waits for",
         True,
     ),
-    "unpark": (
+    "unpark": ReasonedAsk(
         lambda ctx, code, why, version: case_service.unpark(
             ctx, code, reason=why or None, expected_version=version
         ),

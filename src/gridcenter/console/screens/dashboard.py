@@ -712,18 +712,19 @@ class DashboardScreen(Screen[None]):
         elif move in ("file", "verify", "close", "extension"):
             self._ask_form(move, row, subject)
         else:
-            service, title, prompt, required = REASONED_MOVES[move]
+            ask = REASONED_MOVES[move]
             typed = self._kept_reasons.pop(row.code, "")
 
             def with_reason(reason: str | None) -> None:
                 if reason is not None:
                     self.perform(
-                        lambda ctx: service(ctx, row.code, reason, version),
+                        lambda ctx: ask.service(ctx, row.code, reason, version),
                         keep=(row.code, reason),
                     )
 
             self.app.push_screen(
-                ReasonScreen(title, subject, prompt, required, initial=typed), with_reason
+                ReasonScreen(ask.title, subject, ask.prompt, ask.required, initial=typed),
+                with_reason,
             )
 
     def _marked_list(self) -> CaseList | None:
@@ -770,14 +771,15 @@ class DashboardScreen(Screen[None]):
             title = f"Reassign {len(rows)} cases"
             self.app.push_screen(AssigneeScreen(title, subject, search, True), assign)
             return
-        service, title, prompt, required = REASONED_MOVES[move]
+        ask = REASONED_MOVES[move]
 
         def with_reason(reason: str | None) -> None:
             if reason is not None:
-                each(lambda ctx, row: service(ctx, row.code, reason, row.version))
+                each(lambda ctx, row: ask.service(ctx, row.code, reason, row.version))
 
         self.app.push_screen(
-            ReasonScreen(f"{title}: {len(rows)} cases", subject, prompt, required), with_reason
+            ReasonScreen(f"{ask.title}: {len(rows)} cases", subject, ask.prompt, ask.required),
+            with_reason,
         )
 
     @work(thread=True, group="actions")
