@@ -250,6 +250,18 @@ def test_a_report_in_the_notch_goes_to_the_grid_that_fills_it(store: str) -> Non
         assert grid_code == expected, at
 
 
+def test_shapes_place_points_on_both_engines(demo_db: Database) -> None:
+    with demo_db.read() as session:
+        for (lat, lon), expected in (
+            ((28.157, 112.864), TAOYUAN_09),
+            ((28.155, 112.864), TAOYUAN_10),
+            ((28.156, 112.868), TAOYUAN_10),
+            ((28.140, 112.864), None),
+        ):
+            found = grid_at(session, Point(lat, lon))
+            assert (found.code if found else None) == expected, (lat, lon)
+
+
 def test_the_exported_district_imports_back_unchanged(store: str, tmp_path: Path) -> None:
     data = exported(store, tmp_path)
     assert data == json.loads((Path("seed") / "territory.geojson").read_text("utf-8"))

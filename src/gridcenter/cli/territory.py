@@ -78,7 +78,8 @@ def import_(
         except TerritoryInvalid as invalid:
             for problem in invalid.problems:
                 say(f"error: {problem}", err=True)
-            fail(f"{path}: nothing was loaded ({len(invalid.problems)} errors above)")
+            count = len(invalid.problems)
+            fail(f"{path}: nothing was loaded ({count} error{'' if count == 1 else 's'} above)")
         for line in _summary(result):
             say(line)
 
