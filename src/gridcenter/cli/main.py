@@ -15,6 +15,7 @@ from gridcenter.cli import (
     bench,
     cases,
     categories,
+    departments,
     fieldwork,
     integrations,
     jobs,
@@ -51,6 +52,7 @@ app = typer.Typer(
 app.add_typer(cases.app, name="case")
 app.add_typer(categories.app, name="categories")
 app.add_typer(staff.app, name="staff")
+app.add_typer(departments.app, name="departments")
 app.add_typer(fieldwork.grids, name="grids")
 app.add_typer(fieldwork.field, name="field")
 app.add_typer(roster.app, name="roster")

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.access import Territory
 from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
+from gridcenter.store.departments import responsibilities
 from gridcenter.store.people import staff_units
 
 
@@ -177,3 +178,41 @@ def roster_lines(
         .order_by(post.code, shift.starts_at)
     )
     return [ShiftLine(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class DepartmentLine:
+    code: str
+    name: str
+    level: str
+    street: str | None
+    phone: str
+    handles: tuple[str, ...]  # `CODE` or `CODE@BC`, as a department file writes them
+
+
+def department_lines(session: Session, territory: Territory) -> list[DepartmentLine]:
+    """The departments serving a territory: its street's own and the district's and city's."""
+    lists = responsibilities(session)
+    street = tables.Street
+    query = select(tables.Department, street.code).outerjoin(
+        street, street.id == tables.Department.street_id
+    )
+    if not territory.is_district:  # a community's account is served by its street's
+        query = query.where(
+            or_(
+                tables.Department.street_id.is_(None),
+                tables.Department.street_id == territory.street_id,
+            )
+        )
+    rows = session.execute(query.order_by(tables.Department.code))
+    return [
+        DepartmentLine(
+            department.code,
+            department.name,
+            department.level,
+            street_code,
+            department.phone or "",
+            tuple(lists.get(department.id or 0, [])),
+        )
+        for department, street_code in rows
+    ]

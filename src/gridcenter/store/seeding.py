@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.calendar import WorkingCalendar
 from gridcenter.domain.changes import ChangeKind
+from gridcenter.domain.departments import check_department
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
@@ -25,6 +26,7 @@ from gridcenter.domain.territory import read_territory
 from gridcenter.resources import data_dir
 from gridcenter.store import tables
 from gridcenter.store.database import Database
+from gridcenter.store.departments import put_departments
 from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
 from gridcenter.store.generator import generate_cases
 from gridcenter.store.mapping import department_assignee, limits_of, staff_assignee
@@ -123,25 +125,26 @@ class _Loader:
                     self.categories[category.code] = self._add(category)
 
     def departments_(self) -> None:
+        """Through the same rules as an office's own department file (`departments import`)."""
         data = tomllib.loads((self.folder / "departments.toml").read_text("utf-8"))
-        for item in data["department"]:
-            street = self.streets[item["street"]] if "street" in item else None
-            department = self._add(
-                tables.Department(
-                    code=item["code"],
-                    name=item["name"],
-                    level=item["level"],
-                    phone=item.get("phone"),
-                    street_id=street.id if street else None,
-                )
+        streets = dict.fromkeys(self.streets, True)
+        entries = [
+            check_department(
+                item["code"],
+                item["name"],
+                item["level"],
+                item.get("street", ""),
+                item.get("phone", ""),
+                ";".join(item["categories"]),
+                streets,
+                True,
+                self.categories,
             )
-            self.departments[department.code] = department
-            for code in item["categories"]:
-                self.session.add(
-                    tables.DepartmentCategory(
-                        department_id=department.id, category_id=self.categories[code].id
-                    )
-                )
+            for item in data["department"]
+        ]
+        put_departments(self.session, entries)
+        rows = self.session.scalars(select(tables.Department))
+        self.departments = {department.code: department for department in rows}
 
     def staff_(self) -> None:
         """Through the same rules as an office's own staff file (`staff import`)."""

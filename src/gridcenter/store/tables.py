@@ -93,8 +93,11 @@ class Category(SQLModel, table=True):
 
 
 class DepartmentCategory(SQLModel, table=True):
+    """A line of a department's responsibility list: a category, at the levels it handles."""
+
     department_id: int = Field(foreign_key="department.id", primary_key=True)
     category_id: int = Field(foreign_key="category.id", primary_key=True)
+    levels: str = Field(default="ABCD", sa_column_kwargs={"server_default": "ABCD"})
 
 
 class Staff(SQLModel, table=True):
