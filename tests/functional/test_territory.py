@@ -11,9 +11,15 @@ from sqlalchemy import func, select, text
 from typer.testing import CliRunner, Result
 
 from gridcenter.cli.main import app
+from gridcenter.clock import Clock
 from gridcenter.config import os_login
+from gridcenter.domain.access import Actor, Role, Territory
+from gridcenter.domain.errors import Refused
+from gridcenter.domain.loop import ClosedLoop
 from gridcenter.domain.reports import Point
 from gridcenter.queries.places import grid_at
+from gridcenter.services.context import Context
+from gridcenter.services.territory import import_territory
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
@@ -294,7 +300,8 @@ def test_a_reimport_renames_redraws_and_moves_grids_keeping_their_cases(
     data = exported(store, tmp_path)
     features = features_of(data)
     features[busy]["properties"]["name"] = "Riverside"
-    features[TAOYUAN_10]["geometry"]["coordinates"][0][1] = [112.8695, 28.154]  # a slanted L
+    l_shape = features[TAOYUAN_10]["geometry"]["coordinates"][0]
+    l_shape[1:3] = [[112.8695, 28.154], [112.8695, 28.158]]  # a narrower L
     features[TAOYUAN_10]["properties"]["parent"] = "430199001002"  # to Jinxiu
     result = run(store, "territory", "import", write(tmp_path, data))
     assert result.exit_code == 0, result.stderr
@@ -307,7 +314,7 @@ def test_a_reimport_renames_redraws_and_moves_grids_keeping_their_cases(
         jinxiu = session.scalar(
             select(tables.Community.id).where(tables.Community.code == "430199001002")
         )
-        assert moved.community_id == jinxiu
+        assert (moved.community_id, moved.east) == (jinxiu, 112.8695)
         assert set(
             session.scalars(select(tables.Case.community_id).where(tables.Case.grid_id == moved.id))
         ) <= {jinxiu}
@@ -343,6 +350,16 @@ def test_only_an_admin_of_the_district_loads_the_territory(store: str, tmp_path:
     assert refused.exit_code == 1
     assert refused.stderr == "gridcenter: chen.jie (supervisor) may not load the territory\n"
     assert territory_digest(store) == before
+
+
+def test_an_admin_of_one_street_may_not_load_the_district(
+    store: str, tmp_path: Path, loop: ClosedLoop
+) -> None:
+    db = Database(store)
+    street = Actor("xiangjiang", Role.ADMIN, Territory(street_id=1))
+    with pytest.raises(Refused, match="acts for one street or community; the territory is"):
+        import_territory(Context(db, loop, Clock(NOW), street), exported(store, tmp_path))
+    db.dispose()
 
 
 def test_a_street_office_exports_its_own_branch(store: str, tmp_path: Path) -> None:

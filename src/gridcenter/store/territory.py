@@ -21,6 +21,7 @@ from gridcenter.store import tables
 
 ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 GRID_FIELDS = ("kind", "households", "population", "dedicated_to")
+_BOUNDS = ("south", "west", "north", "east")  # follow the shape: not told apart
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,6 @@ class Loaded:
     communities: dict[str, tables.Community] = field(default_factory=dict)
     grids: dict[str, tables.Grid] = field(default_factory=dict)
 
-    def count(self, action: str, level: str) -> int:
-        return sum(1 for c in self.changes if c.action == action and c.level == level)
-
 
 def shape_bytes(shape: BaseGeometry | None) -> bytes | None:
     return None if shape is None else bytes(shapely.to_wkb(shape))
@@ -68,6 +66,8 @@ def _differences(row: Any, wanted: dict[str, Any], parent: str | None) -> tuple[
         if old == value:
             continue
         setattr(row, name, value)
+        if name in _BOUNDS:
+            continue
         if name == "shape":
             before.append("shape")
             after.append("shape redrawn")
