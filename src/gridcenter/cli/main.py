@@ -22,6 +22,7 @@ from gridcenter.cli import (
     report,
     roster,
     staff,
+    stationing,
     store,
     territory,
 )
@@ -57,6 +58,7 @@ app.add_typer(fieldwork.grids, name="grids")
 app.add_typer(fieldwork.field, name="field")
 app.add_typer(roster.app, name="roster")
 app.add_typer(territory.app, name="territory")
+app.add_typer(stationing.app, name="stationing")
 app.add_typer(alerts.app, name="alerts")
 app.add_typer(alerts.readings, name="readings")
 app.add_typer(jobs.app, name="jobs")

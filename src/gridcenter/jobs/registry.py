@@ -14,10 +14,10 @@ from gridcenter.jobs.integrations import open311_intake, webhook_delivery
 from gridcenter.jobs.policy import Policy
 from gridcenter.jobs.risk import risk_warnings
 from gridcenter.jobs.roster import roster_check
-from gridcenter.jobs.stationing import stationing_day
 from gridcenter.jobs.sweep import overdue_sweep
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import overloads, patrol_gaps
+from gridcenter.services.stationing import stationing_day
 
 Run = Callable[[Context, datetime, Policy], str]
 

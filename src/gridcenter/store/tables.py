@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, LargeBinary, false, text
+from sqlalchemy import Index, LargeBinary, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from gridcenter.store.types import UTCDateTime
@@ -584,3 +584,44 @@ class FieldVisit(SQLModel, table=True):
     needs: str = "[]"  # JSON list of texts
     case_id: int | None = Field(default=None, foreign_key="cases.id")  # opened for its needs
     received_at: datetime = _at()
+
+
+class StationingMeeting(SQLModel, table=True):
+    """A community's stationing-day meeting: one a month (code: community-YYYY-MM)."""
+
+    __tablename__ = "stationing_meeting"
+    __table_args__ = (UniqueConstraint("community_id", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True)
+    community_id: int = Field(foreign_key="community.id")
+    street_id: int = Field(foreign_key="street.id", index=True)
+    month: str  # YYYY-MM, in the district's time
+    held_at: datetime = _at()
+    convener_id: int = Field(foreign_key="staff.id")
+    cadre_id: int = Field(foreign_key="staff.id")  # the cadre stationed in the community
+    residents: int = 0  # how many residents came
+    recorded_at: datetime = _at()
+    recorded_by: str
+
+
+class StationingAttendee(SQLModel, table=True):
+    __tablename__ = "stationing_attendee"
+
+    meeting_id: int = Field(foreign_key="stationing_meeting.id", primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", primary_key=True)
+
+
+class StationingIssue(SQLModel, table=True):
+    """An issue raised at a meeting, numbered from 1; the case it became, once it has one."""
+
+    __tablename__ = "stationing_issue"
+    __table_args__ = (UniqueConstraint("meeting_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="stationing_meeting.id")
+    number: int
+    text: str
+    case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    linked_at: datetime | None = _at(nullable=True)
+    linked_by: str | None = None
