@@ -1,16 +1,16 @@
 """places keep their shapes: the district, streets, communities and grids get a WKB outline,
 and the grids stored before it keep their rectangles as shapes
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0018
+Revises: 0017
 """
 
 import shapely
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016"
-down_revision = "0015"
+revision = "0018"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
