@@ -24,6 +24,7 @@ from sqlmodel import Session
 from gridcenter.domain.errors import Clash
 from gridcenter.store import migrate, tables
 from gridcenter.store.files import restrict_store_file
+from gridcenter.store.notify import ChangeListener
 
 BUSY_TIMEOUT_MS = 10_000
 MMAP_BYTES = 8 << 30  # SQLite maps at most this much of a store (and caps it lower itself)
@@ -286,6 +287,10 @@ class Database:
         """The newest change id: one indexed lookup, cheap enough to poll every second."""
         with self.engine.connect() as connection:
             return connection.execute(_NEWEST_CHANGE).scalar() or 0
+
+    def listen(self) -> ChangeListener:
+        """A listener woken as changes commit (PostgreSQL; a SQLite console polls)."""
+        return ChangeListener(self.url)
 
     def dispose(self) -> None:
         self.engine.dispose()

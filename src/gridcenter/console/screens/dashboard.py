@@ -67,9 +67,8 @@ from gridcenter.services import assessment as assessment_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
+from gridcenter.services.errors import StoreBusy
 from gridcenter.services.privacy import reveal_contact, reveal_duty_phone
-from gridcenter.store.database import StoreBusy
-from gridcenter.store.notify import ChangeListener
 
 PANES = ("queue", "timers", "grids", "roster", "alerts")
 PANE_NAMES = {
@@ -271,7 +270,7 @@ class DashboardScreen(Screen[None]):
     def listen_for_changes(self) -> None:
         """On PostgreSQL, refresh the moment anything changes (polling stays as the fallback)."""
         worker = get_current_worker()
-        listener = ChangeListener(self.context.db.url)
+        listener = self.context.db.listen()
         self.listening.set()
         try:
             while not worker.is_cancelled:
