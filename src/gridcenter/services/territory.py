@@ -9,7 +9,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.territory import Gap, read_territory
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from gridcenter.store.history import audit
+from gridcenter.store.history import append
 from gridcenter.store.territory import Change, load_territory
 
 
@@ -38,19 +38,25 @@ def import_territory(ctx: Context, data: Any) -> Imported:
     now = ctx.now()
     with ctx.db.write() as session:
         loaded = load_territory(session, territory)
-        for change in loaded.changes:
-            audit(
-                session,
-                at=now,
-                actor=ctx.actor.signature,
-                channel=ctx.actor.channel,
-                action=f"territory_{change.action}",
-                subject_kind=change.level,
-                subject_ref=change.code,
-                from_value=change.before,
-                to_value=change.after,
-                reason="territory import",
-            )
+        # One append for the whole import: a city's grids are thousands of history rows.
+        append(
+            session,
+            "audit_event",
+            (
+                {
+                    "at": now,
+                    "actor": ctx.actor.signature,
+                    "channel": ctx.actor.channel,
+                    "action": f"territory_{change.action}",
+                    "subject_kind": change.level,
+                    "subject_ref": change.code,
+                    "from_value": change.before,
+                    "to_value": change.after,
+                    "reason": "territory import",
+                }
+                for change in loaded.changes
+            ),
+        )
         if loaded.changes:
             session.add(
                 tables.ChangeLog(at=now, kind=ChangeKind.TERRITORY, ref=territory.district.code)

@@ -86,13 +86,15 @@ class _Load:
         self.loaded = Loaded()
 
     def put(self, model: Any, place: Place, stored: dict[str, Any], wanted: dict[str, Any]) -> Any:
-        """The place's row, added or brought to what the file says."""
+        """The place's row, added or brought to what the file says. A new row has no id
+        until the next flush: grids, thousands of them, are flushed together."""
         wanted = {"name": place.name, "shape": shape_bytes(place.shape), **wanted}
         row = stored.get(place.code)
         if row is None:
             row = model(code=place.code, **wanted)
             self.session.add(row)
-            self.session.flush()
+            if model is not tables.Grid:
+                self.session.flush()  # its id is its children's parent
             self.loaded.changes.append(Change(ADDED, place.level, place.code, after=place.name))
             return row
         moved = _differences(row, wanted, place.parent)
