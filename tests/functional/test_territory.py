@@ -229,6 +229,19 @@ def test_a_bad_file_is_refused_whole_with_every_error_named(
     assert territory_digest(empty_store) == before
 
 
+def test_a_file_for_another_district_is_refused(empty_store: str, tmp_path: Path) -> None:
+    assert run(empty_store, "territory", "import", write(tmp_path, own_district())).exit_code == 0
+    other = own_district()
+    other["features"][0]["properties"]["code"] = "D2"
+    for item in other["features"][1:2]:
+        item["properties"]["parent"] = "D2"
+    result = run(empty_store, "territory", "import", write(tmp_path, other))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "gridcenter: the store holds district D (District D); the file is for district D2\n"
+    )
+
+
 def test_a_file_that_is_not_json_is_one_line(empty_store: str, tmp_path: Path) -> None:
     path = tmp_path / "broken.geojson"
     path.write_text('{"type": "FeatureCollection", ', "utf-8")
@@ -277,6 +290,8 @@ def test_the_exported_district_imports_back_unchanged(store: str, tmp_path: Path
     assert result.stdout == "unchanged: 287 places\n"
     assert territory_digest(store) == before
     assert exported(store, tmp_path) == data
+    printed = run(store, "territory", "export")
+    assert json.loads(printed.stdout) == data
 
 
 def open_cases_by_grid(store: str) -> dict[str, int]:
