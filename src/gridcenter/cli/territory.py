@@ -9,12 +9,18 @@ import typer
 from gridcenter.cli.common import fail, run_with_context
 from gridcenter.cli.output import say
 from gridcenter.domain.access import Action
-from gridcenter.domain.territory import LEVELS, TerritoryInvalid, feature_collection
+from gridcenter.domain.territory import (
+    ADDED,
+    CHANGED,
+    LEVELS,
+    REMOVED,
+    TerritoryInvalid,
+    feature_collection,
+)
 from gridcenter.formatting import json_text
 from gridcenter.queries.territory import territory_places
 from gridcenter.services.context import Context
 from gridcenter.services.territory import Imported, import_territory
-from gridcenter.store.territory import ADDED, CHANGED, REMOVED
 
 app = typer.Typer(
     help="The district's territory: streets, communities and grids.", no_args_is_help=True

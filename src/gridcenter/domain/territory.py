@@ -74,6 +74,20 @@ class TerritoryMap:
         return [place for place in self.places if place.level == level]
 
 
+ADDED, CHANGED, REMOVED = "added", "changed", "removed"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One place added, changed or removed; `before` and `after` say what moved."""
+
+    action: str
+    level: str
+    code: str
+    before: str | None = None
+    after: str | None = None
+
+
 class TerritoryInvalid(Refused):
     """A file refused whole: every problem found, each naming its feature."""
 

@@ -6,11 +6,11 @@ from typing import Any
 from gridcenter.domain.access import Action
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
-from gridcenter.domain.territory import Gap, read_territory
+from gridcenter.domain.territory import Change, Gap, read_territory
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.history import append
-from gridcenter.store.territory import Change, load_territory
+from gridcenter.store.territory import load_territory
 
 
 @dataclass(frozen=True)

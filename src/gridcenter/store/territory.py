@@ -16,23 +16,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.errors import Refused
-from gridcenter.domain.territory import Place, TerritoryInvalid, TerritoryMap
+from gridcenter.domain.territory import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Change,
+    Place,
+    TerritoryInvalid,
+    TerritoryMap,
+)
 from gridcenter.store import tables
 
-ADDED, CHANGED, REMOVED = "added", "changed", "removed"
 GRID_FIELDS = ("kind", "households", "population", "dedicated_to")
 _BOUNDS = ("south", "west", "north", "east")  # follow the shape: not told apart
-
-
-@dataclass(frozen=True)
-class Change:
-    """One place added, changed or removed; `before` and `after` say what moved."""
-
-    action: str
-    level: str
-    code: str
-    before: str | None = None
-    after: str | None = None
 
 
 @dataclass
