@@ -249,6 +249,9 @@ def test_a_file_that_is_not_json_is_one_line(empty_store: str, tmp_path: Path) -
     assert result.exit_code == 1
     assert result.stderr.startswith(f"gridcenter: {path} is not a JSON file:")
     assert len(result.stderr.splitlines()) == 1
+    path.write_text("[" * 100_000, "utf-8")
+    deep = run(empty_store, "territory", "import", str(path))
+    assert deep.stderr.endswith(f"gridcenter: {path} is nested too deeply to be a territory\n")
 
 
 # -- the demo district ----------------------------------------------------------------------

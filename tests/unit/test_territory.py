@@ -134,6 +134,7 @@ def test_every_problem_is_named_at_once() -> None:
         grid("G6", {"type": "Point", "coordinates": corner(6, 0)}),
         grid("G7", polygon(square(7, 0)[:-1])),
         feature("", "grid", "C1", polygon(square(8, 0))),
+        feature(430, "grid", "C1", polygon(square(9, 0))),  # type: ignore[arg-type]
     )
     assert problems_of(data) == [
         "grid G1: duplicate code (feature 5)",
@@ -143,6 +144,7 @@ def test_every_problem_is_named_at_once() -> None:
         "grid G6: geometry is a 'Point'; a Polygon or MultiPolygon is needed",
         "grid G7: outer ring is not closed (its last position is not its first)",
         "feature 12: no code",
+        "feature 13: code 430 is not a text (quote it)",
         "grid G2: unknown parent C9",
     ]
 

@@ -42,6 +42,8 @@ def read_geojson(path: Path) -> Any:
         fail(f"cannot read {path}: {error.strerror}")
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         fail(f"{path} is not a JSON file: {error}")
+    except RecursionError:
+        fail(f"{path} is nested too deeply to be a territory")
 
 
 def geojson_text(collection: dict[str, Any]) -> str:

@@ -214,7 +214,9 @@ def _count(properties: Mapping[str, Any], name: str) -> int:
 
 def _text(properties: Mapping[str, Any], name: str) -> str:
     value = properties.get(name)
-    if not isinstance(value, str) or not value.strip():
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{name} {value!r} is not a text (quote it)")
+    if not value or not value.strip():
         raise ValueError(f"no {name}")
     return value.strip()
 
