@@ -13,7 +13,10 @@ from gridcenter.domain.access import Actor, Role, Territory
 from gridcenter.domain.alerts import Kind
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkPolicy
+from gridcenter.domain.periods import Period
+from gridcenter.queries import assessment as q
 from gridcenter.queries.fieldwork import grid_fieldwork, team_workload
+from gridcenter.services.assessment import assess
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import ingest_field_records, overloads, patrol_gaps
 from gridcenter.store import tables
@@ -213,3 +216,38 @@ def test_the_contact_card_publishes_duty_phones(context: Context, demo_url: str)
     refused = gridcenter(demo_url, "grids", "contacts")
     assert refused.returncode == 1
     assert refused.stderr == "gridcenter: name a grid, or a community with --community\n"
+
+
+def test_the_assessment_gives_patrol_coverage_and_visit_rate_per_place(
+    context: Context,
+) -> None:
+    grid, staff, _ = team_member(context)
+    ingest_field_records(
+        context,
+        [
+            patrol("p-a", staff, grid, hours_ago=3, hours=2),
+            patrol("p-b", staff, grid, hours_ago=30, hours=1.5),
+            visit("v-a", staff, grid, "H-1", []),
+            visit("v-b", staff, grid, "H-1", []),  # the same household again
+            visit("v-c", staff, grid, "H-2", []),
+        ],
+    )
+    with context.db.read() as s:
+        community_id, households = s.execute(
+            select(tables.Grid.community_id, tables.Grid.households).where(tables.Grid.code == grid)
+        ).one()
+        in_community = s.scalar(
+            select(func.count()).where(tables.Grid.community_id == community_id)
+        )
+        community = q.place_of(s, "community", community_id)
+    period = Period.containing("month", NOW.date(), context.timezone)
+    figures = assess(context, period, community).fieldwork
+    whole, grids_below = figures[0], {f.place: f for f in figures[1:]}
+    assert whole.place == community.name and whole.grids == in_community == len(grids_below)
+    assert (whole.grids_patrolled, whole.patrol_hours, whole.households_visited) == (1, 3.5, 2)
+    assert whole.patrol_coverage == pytest.approx(1 / in_community)
+    with context.db.read() as s:
+        name = s.scalar(select(tables.Grid.name).where(tables.Grid.code == grid))
+    mine = grids_below[name]
+    assert (mine.grids, mine.grids_patrolled, mine.patrol_coverage) == (1, 1, 1.0)
+    assert mine.visit_rate == pytest.approx(2 / households)

@@ -174,3 +174,23 @@ PUBLISHED_ROLES = frozenset(
 
 def published_phone(role: str) -> bool:
     return role in PUBLISHED_ROLES
+
+
+@dataclass(frozen=True)
+class FieldworkFigures:
+    """A place's fieldwork over a period, beside its case figures in the assessment."""
+
+    place: str
+    grids: int
+    grids_patrolled: int  # patrolled at least once in the period
+    patrol_hours: float  # of the patrols that ended in the period
+    households: int
+    households_visited: int  # at least once in the period
+
+    @property
+    def patrol_coverage(self) -> float | None:
+        return None if self.grids == 0 else self.grids_patrolled / self.grids
+
+    @property
+    def visit_rate(self) -> float | None:
+        return visit_rate(self.households_visited, self.households)

@@ -1,16 +1,25 @@
 """A grid as its team and its fieldwork show it: who answers for it, when it was last
 patrolled, the hours walked this week, the visits this month and the visit rate."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import distinct, func, literal, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
-from gridcenter.domain.fieldwork import FieldworkPolicy, patrol_gap, visit_rate
+from gridcenter.domain.fieldwork import (
+    FieldworkFigures,
+    FieldworkPolicy,
+    patrol_gap,
+    visit_rate,
+)
+from gridcenter.domain.periods import Period
+from gridcenter.queries.assessment import BELOW, GROUPINGS, Place
 from gridcenter.queries.scope import in_territory
+from gridcenter.queries.sql import seconds_between
 from gridcenter.store import tables
 
 
@@ -237,3 +246,72 @@ def contact_cards(
         ContactCard(code, name, community_name, members[grid_id])
         for grid_id, code, name, community_name in grids
     ]
+
+
+def fieldwork_figures(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[FieldworkFigures]:
+    """The place's fieldwork over the period, then that of each place one level down
+    (streets of the district, communities of a street, grids of a community)."""
+    grid = tables.Grid
+    inside = [in_territory(territory, grid.street_id, grid.community_id)]
+    if place.kind != "district":
+        column = {"street": grid.street_id, "community": grid.community_id, "grid": grid.id}
+        inside.append(column[place.kind] == place.id)
+    below = BELOW.get(place.kind)
+    key = {"street": grid.street_id, "community": grid.community_id, "grid": grid.id}.get(
+        below or "", literal(0)
+    )
+    patrols = (
+        select(
+            tables.FieldPatrol.grid_id,
+            func.sum(
+                seconds_between(tables.FieldPatrol.ended_at, tables.FieldPatrol.started_at)
+            ).label("seconds"),
+        )
+        .where(
+            tables.FieldPatrol.ended_at >= period.start, tables.FieldPatrol.ended_at < period.end
+        )
+        .group_by(tables.FieldPatrol.grid_id)
+        .subquery()
+    )
+    visited = (
+        select(
+            tables.FieldVisit.grid_id, func.count(distinct(tables.FieldVisit.household)).label("n")
+        )
+        .where(tables.FieldVisit.at >= period.start, tables.FieldVisit.at < period.end)
+        .group_by(tables.FieldVisit.grid_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            key.label("key"),
+            func.count(grid.id),
+            func.count(patrols.c.grid_id),
+            func.coalesce(func.sum(patrols.c.seconds), 0),
+            func.coalesce(func.sum(grid.households), 0),
+            func.coalesce(func.sum(visited.c.n), 0),
+        )
+        .outerjoin(patrols, patrols.c.grid_id == grid.id)
+        .outerjoin(visited, visited.c.grid_id == grid.id)
+        .where(*inside)
+        .group_by(key)
+    ).all()
+    figures = {
+        row[0]: (int(row[1]), int(row[2]), float(row[3]) / 3600, int(row[4]), int(row[5]))
+        for row in rows
+    }
+    whole = [sum(column) for column in zip(*figures.values(), strict=True)] or [0] * 5
+    result = [FieldworkFigures(place.name, *_figures(whole))]
+    if below is not None:
+        table = GROUPINGS[below][1]
+        names = session.execute(
+            select(table.id, table.name).where(table.id.in_(figures)).order_by(table.code)
+        )
+        result += [FieldworkFigures(name, *_figures(figures[i])) for i, name in names]
+    return result
+
+
+def _figures(values: Sequence[float]) -> tuple[int, int, float, int, int]:
+    grids, patrolled, hours, households, visited = values
+    return int(grids), int(patrolled), round(hours, 1), int(households), int(visited)

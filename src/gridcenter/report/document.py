@@ -156,6 +156,30 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
             ],
         )
     )
+    if a.fieldwork:
+        blocks += [
+            Heading("Fieldwork: patrols and household visits"),
+            Paragraph(
+                "Patrol coverage: grids patrolled at least once in the period, over the grids; "
+                "hours of the patrols that ended in it. Visit rate: households visited at "
+                "least once, over the households on record."
+            ),
+            Table(
+                "fieldwork",
+                ["Place", "Grids", "Patrolled", "Coverage", "Patrol hours", "Visit rate"],
+                [
+                    [
+                        f.place,
+                        str(f.grids),
+                        str(f.grids_patrolled),
+                        percent(f.patrol_coverage),
+                        f"{f.patrol_hours:g}",
+                        f"{percent(f.visit_rate)} ({f.households_visited} of {f.households})",
+                    ]
+                    for f in a.fieldwork
+                ],
+            ),
+        ]
     workers = sorted(a.workers, key=lambda w: (w.per_month, w.name))
     blocks += [
         Heading("Grid workers: patrol reports"),

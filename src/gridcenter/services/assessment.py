@@ -22,8 +22,10 @@ from gridcenter.domain.assessment import (
     ranked,
 )
 from gridcenter.domain.errors import Refused
+from gridcenter.domain.fieldwork import FieldworkFigures
 from gridcenter.domain.periods import Period
 from gridcenter.queries import assessment as q
+from gridcenter.queries.fieldwork import fieldwork_figures
 from gridcenter.services.context import Context
 
 # The breakdowns a report ranks, with the title each table carries.
@@ -81,6 +83,8 @@ class Assessment:
     dispatchers: list[Dispatcher]
     departments: list[DepartmentDuty]
     tables: list[RankedTable] = field(default_factory=list)
+    # The place's patrols and visits, then those of each place one level down.
+    fieldwork: list[FieldworkFigures] = field(default_factory=list)
     trend: dict[str, dict[date, int]] = field(default_factory=dict)
 
     @property
@@ -131,6 +135,7 @@ def assess(
         "departments": partial(q.departments, **where),
         "overrun": partial(_rows, counts["overrun"].statement),
         "workers": partial(q.workers, **where),
+        "fieldwork": partial(fieldwork_figures, **where),
     }
     if trend:
         reads["trend"] = partial(q.category_trend, **where)
@@ -153,6 +158,7 @@ def assess(
         workers=read["workers"],
         dispatchers=read["dispatchers"],
         departments=read["departments"],
+        fieldwork=read["fieldwork"],
         trend=read.get("trend", {}),
     )
     for title, groups_of in breakdowns.items():
