@@ -108,10 +108,17 @@ class LocalMetres:
     lon0: float
 
     def project(self, shape: BaseGeometry) -> BaseGeometry:
+        return self._metres(shape)
+
+    def project_all(self, shapes: list[BaseGeometry]) -> Any:
+        """Many shapes at once: an array of them."""
+        return self._metres(shapes)
+
+    def _metres(self, shapes: Any) -> Any:
         scale_y = math.radians(1) * EARTH_M
         scale_x = scale_y * math.cos(math.radians(self.lat0))
         origin, scale = (self.lon0, self.lat0), (scale_x, scale_y)
-        return shapely.transform(shape, lambda xy: (xy - origin) * scale)
+        return shapely.transform(shapes, lambda xy: (xy - origin) * scale)
 
     def area_m2(self, shape: BaseGeometry) -> float:
         return float(self.project(shape).area)
@@ -291,18 +298,18 @@ def _tree_problems(places: list[Place]) -> list[str]:
 
 
 def overlaps(grids: list[Place], metres: LocalMetres) -> list[str]:
-    """Every pair of grids sharing more than a sliver, with the shared area."""
+    """Every pair of grids sharing more than a sliver, with the shared area. Neighbours
+    touch along their edges, so the pairs are many: their areas are measured together."""
     shapes = [grid.shape for grid in grids]
-    tree = shapely.STRtree(shapes)
+    left, right = shapely.STRtree(shapes).query(shapes, predicate="intersects")
+    pairs = left < right
+    left, right = left[pairs], right[pairs]
+    projected = metres.project_all(shapes)
+    areas = shapely.area(shapely.intersection(projected[left], projected[right]))
     problems = []
-    left, right = tree.query(shapes, predicate="intersects")
-    for i, j in sorted(zip(left.tolist(), right.tolist(), strict=True)):
-        if i >= j:
-            continue
-        shared = shapes[i].intersection(shapes[j])
-        area = metres.area_m2(shared)
+    for i, j, area in sorted(zip(left.tolist(), right.tolist(), areas.tolist(), strict=True)):
         if area > SLIVER_M2:
-            at = point_of(shared)
+            at = point_of(shapes[i].intersection(shapes[j]))
             problems.append(
                 f"grid {grids[i].code}: overlaps grid {grids[j].code} by {area:,.0f} m2 "
                 f"around {at.lat}, {at.lon}"
@@ -358,11 +365,13 @@ def read_territory(data: Any) -> TerritoryMap:
         problems += overlaps(grids, metres)
     if problems:
         raise TerritoryInvalid(problems)
+    by_community: dict[str, list[Place]] = {}
+    for grid in grids:
+        by_community.setdefault(grid.parent or "", []).append(grid)
     found: list[Gap] = []
     for community in (place for place in places if place.level == "community"):
-        own = [grid for grid in grids if grid.parent == community.code]
-        if own:
-            found += gaps(community, own, metres)
+        if community.code in by_community:
+            found += gaps(community, by_community[community.code], metres)
     return TerritoryMap(tuple(places), tuple(found))
 
 
