@@ -30,7 +30,7 @@ from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, s
 from gridcenter.cli.group import GlobalOptionsGroup
 from gridcenter.config import Settings, os_login
 from gridcenter.domain.access import Action
-from gridcenter.services.bootstrap import open_context
+from gridcenter.services.bootstrap import init_store, open_context
 from gridcenter.services.context import make_loop
 from gridcenter.ssh.login import (
     guard_session,
@@ -197,6 +197,21 @@ def seed(
                 print(f"generated {count} cases with seed {random_seed}")
         finally:
             database.dispose()
+
+
+@app.command()
+def init(ctx: typer.Context) -> None:
+    """Make a new, empty store for a district of its own: the shipped categories with their
+    time limits, no territory, people or cases; you become its admin. Then load the
+    territory, departments, staff and roster (`territory import`, `departments import`,
+    `staff import`, `roster post` and `roster import`)."""
+    settings = settings_of(ctx)
+    with refusals():
+        categories, login = init_store(settings)
+    print(
+        f"new store with {categories} categories and {login} as its admin; "
+        "next: gridcenter territory import FILE.geojson"
+    )
 
 
 @app.command("ssh-login")

@@ -22,6 +22,7 @@ from gridcenter.queries import dashboard
 from gridcenter.queries.cases import CaseRow
 from gridcenter.queries.changes import changes_since, newest_change
 from gridcenter.queries.health import Health, integration_health
+from gridcenter.queries.people import next_to_load
 from gridcenter.services.context import Context
 from gridcenter.services.tallies import catch_up_late_mark
 
@@ -101,6 +102,7 @@ class Snapshot:
     roster: list[dashboard.PostDuty]
     alerts: dashboard.OpenAlerts
     health: Health
+    setup: str = ""  # on a new store, what to load next
 
 
 class LiveFeed:
@@ -220,6 +222,8 @@ class LiveFeed:
                     if Pane.HEALTH in panes or last is None
                     else last.health
                 ),
+                # Asked until the store has a territory, staff and a roster; then never again.
+                setup=next_to_load(session) if last is None or last.setup else "",
             )
         self.seen = seen
         self._last = snapshot

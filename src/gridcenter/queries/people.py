@@ -216,3 +216,15 @@ def department_lines(session: Session, territory: Territory) -> list[DepartmentL
         )
         for department, street_code in rows
     ]
+
+
+def next_to_load(session: Session) -> str:
+    """What a new store (`gridcenter init`) lacks first, said as the command that loads it;
+    empty once it has a territory, staff and a roster."""
+    if session.scalar(select(tables.Grid.id).limit(1)) is None:
+        return "This store has no territory yet: gridcenter territory import FILE.geojson"
+    if session.scalar(select(tables.Staff.id).limit(1)) is None:
+        return "No staff yet: gridcenter departments import FILE.csv, then staff import FILE.csv"
+    if session.scalar(select(tables.DutyShift.id).limit(1)) is None:
+        return "No duty roster yet: gridcenter roster post CODE, then roster import FILE.csv"
+    return ""

@@ -7,11 +7,12 @@ from pathlib import Path
 
 from gridcenter.config import Settings, os_login
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.errors import Refused
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.services.accounts import acting_actor, actor_for, ensure_local_admin
 from gridcenter.services.context import Context, make_loop
-from gridcenter.store.database import Database, missing_store
-from gridcenter.store.seeding import seed_demo
+from gridcenter.store.database import Database, missing_store, sqlite_path
+from gridcenter.store.seeding import seed_demo, seed_reference
 
 
 def _create_demo_store(path: Path, settings: Settings, loop: ClosedLoop) -> None:
@@ -68,3 +69,23 @@ def open_context(
         db.dispose()
         raise
     return Context(db=db, loop=loop, clock=settings.clock, actor=actor)
+
+
+def init_store(settings: Settings) -> tuple[int, str]:
+    """A new store for a district of its own: the shipped reference data, no territory,
+    people or cases, and the local user as its admin. How many categories it has, and who
+    its admin is."""
+    path = sqlite_path(settings.db_url)
+    if path is not None and path.exists() and path.stat().st_size:
+        raise Refused(f"{path} exists already; `init` makes a new store")
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    loop = make_loop()
+    db = Database(settings.db_url)
+    try:
+        categories = seed_reference(db, loop, settings.clock.now())
+        login = os_login()
+        ensure_local_admin(Context(db, loop, settings.clock, Actor(login, Role.ADMIN)))
+    finally:
+        db.dispose()
+    return categories, login

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.calendar import WorkingCalendar
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.departments import check_department
+from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
@@ -310,6 +311,20 @@ class _Loader:
         count = len(batch)
         batch.flush(self.session)
         return count
+
+
+def seed_reference(db: Database, loop: ClosedLoop, now: datetime) -> int:
+    """Make an empty store ready for a district of its own: the shipped categories with
+    their time limits, and no territory, people or cases. (The working calendar and the
+    alert policy are read from the shipped files.) How many categories a case can take."""
+    db.create_schema()
+    with db.write() as session:
+        if session.scalar(select(func.count()).select_from(tables.Category)):
+            raise Refused("the store is not empty; `init` makes a new store")
+        loader = _Loader(session, seed_folder(), loop, now)
+        loader.categories_()
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.SEED, ref="reference"))
+    return len(loader.categories)
 
 
 def seed_demo(

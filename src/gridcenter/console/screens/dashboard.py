@@ -304,6 +304,7 @@ class DashboardScreen(Screen[None]):
         if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
             reset = True  # the operator moved on while this was read
         first = self.snapshot is None
+        previous_setup = "" if self.snapshot is None else self.snapshot.setup
         if (
             not first
             and snapshot.seen != self.snapshot.seen
@@ -330,8 +331,10 @@ class DashboardScreen(Screen[None]):
         queue.empty = (
             "no open case at this level matches the filter (escape clears it)"
             if matches
-            else "no open cases"
+            else snapshot.setup or "no open cases"
         )
+        if snapshot.setup and (first or snapshot.setup != previous_setup):
+            self.notify(snapshot.setup, title="A new store", timeout=30)
         if snapshot.view.level == self.view.level:
             queue.set_data(snapshot.cases.queue_total, snapshot.cases.queue_pages, reset=reset)
         timers = self.query_one("#timers", TimerList)
