@@ -24,6 +24,7 @@ from gridcenter.cli import (
     staff,
     stationing,
     store,
+    tasks,
     territory,
 )
 from gridcenter.cli.common import EXIT_CRASH, fail, password_prompt, refusals, settings_of
@@ -55,6 +56,7 @@ app.add_typer(categories.app, name="categories")
 app.add_typer(staff.app, name="staff")
 app.add_typer(departments.app, name="departments")
 app.add_typer(fieldwork.grids, name="grids")
+fieldwork.grids.add_typer(tasks.app, name="task")
 app.add_typer(fieldwork.field, name="field")
 app.add_typer(roster.app, name="roster")
 app.add_typer(territory.app, name="territory")

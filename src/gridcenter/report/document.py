@@ -220,5 +220,25 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
                 for d in sorted(a.departments, key=lambda d: (d.on_time_rate or 0, d.name))
             ],
         ),
+        *_tasks(a),
     ]
     return blocks
+
+
+def _tasks(a: Assessment) -> list[Block]:
+    """Work departments pushed onto grids, and the share of grid staff time it took."""
+    load = a.task_load
+    return [
+        Heading("Tasks pushed onto grids"),
+        Paragraph(
+            f"Share of grid staff time on tasks that are not residents' cases: "
+            f"{percent(load.share)} (task hours / (task hours + patrol hours): "
+            f"{load.task_hours:g} h on tasks done in the period, {load.patrol_hours:g} h "
+            "of patrols that ended in it)."
+        ),
+        Table(
+            "tasks",
+            ["Department", "Tasks pushed", "Done", "Hours"],
+            [[d.name, str(d.pushed), str(d.done), f"{d.hours:g}"] for d in a.tasks],
+        ),
+    ]

@@ -24,8 +24,10 @@ from gridcenter.domain.assessment import (
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkFigures
 from gridcenter.domain.periods import Period
+from gridcenter.domain.tasks import DepartmentTasks, TaskLoad
 from gridcenter.queries import assessment as q
 from gridcenter.queries.fieldwork import fieldwork_figures
+from gridcenter.queries.tasks import department_tasks, task_hours
 from gridcenter.services.context import Context
 
 # The breakdowns a report ranks, with the title each table carries.
@@ -86,6 +88,14 @@ class Assessment:
     # The place's patrols and visits, then those of each place one level down.
     fieldwork: list[FieldworkFigures] = field(default_factory=list)
     trend: dict[str, dict[date, int]] = field(default_factory=dict)
+    # Work departments pushed onto grids, and the hours it took in the period.
+    tasks: list[DepartmentTasks] = field(default_factory=list)
+    task_hours: float = 0.0
+
+    @property
+    def task_load(self) -> TaskLoad:
+        """Task hours beside the place's patrol hours (the fieldwork figure)."""
+        return TaskLoad(self.task_hours, self.fieldwork[0].patrol_hours if self.fieldwork else 0.0)
 
     @property
     def workers_over_bar(self) -> int:
@@ -136,6 +146,8 @@ def assess(
         "overrun": partial(_rows, counts["overrun"].statement),
         "workers": partial(q.workers, **where),
         "fieldwork": partial(fieldwork_figures, **where),
+        "tasks": partial(department_tasks, **where),
+        "task_hours": partial(task_hours, **where),
     }
     if trend:
         reads["trend"] = partial(q.category_trend, **where)
@@ -160,6 +172,8 @@ def assess(
         departments=read["departments"],
         fieldwork=read["fieldwork"],
         trend=read.get("trend", {}),
+        tasks=read["tasks"],
+        task_hours=read["task_hours"],
     )
     for title, groups_of in breakdowns.items():
         for measure in MEASURES:

@@ -1,6 +1,6 @@
 """The schema. Times are aware UTC; codes are the unified codes people type."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Index, LargeBinary, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
@@ -625,3 +625,23 @@ class StationingIssue(SQLModel, table=True):
     case_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
     linked_at: datetime | None = _at(nullable=True)
     linked_by: str | None = None
+
+
+class GridTask(SQLModel, table=True):
+    """Work a department gives a grid that is not a resident's case, tracked to done."""
+
+    __tablename__ = "grid_task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    grid_id: int = Field(foreign_key="grid.id", index=True)
+    community_id: int = Field(foreign_key="community.id")
+    street_id: int = Field(foreign_key="street.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    title: str
+    due: date
+    hours_estimate: float | None = None
+    created_at: datetime = _at(index=True)
+    created_by: str
+    done_at: datetime | None = _at(nullable=True, index=True)
+    done_by: str | None = None
+    hours: float | None = None  # what it took, recorded when done
