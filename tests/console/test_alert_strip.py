@@ -58,6 +58,7 @@ async def test_a_new_alarm_shows_on_an_untouched_console_above_200_warnings(
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         strip = app.query_one("#alerts", AlertStrip)
+        usual = strip.styles.background
         assert "Gauge 7: water over the kerb" in rows_on_screen(strip)
         # Someone scrolls the strip, then leaves it: the strip goes back to its top.
         strip.focus()
@@ -70,6 +71,8 @@ async def test_a_new_alarm_shows_on_an_untouched_console_above_200_warnings(
         await wait_until(pilot, lambda: bool(rings), seconds=5)  # the bell's message follows
         assert rows_on_screen(strip)[0] == "Smoke in B2" and strip.cursor == 0
         assert strip.has_class("-flash") and rings == [1]
+        await pilot.pause()
+        assert strip.styles.background != usual  # the flash is seen, not only a class set
         header = "".join(segment.text for segment in strip.header(120))
         waiting = strip.unacknowledged
         assert waiting >= 202 and f"+{waiting - len(rows_on_screen(strip))} more" in header

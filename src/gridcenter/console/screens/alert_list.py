@@ -43,11 +43,6 @@ class AlertTable(LineList):
     """The desk's rows, with a mark column for the ones chosen with space."""
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | set(STYLES.values())
-    DEFAULT_CSS = """
-    AlertTable > .alert-strip--alarm { color: $error; text-style: bold reverse; }
-    AlertTable > .alert-strip--warning { color: $warning; text-style: bold; }
-    """
-
     def __init__(self, timezone: ZoneInfo, id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone

@@ -28,15 +28,6 @@ class AlertStrip(LineList):
         "alert-strip--warning",
         "alert-strip--seen",
     }
-    DEFAULT_CSS = """
-    /* An explicit background, not reverse: at 16 colours a reversed row lost its red
-       (TERM=xterm drew ALARM and WARN alike). Under NO_COLOR bold still sets it apart. */
-    AlertStrip > .alert-strip--alarm { color: $text; background: $error; text-style: bold; }
-    AlertStrip > .alert-strip--warning { color: $warning; text-style: none; }
-    AlertStrip > .alert-strip--seen { color: $text-muted; }
-    AlertStrip.-flash { background: $error 60%; }
-    """
-
     class NewAlarm(Message):
         """An unacknowledged alarm this strip had not shown before."""
 

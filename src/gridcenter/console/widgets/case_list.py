@@ -55,14 +55,6 @@ class CaseList(LineList):
         "case-list--soon",
         "case-list--parked",
     }
-    DEFAULT_CSS = """
-    CaseList > .case-list--marked { background: $accent 35%; text-style: bold italic; }
-    CaseList > .case-list--overdue { color: $error; text-style: bold underline; }
-    CaseList > .case-list--late { color: $text; background: $error 60%; text-style: bold; }
-    CaseList > .case-list--soon { color: $warning; text-style: bold; }
-    CaseList > .case-list--parked { color: $text-muted; text-style: italic; }
-    """
-
     def __init__(
         self,
         now: Callable[[], datetime],

@@ -35,15 +35,6 @@ class GridBoard(LineList):
         "grid-board--unstaffed",
         "grid-board--no-duty",
     }
-    DEFAULT_CSS = """
-    GridBoard > .grid-board--street { color: $primary; text-style: bold; }
-    GridBoard > .grid-board--community { color: $text-muted; }
-    GridBoard > .grid-board--alarm { color: $error; text-style: bold reverse; }
-    GridBoard > .grid-board--warning { color: $warning; }
-    GridBoard > .grid-board--unstaffed { color: $error; text-style: italic; }
-    GridBoard > .grid-board--no-duty { color: $warning; text-style: italic; }
-    """
-
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.board: Board = EMPTY_BOARD

@@ -43,12 +43,9 @@ class LineList(ScrollView, can_focus=True):
         "line-list--dim",
         "line-list--header",
     }
+    # What makes the list work anywhere; how its lines look is in gridcenter.tcss.
     DEFAULT_CSS = """
     LineList { height: 1fr; overflow-x: hidden; }
-    LineList > .line-list--cursor { background: $accent 40%; text-style: bold; }
-    LineList > .line-list--cursor-blurred { background: $panel; }
-    LineList > .line-list--dim { color: $text-muted; }
-    LineList > .line-list--header { color: $text-muted; text-style: bold; }
     """
 
     cursor: reactive[int] = reactive(0, repaint=False)  # watch_cursor draws the two lines

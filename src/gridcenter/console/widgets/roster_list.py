@@ -42,10 +42,6 @@ class RosterList(LineList):
     ]
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"roster-list--nobody"}
-    DEFAULT_CSS = """
-    RosterList > .roster-list--nobody { color: $text; background: $error 70%; text-style: bold; }
-    """
-
     def __init__(self, timezone: Callable[[], ZoneInfo], id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone
