@@ -18,6 +18,11 @@ KEYS = {
     "sweep_ms",
     "rss_mb",
     "floor_ms",
+    "visible_floor_ms",
+    "report_ms",
+    "report_first_ms",
+    "store_mb",
+    "bytes_per_case",
     "engine",
     "grids",
     "cases",
@@ -42,6 +47,8 @@ def test_bench_builds_a_city_measures_it_and_reuses_it(tmp_path: Path) -> None:
         "120",
         "--staff",
         "20",
+        "--refreshes",
+        "6",
     ]
     first = subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
@@ -54,11 +61,14 @@ def test_bench_builds_a_city_measures_it_and_reuses_it(tmp_path: Path) -> None:
         120,
     )
     assert all(figures[key] > 0 for key in KEYS - {"engine", "grids", "cases", "open"})
+    # The store's size over its cases (store_mb is rounded to a tenth of a megabyte).
+    assert figures["store_mb"] * 2**20 / 600 == pytest.approx(figures["bytes_per_case"], rel=0.05)
     again = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "store reused" in again.stdout and "x floor" in again.stdout
     assert "follow_p95_ms" in again.stdout  # the console's own refresh, in the table only
     assert "report_ms" in again.stdout and "monthly district report" in again.stdout
+    assert "x visible floor" in again.stdout and "bytes a case" in again.stdout
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])

@@ -9,10 +9,10 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from gridcenter.bench.city import build_city, city_name, city_now, holds_city
-from gridcenter.bench.floor import read_panes_raw
+from gridcenter.bench.floor import VISIBLE_SQL, read_panes_raw
 from gridcenter.clock import Clock
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.assessment import percentile
@@ -23,13 +23,14 @@ from gridcenter.queries.dashboard import DUE_SOON, queue_page
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context, make_loop
 from gridcenter.store import migrate, tables
-from gridcenter.store.database import Database
+from gridcenter.store.database import Database, sqlite_path
 from gridcenter.store.generator import generate_cases
 
 # Enough that p95 is the 57th of 60 values rather than the 19th of 20 (the second slowest):
 # the first refreshes after the console starts overlap its start-up work, and are counted.
+# (`bench --refreshes` takes fewer, for a quick look.)
 REFRESHES = 60
-FLOORS = 8  # even: the case moved before each floor is back where it was
+FLOORS = 8  # of each floor, each after a change: the case moved ends where it was
 REPORTS = 3
 ACTION_WAIT_S = 60
 
@@ -48,6 +49,11 @@ class Figures:
     sweep_ms: float
     rss_mb: float
     floor_ms: float
+    visible_floor_ms: float
+    report_ms: float  # the monthly district report: the median of REPORTS runs
+    report_first_ms: float  # its first run, before the store's pages are in memory
+    store_mb: float
+    bytes_per_case: float
     # The table's only: a refresh after a change as the console makes it, reading what
     # the change moved (refresh_ms reads every pane, like the floor).
     follow_p50_ms: float
@@ -104,7 +110,7 @@ def _build(url: str, grids: int, cases: int, open_cases: int, staff: int, name: 
 
 
 async def _measure_console(
-    context: Context, moved: str
+    context: Context, moved: str, refreshes: int
 ) -> tuple[float, list[float], list[float], float]:
     from gridcenter.console.app import GridCenterApp  # heavy: only when measuring
     from gridcenter.console.widgets.case_list import CaseList
@@ -121,8 +127,8 @@ async def _measure_console(
         first_paint = time.perf_counter() - started
         # Every pane read again and handed to the panes, as the floor reads them; then the
         # console's own refresh, which reads only what the change moved.
-        refreshes = await _refreshes(app, dashboard, context, moved, whole=True)
-        follows = await _refreshes(app, dashboard, context, moved, whole=False)
+        wholes = await _refreshes(app, dashboard, context, moved, refreshes, whole=True)
+        follows = await _refreshes(app, dashboard, context, moved, refreshes, whole=False)
         row = dashboard.query_one("#queue", CaseList).selected
         assert row is not None
         to = _another_department(context, row.assignee)
@@ -148,15 +154,15 @@ async def _measure_console(
                 break
         await _drawn(app)
         action = time.perf_counter() - began
-    return first_paint, refreshes, follows, action
+    return first_paint, wholes, follows, action
 
 
 async def _refreshes(
-    app: Any, dashboard: Any, context: Context, moved: str, whole: bool
+    app: Any, dashboard: Any, context: Context, moved: str, count: int, whole: bool
 ) -> list[float]:
-    """REFRESHES refreshes, each after a change, from its start to the screen drawn."""
+    """`count` refreshes, each after a change, from its start to the screen drawn."""
     times = []
-    for n in range(REFRESHES):
+    for n in range(count):
         _change(context, moved, n)
         began = time.perf_counter()
         await _finished(dashboard.refresh_data(force=True, whole=whole))
@@ -202,7 +208,7 @@ def _another_department(context: Context, assignee: str) -> str:
     return next(code for code, name in departments if not assignee.startswith(name))
 
 
-def measure_report(db: Database) -> tuple[str, list[float]]:
+def measure_report(db: Database) -> list[float]:
     """The monthly district report of the last whole month, as `gridcenter report` writes
     it, REPORTS times: the first reads from disk what the store's cache does not hold yet,
     the next ones what a server that keeps the store in memory does."""
@@ -220,10 +226,24 @@ def measure_report(db: Database) -> tuple[str, list[float]]:
         place = resolve_place(context, "district", None)
         render(layout(assess(context, period, place), now), "md")
         times.append(_ms(time.perf_counter() - began))
-    return period.name, times
+    return times
 
 
-def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
+def store_bytes(db: Database) -> int:
+    """What the store takes on disk: the SQLite file with its write-ahead log, or the
+    PostgreSQL database."""
+    with db.engine.connect() as connection:
+        if not db.is_sqlite:
+            return int(connection.scalar(text("SELECT pg_database_size(current_database())")))
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    path = sqlite_path(db.url)
+    assert path is not None
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
+
+
+def run_bench(
+    db: Database, grids: int, cases: int, open_cases: int, refreshes: int = REFRESHES
+) -> Figures:
     loop = make_loop()
     now = city_now(db)
     context = Context(db, loop, Clock(now), Actor("bench", Role.ADMIN))
@@ -232,13 +252,20 @@ def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
     if not first:
         raise ValueError("the city has no open case at level A to change: give it more open cases")
     moved = first[0].code  # the case changed before each floor and each refresh
-    floors = []
+    size = store_bytes(db)  # before the measurements write to it
+    reports = measure_report(db)
+    floors, visible_floors = [], []
     for n in range(FLOORS):
-        _change(context, moved, n)  # as before each refresh: reads after a write cost more
+        # A change before each, as before each refresh: reads after a write cost more.
+        _change(context, moved, 2 * n)
         began = time.perf_counter()
         read_panes_raw(db, now, now + DUE_SOON)
         floors.append(time.perf_counter() - began)
-    first_paint, refreshes, follows, action = asyncio.run(_measure_console(context, moved))
+        _change(context, moved, 2 * n + 1)
+        began = time.perf_counter()
+        read_panes_raw(db, now, now + DUE_SOON, VISIBLE_SQL)
+        visible_floors.append(time.perf_counter() - began)
+    first_paint, wholes, follows, action = asyncio.run(_measure_console(context, moved, refreshes))
     # The console's peak, read before the sweep below: a first sweep over a backlog is a
     # job's work, not the console's.
     rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
@@ -263,13 +290,18 @@ def run_bench(db: Database, grids: int, cases: int, open_cases: int) -> Figures:
         cases=cases,
         open=open_cases,
         first_paint_ms=_ms(first_paint),
-        refresh_p50_ms=_ms(statistics.median(refreshes)),
-        refresh_p95_ms=_ms(percentile(refreshes, 0.95) or 0.0),
+        refresh_p50_ms=_ms(statistics.median(wholes)),
+        refresh_p95_ms=_ms(percentile(wholes, 0.95) or 0.0),
         idle_poll_ms=_ms(statistics.median(polls)),
         action_ms=_ms(action),
         sweep_ms=_ms(sweep),
         rss_mb=rss_mb,
         floor_ms=_ms(statistics.median(floors)),
+        visible_floor_ms=_ms(statistics.median(visible_floors)),
+        report_ms=statistics.median(reports),
+        report_first_ms=reports[0],
+        store_mb=round(size / 2**20, 1),
+        bytes_per_case=round(size / cases),
         follow_p50_ms=_ms(statistics.median(follows)),
         follow_p95_ms=_ms(percentile(follows, 0.95) or 0.0),
     )
