@@ -7,7 +7,7 @@ and a roster that covers today.
 
 import json
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
+from gridcenter.domain.roster import Shift, check_shift, clash
 from gridcenter.domain.territory import read_territory
 from gridcenter.resources import data_dir
 from gridcenter.store import tables
@@ -175,15 +176,29 @@ class _Loader:
             )
             posts[post.code] = post
         today = self.now.astimezone(self.tz).date()
+        mine = dict.fromkeys(posts, True)
+        active = {code: person.active for code, person in self.staff.items()}
+        shifts: list[Shift] = []
         for item in data["shift"]:
-            day = today + timedelta(days=item["day"])
-            starts = datetime.combine(day, _clock_time(item["start"]), self.tz)
+            # Through the same rules as an office's own roster (`roster import`).
+            starts = datetime.combine(
+                today + timedelta(days=item["day"]), _clock_time(item["start"]), self.tz
+            )
+            ends = starts + timedelta(hours=item["hours"])
+            shift = check_shift(
+                item["post"], item["staff"], starts.isoformat(), ends.isoformat(), self.tz,
+                mine, active,
+            )  # fmt: skip
+            why = clash(shift, shifts)
+            if why:
+                raise ValueError(f"roster.toml: {why}")
+            shifts.append(replace(shift, where=f"{item['post']} from {item['start']}"))
             self.session.add(
                 tables.DutyShift(
-                    post_id=posts[item["post"]].id,
-                    staff_id=self.staff[item["staff"]].id,
-                    starts_at=starts,
-                    ends_at=starts + timedelta(hours=item["hours"]),
+                    post_id=posts[shift.post].id,
+                    staff_id=self.staff[shift.person].id,
+                    starts_at=shift.starts,
+                    ends_at=shift.ends,
                 )
             )
         return len(data["shift"])
