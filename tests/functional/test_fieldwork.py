@@ -2,6 +2,7 @@
 grid nobody patrols, on a real store."""
 
 import json
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from gridcenter.services.assessment import assess
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import ingest_field_records, overloads, patrol_gaps
 from gridcenter.store import tables
+from gridcenter.store.database import Database
 from tests.conftest import NOW
 from tests.functional.test_cli import gridcenter
 
@@ -136,6 +138,13 @@ def test_fieldwork_is_heard_only_inside_the_senders_territory(context: Context) 
     report = ingest_field_records(outsider, [patrol("p-out", staff, grid, hours_ago=1)])
     assert report.patrols == 0
     assert report.rejected == [f"line 1: no grid '{grid}' in the territory of other"]
+    with context.db.read() as s:
+        stranger = s.scalar(
+            select(tables.Staff.code).where(tables.Staff.street_id == other, tables.Staff.active)
+        )
+    assert stranger is not None
+    report = ingest_field_records(context, [patrol("p-far", stranger, grid, hours_ago=1)])
+    assert report.rejected == [f"line 1: {stranger} does not serve the street of grid {grid}"]
     viewer = replace(context, actor=Actor("v", Role.VIEWER))
     with pytest.raises(Refused, match="may not send patrols and household visits"):
         ingest_field_records(viewer, [patrol("p-v", staff, grid, hours_ago=1)])
@@ -157,7 +166,7 @@ def test_the_cli_ingests_and_shows_a_grid(context: Context, demo_url: str, tmp_p
     assert shown["code"] == grid and shown["patrol_hours_this_week"] == 2
     assert datetime.fromisoformat(shown["last_patrol_at"]) == NOW - timedelta(hours=2)
     assert {"team", "visits_this_month", "households", "visit_rate"} <= shown.keys()
-    assert "*" in shown["team"][0]["phone"]  # a personal phone stays masked
+    assert shown["team"][0]["phone"].isdigit()  # a grid worker's duty phone is published
 
 
 def test_an_overloaded_person_is_alerted_to_their_grid_chief_once(context: Context) -> None:
@@ -251,3 +260,56 @@ def test_the_assessment_gives_patrol_coverage_and_visit_rate_per_place(
     mine = grids_below[name]
     assert (mine.grids, mine.grids_patrolled, mine.patrol_coverage) == (1, 1, 1.0)
     assert mine.visit_rate == pytest.approx(2 / households)
+
+
+def test_an_id_is_one_record_and_every_batch_is_on_the_record(context: Context) -> None:
+    grid, staff, _ = team_member(context)
+    first = ingest_field_records(context, [visit("v-x", staff, grid, "H-1", [])])
+    assert first.visits == 1
+    with context.db.read() as s:
+        other_grid = (
+            s.scalar(
+                select(tables.Grid.code)
+                .join(tables.GridStaff, tables.GridStaff.grid_id == tables.Grid.id)
+                .join(tables.Staff, tables.Staff.id == tables.GridStaff.staff_id)
+                .where(tables.Staff.code == staff, tables.Grid.code != grid)
+            )
+            or grid
+        )
+    again = ingest_field_records(
+        context,
+        [
+            visit("v-x", staff, grid, "H-1", []),  # sent before: counted once
+            patrol("p-y", staff, grid, hours_ago=1),
+            patrol("p-y", staff, grid, hours_ago=2),  # the same id twice in one batch
+        ],
+    )
+    assert (again.already, again.patrols) == (1, 1)
+    assert again.rejected == ["line 3: id 'p-y' is on line 2 already"]
+    if other_grid != grid:  # the same id for another grid: refused, the first one kept
+        moved = ingest_field_records(context, [visit("v-x", staff, other_grid, "H-1", [])])
+        assert moved.rejected == ["line 1: id 'v-x' names another record"]
+    with context.db.read() as s:
+        batches = s.scalars(
+            select(tables.AuditEvent.subject_ref).where(
+                tables.AuditEvent.action == "fieldwork_ingest"
+            )
+        ).all()
+    assert batches == ["0 patrols, 1 visits", "1 patrols, 0 visits"]
+
+
+def test_a_slow_sender_holds_no_lock_while_its_lines_arrive(context: Context) -> None:
+    grid, staff, _ = team_member(context)
+    other = Context(Database(context.db.url), context.loop, context.clock, context.actor)
+
+    def arriving() -> Iterator[str]:
+        yield patrol("p-slow", staff, grid, hours_ago=1)
+        # Another writer while the batch is still coming: it must not wait for the batch.
+        ingest_field_records(other, [patrol("p-other", staff, grid, hours_ago=2)])
+        yield visit("v-slow", staff, grid, "H-9", [])
+
+    try:
+        report = ingest_field_records(context, arriving())
+    finally:
+        other.db.dispose()
+    assert (report.patrols, report.visits, report.rejected) == (1, 1, [])

@@ -2,9 +2,10 @@
 fieldwork, and the patrols and visits field apps send."""
 
 import sys
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, BinaryIO
 
 import typer
 
@@ -12,7 +13,7 @@ from gridcenter.cli.common import EXIT_PARTLY, fail, run_with_context
 from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
-from gridcenter.domain.fieldwork import published_phone
+from gridcenter.domain.fieldwork import MAX_LINE, published_phone
 from gridcenter.domain.masking import mask_phone
 from gridcenter.formatting import local
 from gridcenter.jobs.policy import read_policy
@@ -30,11 +31,21 @@ grids = typer.Typer(help="Grids with their teams and fieldwork.", no_args_is_hel
 field = typer.Typer(help="Patrols and household visits from field apps.", no_args_is_help=True)
 
 
+def _lines(stream: BinaryIO) -> Iterator[bytes]:
+    """The lines of a batch as bytes, each cut at MAX_LINE + 1 bytes: an endless line is
+    never held whole (its cut start is refused as too long; the rest is passed over)."""
+    while line := stream.readline(MAX_LINE + 1):
+        if len(line) > MAX_LINE and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                pass
+        yield line
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
-def _json(grid: GridFieldwork) -> dict[str, Any]:
+def _json(grid: GridFieldwork, reveal: bool) -> dict[str, Any]:
     return {
         "code": grid.code,
         "name": grid.name,
@@ -44,7 +55,7 @@ def _json(grid: GridFieldwork) -> dict[str, Any]:
         "households": grid.households,
         "population": grid.population,
         "team": [
-            {"code": m.code, "name": m.name, "role": m.role, "phone": mask_phone(m.phone)}
+            {"code": m.code, "name": m.name, "role": m.role, "phone": _card_phone(m, reveal)}
             for m in grid.team
         ],
         "last_patrol_at": _iso(grid.last_patrol_at),
@@ -75,9 +86,10 @@ def show(
         if grid is None:
             raise Refused(f"no grid {code!r}")
         if as_json:
-            emit_json(_json(grid))
+            emit_json(_json(grid, context.actor.can(Action.REVEAL)))
             return
         tz = context.timezone
+        reveal = context.actor.can(Action.REVEAL)
         say(f"{grid.code} {grid.name}")
         say(f"{grid.kind} grid of {grid.community}, {grid.street}")
         say(f"{grid.households} households, {grid.population} people")
@@ -96,7 +108,7 @@ def show(
             return
         table(
             ["Code", "Name", "Role", "Phone"],
-            [(m.code, m.name, m.role.replace("_", " "), mask_phone(m.phone)) for m in grid.team],
+            [(m.code, m.name, m.role.replace("_", " "), _card_phone(m, reveal)) for m in grid.team],
         )
 
     run_with_context(ctx, work)
@@ -226,19 +238,21 @@ def ingest(
 
     def work(context: Context) -> None:
         if source is None:
-            report = ingest_field_records(context, sys.stdin, open_cases)
+            report = ingest_field_records(context, _lines(sys.stdin.buffer), open_cases)
         else:
-            with source.open(encoding="utf-8") as handle:
-                report = ingest_field_records(context, handle, open_cases)
+            with source.open("rb") as handle:
+                report = ingest_field_records(context, _lines(handle), open_cases)
         for problem in report.rejected:
             say(f"gridcenter: skipped {problem}", err=True)
+        for problem in report.unopened:
+            say(f"gridcenter: {problem}", err=True)
         say(
             f"{report.patrols} patrols and {report.visits} visits stored, "
             f"{report.already} sent before, {len(report.rejected)} lines skipped"
         )
         for opened in report.cases:
             say(f"case {opened}")
-        if report.rejected:  # the good lines are stored; the status says some were not
-            raise typer.Exit(EXIT_PARTLY)
+        if report.rejected or report.unopened:  # the good part is stored; the status says
+            raise typer.Exit(EXIT_PARTLY)  # some was not
 
     run_with_context(ctx, work, needs=Action.SEND_FIELDWORK)

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 # A record larger than this is a broken app or a forged line, not a day's work.
+MAX_LINE = 1_000_000  # bytes
 MAX_TRACK_POINTS = 20_000
 MAX_PATROL = timedelta(hours=24)
 MAX_TEXT = 2_000
 MAX_NEEDS = 20
 EARLIEST, LATEST = 2000, 2100
+# A field app's clock may run a little ahead of the store's; a record from later than
+# this is a wrong clock or a forgery, and would hide a grid nobody patrols.
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -63,13 +67,33 @@ def _no_constant(name: str) -> float:
     raise ValueError(f"{name} is not a number")
 
 
+def _storable(value: str, key: str) -> str:
+    """Text the store can keep: JSON allows lone surrogates (\\ud800), UTF-8 does not."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{key} holds an invalid character (a lone surrogate)") from None
+    return value
+
+
 def _text(item: dict[str, object], key: str, limit: int = 100) -> str:
     value = item.get(key)
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{key} must be a non-empty text")
     if len(value) > limit:
         raise ValueError(f"{key} is longer than {limit} characters")
-    return value.strip()
+    return _storable(value.strip(), key)
+
+
+def _degrees(value: object) -> float | None:
+    """A latitude or longitude as a float, None when it is not a finite number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        degrees = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    return degrees if math.isfinite(degrees) else None
 
 
 def _time(item: dict[str, object], key: str) -> datetime:
@@ -99,25 +123,41 @@ def _track(item: dict[str, object]) -> tuple[tuple[float, float, datetime], ...]
     for n, point in enumerate(raw, start=1):
         if not (isinstance(point, list) and len(point) == 3):
             raise ValueError(f"track point {n} is not [lat, lon, time]")
-        lat, lon, at = point
-        if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lat, lon)):
+        lat, lon = _degrees(point[0]), _degrees(point[1])
+        if lat is None or lon is None:
             raise ValueError(f"track point {n} has no numeric latitude and longitude")
-        if not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90):
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise ValueError(f"track point {n} is not a place on Earth")
-        if not -180 <= lon <= 180:
-            raise ValueError(f"track point {n} is not a place on Earth")
-        points.append((float(lat), float(lon), _time({"time": at}, "time")))
+        points.append((lat, lon, _time({"time": point[2]}, "time")))
     return tuple(points)
 
 
-def parse_field_record(line: str) -> FieldRecord:
+def parse_field_record(line: bytes | str, now: datetime) -> FieldRecord:
     """One line of a field app's batch, or ValueError saying what is wrong with it."""
+    if len(line) > MAX_LINE:
+        raise ValueError(f"longer than {MAX_LINE:,} bytes")
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("not UTF-8 text") from None
     try:
         item = json.loads(line, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise ValueError(f"not JSON ({error.msg})") from None
     except RecursionError:
         raise ValueError("nested too deep") from None
+    except ValueError as error:  # NaN and Infinity, or an integer of thousands of digits
+        reason = str(error) if "is not a number" in str(error) else "a number too long"
+        raise ValueError(f"not JSON ({reason})") from None
+    record = _record(item)
+    latest = record.end if isinstance(record, Patrol) else record.at
+    if latest > now + CLOCK_SKEW:
+        raise ValueError(f"dated {latest.isoformat()}, in the future")
+    return record
+
+
+def _record(item: object) -> FieldRecord:
     if not isinstance(item, dict):
         raise ValueError("expected an object with id, type, staff and grid")
     kind = item.get("type")
@@ -140,6 +180,8 @@ def parse_field_record(line: str) -> FieldRecord:
         note = item.get("note", "")
         if not isinstance(note, str) or len(note) > MAX_TEXT:
             raise ValueError(f"note must be a text under {MAX_TEXT} characters")
+        for text in (note, *needs):
+            _storable(text, "note" if text is note else "needs")
         return Visit(
             record_id,
             staff,

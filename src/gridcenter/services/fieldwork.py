@@ -9,16 +9,23 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.access import Action
+from gridcenter.domain.access import Action, serves
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
-from gridcenter.domain.fieldwork import FieldworkPolicy, Patrol, Visit, parse_field_record
+from gridcenter.domain.fieldwork import (
+    FieldRecord,
+    FieldworkPolicy,
+    Patrol,
+    Visit,
+    parse_field_record,
+)
 from gridcenter.queries.scope import in_territory
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve
+from gridcenter.store.history import audit
 
 PATROL_GAP = "patrol-gap"
 
@@ -29,47 +36,83 @@ class FieldReport:
     visits: int = 0
     already: int = 0  # records stored before (a batch sent again)
     cases: list[str] = field(default_factory=list)  # opened for visits' needs
-    rejected: list[str] = field(default_factory=list)
+    rejected: list[str] = field(default_factory=list)  # lines set aside, with the reason
+    unopened: list[str] = field(default_factory=list)  # visits stored without their case
+
+
+def _parse_batch(
+    lines: Iterable[bytes | str], now: datetime, report: FieldReport
+) -> list[tuple[int, FieldRecord]]:
+    """Every good line, numbered; the bad ones set aside in the report. Read whole before
+    the store is touched: a slow sender holds no lock."""
+    records: list[tuple[int, FieldRecord]] = []
+    first_line: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = parse_field_record(line, now)
+        except ValueError as error:
+            report.rejected.append(f"line {number}: {error}")
+            continue
+        if record.id in first_line:
+            report.rejected.append(
+                f"line {number}: id {record.id!r} is on line {first_line[record.id]} already"
+            )
+            continue
+        first_line[record.id] = number
+        records.append((number, record))
+    return records
 
 
 def ingest_field_records(
-    ctx: Context, lines: Iterable[str], open_cases: bool = False
+    ctx: Context, lines: Iterable[bytes | str], open_cases: bool = False
 ) -> FieldReport:
-    """Store every good record once; set each bad line aside with its reason. With
-    `open_cases`, a new visit that records needs opens a case (channel patrol, credited to
-    the visitor) linked to the visit."""
+    """Store every good record once; set each bad line aside with its reason. A record is
+    heard for a grid of the sender's territory, from someone who serves the grid's street.
+    With `open_cases`, a new visit that records needs opens a case (channel patrol,
+    credited to the visitor) linked to the visit."""
     ctx.actor.require(Action.SEND_FIELDWORK)
     report = FieldReport()
     now = ctx.now()
+    records = _parse_batch(lines, now, report)
     needing: list[tuple[int, Visit]] = []
     with ctx.db.write() as session:
         scope = in_territory(ctx.actor.territory, tables.Grid.street_id, tables.Grid.community_id)
-        grids = dict(session.execute(select(tables.Grid.code, tables.Grid.id).where(scope)).all())
-        staff = dict(
-            session.execute(
-                select(tables.Staff.code, tables.Staff.id).where(tables.Staff.active)
-            ).all()
-        )
-        seen: set[str] = set()
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
+        grids = {
+            code: (grid_id, street_id)
+            for code, grid_id, street_id in session.execute(
+                select(tables.Grid.code, tables.Grid.id, tables.Grid.street_id).where(scope)
+            )
+        }
+        staff = {
+            code: (staff_id, street_id)
+            for code, staff_id, street_id in session.execute(
+                select(tables.Staff.code, tables.Staff.id, tables.Staff.street_id).where(
+                    tables.Staff.active
+                )
+            )
+        }
+        for number, record in records:
+            if record.grid not in grids:
+                reason = f"no grid {record.grid!r} in the territory of {ctx.actor.login}"
+            elif record.staff not in staff:
+                reason = f"no active staff member {record.staff!r}"
+            elif not serves(staff[record.staff][1], grids[record.grid][1]):
+                reason = f"{record.staff} does not serve the street of grid {record.grid}"
+            else:
+                reason = ""
+            if reason:
+                report.rejected.append(f"line {number}: {reason}")
                 continue
-            try:
-                record = parse_field_record(line)
-                if record.grid not in grids:
-                    raise ValueError(
-                        f"no grid {record.grid!r} in the territory of {ctx.actor.login}"
-                    )
-                if record.staff not in staff:
-                    raise ValueError(f"no active staff member {record.staff!r}")
-            except ValueError as error:
-                report.rejected.append(f"line {number}: {error}")
+            (grid_id, _), (staff_id, _) = grids[record.grid], staff[record.staff]
+            stored = _stored(session, record)
+            if stored is not None:
+                if stored == (staff_id, grid_id):
+                    report.already += 1
+                else:  # the same id from another app, or a forgery: neither is kept
+                    report.rejected.append(f"line {number}: id {record.id!r} names another record")
                 continue
-            if record.id in seen or _stored(session, record):
-                report.already += 1
-                continue
-            seen.add(record.id)
-            grid_id, staff_id = grids[record.grid], staff[record.staff]
             if isinstance(record, Patrol):
                 session.add(_patrol_row(record, grid_id, staff_id, now))
                 # The grid is patrolled again: its gap alert, if any, is settled.
@@ -84,21 +127,34 @@ def ingest_field_records(
                     needing.append((row.id, record))
                 report.visits += 1
         if report.patrols or report.visits:
-            session.add(
-                tables.ChangeLog(at=now, kind=ChangeKind.FIELDWORK, ref=f"{len(seen)} records")
+            stored_now = report.patrols + report.visits
+            session.add(tables.ChangeLog(at=now, kind=ChangeKind.FIELDWORK, ref=f"{stored_now}"))
+            audit(
+                session,
+                at=now,
+                actor=ctx.actor.signature,
+                channel=ctx.actor.channel,
+                action="fieldwork_ingest",
+                subject_kind="fieldwork",
+                subject_ref=f"{report.patrols} patrols, {report.visits} visits",
+                reason=f"{len(report.rejected)} lines set aside" if report.rejected else None,
             )
     if open_cases:
         for visit_id, visit in needing:
             try:
                 report.cases.append(_open_case(ctx, visit_id, visit))
             except Refused as refused:  # the visit stays stored; the case can be reported
-                report.rejected.append(f"visit {visit.id}: stored, but no case ({refused})")
+                report.unopened.append(f"visit {visit.id}: stored, but no case ({refused})")
     return report
 
 
-def _stored(session: Session, record: Patrol | Visit) -> bool:
+def _stored(session: Session, record: FieldRecord) -> tuple[int, int] | None:
+    """Who and where a record with this id was stored for, if it was."""
     table = tables.FieldPatrol if isinstance(record, Patrol) else tables.FieldVisit
-    return session.scalar(select(table.id).where(table.record_id == record.id)) is not None
+    found = session.execute(
+        select(table.staff_id, table.grid_id).where(table.record_id == record.id)
+    ).first()
+    return None if found is None else (found[0], found[1])
 
 
 def _patrol_row(patrol: Patrol, grid_id: int, staff_id: int, now: datetime) -> tables.FieldPatrol:
