@@ -14,9 +14,8 @@ from gridcenter.domain.people import check_entry, read_staff
 from gridcenter.queries.people import StaffLine, staff_lines
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from gridcenter.store.history import audit
+from gridcenter.store.history import Changed, audit, audit_changes
 from gridcenter.store.people import (
-    StaffChange,
     describe,
     domain_units,
     put_staff,
@@ -33,21 +32,17 @@ class StaffImport:
     unchanged: int
 
 
-def _record(ctx: Context, session: Session, changes: list[StaffChange], reason: str) -> None:
+def _record(ctx: Context, session: Session, changes: list[Changed], reason: str) -> None:
     now = ctx.now()
-    for change in changes:
-        audit(
-            session,
-            at=now,
-            actor=ctx.actor.signature,
-            channel=ctx.actor.channel,
-            action="staff_add" if change.before is None else "staff_set",
-            subject_kind=ChangeKind.STAFF,
-            subject_ref=change.code,
-            from_value=change.before,
-            to_value=change.after,
-            reason=reason,
-        )
+    audit_changes(
+        session,
+        changes,
+        at=now,
+        actor=ctx.actor.signature,
+        channel=ctx.actor.channel,
+        subject_kind="staff",
+        reason=reason,
+    )
     if changes:
         session.add(tables.ChangeLog(at=now, kind=ChangeKind.STAFF, ref=f"{len(changes)} people"))
 
@@ -92,7 +87,7 @@ def _put_one(
     session: Session,
     fields: dict[str, str],
     reason: str | None,
-) -> StaffChange | None:
+) -> Changed | None:
     units = stored_units(session)
     entry = check_entry(**fields, units=domain_units(units, ctx.actor.territory))
     holder = _logins(session).get(entry.login or "")
@@ -164,7 +159,7 @@ def set_active(ctx: Context, code: str, active: bool, reason: str) -> None:
         unit = staff_units(session)[person.id]
         before = describe(person, unit)
         person.active = active
-        _record(ctx, session, [StaffChange(person.code, before, describe(person, unit))], reason)
+        _record(ctx, session, [Changed(person.code, before, describe(person, unit))], reason)
 
 
 def list_staff(ctx: Context) -> tuple[list[StaffLine], bool]:
@@ -183,7 +178,7 @@ def list_staff(ctx: Context) -> tuple[list[StaffLine], bool]:
             actor=ctx.actor.signature,
             channel=ctx.actor.channel,
             action="reveal",
-            subject_kind=ChangeKind.STAFF,
+            subject_kind="staff",
             subject_ref="list",
             to_value=f"phones of {len(lines)} staff",
         )

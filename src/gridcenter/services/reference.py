@@ -12,7 +12,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.departments import put_departments
-from gridcenter.store.history import audit
+from gridcenter.store.history import audit, audit_changes
 from gridcenter.store.people import within
 
 
@@ -46,20 +46,15 @@ def import_departments(
         )
         entries = read_departments(text, name, streets, territory.is_district, categories, foreign)
         changes = put_departments(session, entries)
-        now = ctx.now()
-        for change in changes:
-            audit(
-                session,
-                at=now,
-                actor=ctx.actor.signature,
-                channel=ctx.actor.channel,
-                action="department_add" if change.before is None else "department_set",
-                subject_kind="department",
-                subject_ref=change.code,
-                from_value=change.before,
-                to_value=change.after,
-                reason=reason or f"imported from {name}",
-            )
+        audit_changes(
+            session,
+            changes,
+            at=ctx.now(),
+            actor=ctx.actor.signature,
+            channel=ctx.actor.channel,
+            subject_kind="department",
+            reason=reason or f"imported from {name}",
+        )
     added = sum(change.before is None for change in changes)
     return DepartmentImport(added, len(changes) - added, len(entries) - len(changes))
 

@@ -1,20 +1,12 @@
 """Department rows from checked entries: the one way departments enter the store, from the
 demo seed and from an office's own file alike."""
 
-from dataclasses import dataclass
-
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.departments import DepartmentEntry
 from gridcenter.store import tables
-
-
-@dataclass(frozen=True)
-class DepartmentChange:
-    code: str
-    before: str | None  # None: a new department
-    after: str
+from gridcenter.store.history import Changed
 
 
 def responsibilities(session: Session) -> dict[int, list[str]]:
@@ -38,7 +30,7 @@ def _describe(department: tables.Department, street: str | None, handles: list[s
     return f"{department.name}, {department.level}{where}{phone}, handles {listed}"
 
 
-def put_departments(session: Session, entries: list[DepartmentEntry]) -> list[DepartmentChange]:
+def put_departments(session: Session, entries: list[DepartmentEntry]) -> list[Changed]:
     """Add the departments new to the store and update the others by code (their lists
     replaced); what changed, department by department."""
     streets = {
@@ -88,6 +80,6 @@ def put_departments(session: Session, entries: list[DepartmentEntry]) -> list[De
                     levels=line.levels,
                 )
             )
-        changes.append(DepartmentChange(entry.code, before, after))
+        changes.append(Changed(entry.code, before, after))
     session.flush()
     return changes

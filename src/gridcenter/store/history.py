@@ -128,6 +128,41 @@ def audit(
 
 
 @dataclass(frozen=True)
+class Changed:
+    """A row a load added or changed, as the history records it."""
+
+    code: str
+    before: str | None  # None: added
+    after: str
+
+
+def audit_changes(
+    session: Session,
+    changes: Iterable[Changed],
+    *,
+    at: datetime,
+    actor: str,
+    channel: str,
+    subject_kind: str,
+    reason: str | None,
+) -> None:
+    """One history row per changed row: `KIND_add` or `KIND_set`, before and after."""
+    for change in changes:
+        audit(
+            session,
+            at=at,
+            actor=actor,
+            channel=channel,
+            action=f"{subject_kind}_{'add' if change.before is None else 'set'}",
+            subject_kind=subject_kind,
+            subject_ref=change.code,
+            from_value=change.before,
+            to_value=change.after,
+            reason=reason,
+        )
+
+
+@dataclass(frozen=True)
 class Broken:
     chain: str
     row_id: int

@@ -10,6 +10,7 @@ from gridcenter.domain.access import Territory
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.people import StaffEntry, Unit, UnitKind
 from gridcenter.store import tables
+from gridcenter.store.history import Changed
 
 
 @dataclass(frozen=True)
@@ -126,16 +127,9 @@ def describe(person: tables.Staff, unit: str) -> str:
     )
 
 
-@dataclass(frozen=True)
-class StaffChange:
-    code: str
-    before: str | None  # None: a new person
-    after: str
-
-
 def put_staff(
     session: Session, entries: list[StaffEntry], units: dict[str, StoredUnit]
-) -> list[StaffChange]:
+) -> list[Changed]:
     """Add the people new to the store and update the others by code (their grids
     replaced); what changed, person by person. Unchanged people are left alone."""
     existing = {person.code: person for person in session.scalars(select(tables.Staff))}
@@ -169,6 +163,6 @@ def put_staff(
             if grid_id is not None:
                 assert person.id is not None
                 session.add(tables.GridStaff(grid_id=grid_id, staff_id=person.id))
-        changes.append(StaffChange(entry.code, before, after))
+        changes.append(Changed(entry.code, before, after))
     session.flush()
     return changes

@@ -43,6 +43,7 @@ class AlertTable(LineList):
     """The desk's rows, with a mark column for the ones chosen with space."""
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | set(STYLES.values())
+
     def __init__(self, timezone: ZoneInfo, id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone

@@ -28,6 +28,7 @@ class AlertStrip(LineList):
         "alert-strip--warning",
         "alert-strip--seen",
     }
+
     class NewAlarm(Message):
         """An unacknowledged alarm this strip had not shown before."""
 

@@ -55,6 +55,7 @@ class CaseList(LineList):
         "case-list--soon",
         "case-list--parked",
     }
+
     def __init__(
         self,
         now: Callable[[], datetime],

@@ -35,6 +35,7 @@ class GridBoard(LineList):
         "grid-board--unstaffed",
         "grid-board--no-duty",
     }
+
     def __init__(self, id: str | None = None) -> None:
         super().__init__(id=id)
         self.board: Board = EMPTY_BOARD

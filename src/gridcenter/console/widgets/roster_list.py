@@ -42,6 +42,7 @@ class RosterList(LineList):
     ]
 
     COMPONENT_CLASSES = LineList.COMPONENT_CLASSES | {"roster-list--nobody"}
+
     def __init__(self, timezone: Callable[[], ZoneInfo], id: str | None = None) -> None:
         super().__init__(id=id)
         self.timezone = timezone
