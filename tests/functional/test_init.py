@@ -70,3 +70,20 @@ def test_init_makes_an_empty_store_with_the_reference_data(tmp_path: Path) -> No
         gridcenter(url, "roster", "list", "--date", "2026-11-20", "--json", operator=me).stdout
     )
     assert [(s["post"], s["person"]) for s in shifts] == [("DUTY-01", "S2")]
+
+    # Cases reported by hand land in the imported grids, a patrol credited to its worker.
+    at = gridcenter(url, "case", "report", "--title", "Blocked drain", "--at", "28.152,112.856",
+                    "--json", operator=me)  # fmt: skip
+    assert at.returncode == 0, at.stderr
+    assert json.loads(at.stdout)["grid"] == "Taoyuan 02"
+    patrol = gridcenter(
+        url, "case", "report", "--title", "Broken lamp", "--channel", "patrol",
+        "--reporter", "S1", "--grid", "430199001001001", "--json", operator=me,
+    )  # fmt: skip
+    assert patrol.returncode == 0, patrol.stderr
+    db = Database(url)
+    with db.read() as s:
+        case = s.scalar(select(tables.Case).where(tables.Case.title == "Broken lamp"))
+        worker = s.scalar(select(tables.Staff.id).where(tables.Staff.code == "S1"))
+    db.dispose()
+    assert case is not None and case.reporter_staff_id == worker
