@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from html import escape
 
 from gridcenter.report.document import Block, Heading, Paragraph, Table
@@ -35,8 +36,20 @@ def csv_text(blocks: list[Block]) -> str:
     for block in blocks:
         if isinstance(block, Table):
             writer.writerow(["section", *block.headers])
-            writer.writerows([block.name, *row] for row in block.rows)
+            writer.writerows([block.name, *map(_inert, row)] for row in block.rows)
     return out.getvalue()
+
+
+_NUMBER = re.compile(r"-?[\d.,]*%?")
+
+
+def _inert(cell: str) -> str:
+    """A cell a spreadsheet shows rather than runs: a name such as =HYPERLINK(...) or
+    +cmd|... (people's names come from staff files) is quoted; numbers and the dash for
+    nothing to measure stay as they are."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
 
 
 _STYLE = """
