@@ -13,12 +13,12 @@ from gridcenter.config import os_login
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.loop import ClosedLoop
-from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.services import accounts as account_service
 from gridcenter.services import cases as case_service
 from gridcenter.services.accounts import actor_for
 from gridcenter.services.context import Context
 from gridcenter.services.privacy import reveal_duty_phone
+from gridcenter.services.sensors import ingest_readings
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW

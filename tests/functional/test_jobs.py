@@ -9,9 +9,9 @@ from gridcenter.jobs.host import JobHost
 from gridcenter.jobs.policy import Policy, read_policy
 from gridcenter.jobs.registry import JobSpec, find_job
 from gridcenter.jobs.runner import run_job
-from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
+from gridcenter.services.sensors import ingest_readings
 from gridcenter.store import tables
 from tests.conftest import NOW, SHANGHAI
 

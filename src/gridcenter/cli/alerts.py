@@ -13,11 +13,11 @@ from gridcenter.domain.access import Action
 from gridcenter.domain.alerts import Kind, Severity
 from gridcenter.domain.errors import not_valid
 from gridcenter.formatting import local, words
-from gridcenter.jobs.sensors import ingest_readings
 from gridcenter.queries.alerts import alert_detail, alert_kinds
 from gridcenter.queries.scope import in_territory
 from gridcenter.services import alerts as alert_service
 from gridcenter.services.context import Context
+from gridcenter.services.sensors import ingest_readings
 from gridcenter.store import tables
 
 app = typer.Typer(help="List, show and acknowledge alerts.", no_args_is_help=True)

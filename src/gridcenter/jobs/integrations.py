@@ -4,13 +4,12 @@ import logging
 from datetime import UTC, datetime
 
 import httpx
-from sqlalchemy import select
 
 from gridcenter.jobs.policy import Policy
+from gridcenter.queries.health import active_sources
 from gridcenter.services.context import Context
 from gridcenter.services.intake import sync_source
 from gridcenter.services.webhooks import deliver_due
-from gridcenter.store import tables
 
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
@@ -26,9 +25,7 @@ def http_client() -> httpx.Client:
 
 def open311_intake(ctx: Context, at: datetime, policy: Policy) -> str:
     with ctx.db.read() as session:
-        sources = list(
-            session.scalars(select(tables.IntakeSource.id).where(tables.IntakeSource.active))
-        )
+        sources = active_sources(session)
     reports = []
     with http_client() as client:
         for source_id in sources:

@@ -9,14 +9,14 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from gridcenter.jobs.anchor import audit_anchor
 from gridcenter.jobs.integrations import open311_intake, webhook_delivery
 from gridcenter.jobs.policy import Policy
-from gridcenter.jobs.risk import risk_warnings
 from gridcenter.jobs.roster import roster_check
 from gridcenter.jobs.sweep import overdue_sweep
+from gridcenter.services.anchor import audit_anchor
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import overloads, patrol_gaps
+from gridcenter.services.risk import risk_warnings
 from gridcenter.services.stationing import stationing_day
 
 Run = Callable[[Context, datetime, Policy], str]
@@ -65,7 +65,10 @@ _RUNS: dict[str, tuple[str, Run]] = {
         "an alert to the grid chief of each person over the open-case limit",
         lambda ctx, at, policy: overloads(ctx, at, policy.fieldwork),
     ),
-    "audit-anchor": ("where the history chains stand, out to webhooks", audit_anchor),
+    "audit-anchor": (
+        "where the history chains stand, out to webhooks",
+        lambda ctx, at, policy: audit_anchor(ctx, at),
+    ),
 }
 
 

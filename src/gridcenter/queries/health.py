@@ -25,6 +25,11 @@ class Health:
         return " · ".join(parts)
 
 
+def active_sources(session: Session) -> list[int]:
+    """The intake sources read on each run."""
+    return list(session.scalars(select(tables.IntakeSource.id).where(tables.IntakeSource.active)))
+
+
 def integration_health(session: Session) -> Health:
     failing = session.scalar(
         select(func.count())

@@ -7,14 +7,13 @@ signed and retried like any alert. `audit verify --anchor` checks the chains aga
 from datetime import datetime
 
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
-from gridcenter.jobs.policy import Policy
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve
 from gridcenter.store.history import anchor_line, chain_marks
 
 
-def audit_anchor(ctx: Context, at: datetime, policy: Policy) -> str:
+def audit_anchor(ctx: Context, at: datetime) -> str:
     with ctx.db.write() as session:  # a write: the chains cannot move while they are read
         marks = chain_marks(session)
         key = f"anchor:{at.isoformat()}"
