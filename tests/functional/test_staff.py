@@ -8,9 +8,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from gridcenter.config import os_login
+from gridcenter.domain.access import Territory
+from gridcenter.queries.dashboard import grid_places
+from gridcenter.services.context import Context
+from gridcenter.services.people import set_active
 from gridcenter.store import tables
 from gridcenter.store.database import Database
 from tests.conftest import NOW
@@ -212,3 +216,23 @@ def test_list_masks_phones_and_keeps_to_the_territory(
         assert len(units) == 4
     table = gridcenter(url, "staff", "list", operator=operator).stdout.splitlines()
     assert table[0].split() == ["code", "name", "role", "unit", "phone", "login", "state"]
+
+
+def test_a_grid_whose_only_worker_left_shows_unstaffed(context: Context) -> None:
+    with context.db.read() as s:
+        grid_id, staff_id = s.execute(
+            select(tables.GridStaff.grid_id, func.min(tables.GridStaff.staff_id))
+            .group_by(tables.GridStaff.grid_id)
+            .having(func.count() == 1)
+            .order_by(tables.GridStaff.grid_id)
+        ).first()  # type: ignore[misc]
+        code = s.get(tables.Staff, staff_id).code  # type: ignore[union-attr]
+
+    def staffed() -> bool:
+        with context.db.read() as s:
+            places = grid_places(s, Territory())
+        return next(place.staffed for place in places if place.grid_id == grid_id)
+
+    assert staffed()
+    set_active(context, code, False, "moved to another district")
+    assert not staffed()

@@ -265,7 +265,14 @@ def _on_duty_streets(session: Session, now: datetime) -> tuple[set[int], set[int
 def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
     """Every grid of the territory in board order (by code: street, community, grid)."""
     street, community = aliased(tables.Street), aliased(tables.Community)
-    staffed = select(tables.GridStaff.grid_id).distinct().subquery()
+    # A grid whose only people have left (disabled) is as unstaffed as one never staffed.
+    staffed = (
+        select(tables.GridStaff.grid_id)
+        .join(tables.Staff, tables.Staff.id == tables.GridStaff.staff_id)
+        .where(tables.Staff.active)
+        .distinct()
+        .subquery()
+    )
     rows = session.execute(
         select(
             tables.Grid.id,
