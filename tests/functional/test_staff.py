@@ -236,3 +236,10 @@ def test_a_grid_whose_only_worker_left_shows_unstaffed(context: Context) -> None
     assert staffed()
     set_active(context, code, False, "moved to another district")
     assert not staffed()
+
+
+def test_someone_still_on_the_roster_is_not_disabled(demo_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    held = gridcenter(url, "staff", "disable", "S0009", "--reason", "left")
+    assert held.returncode == 1
+    assert "S0009 holds shifts" in held.stderr and "roster swap" in held.stderr

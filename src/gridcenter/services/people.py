@@ -147,7 +147,8 @@ def set_staff(
 
 def set_active(ctx: Context, code: str, active: bool, reason: str) -> None:
     """Disable someone who left (they stay in the history and their cases keep their
-    name), or enable them again. A reason is needed."""
+    name), or enable them again. A reason is needed; someone still rostered for a shift
+    that is not over is refused, so no post is left with a holder who is gone."""
     ctx.actor.require(Action.MANAGE_PEOPLE)
     if not reason.strip():
         raise Refused("a reason is needed")
@@ -156,6 +157,17 @@ def set_active(ctx: Context, code: str, active: bool, reason: str) -> None:
         if person.active == active:
             raise Refused(f"staff {person.code} is {'active' if active else 'disabled'} already")
         assert person.id is not None
+        rostered = session.scalars(
+            select(tables.DutyShift.id)
+            .where(tables.DutyShift.staff_id == person.id, tables.DutyShift.ends_at > ctx.now())
+            .order_by(tables.DutyShift.starts_at)
+        ).all()
+        if not active and rostered:
+            shifts = ", ".join(map(str, rostered))
+            raise Refused(
+                f"{person.code} holds shifts {shifts}: hand them over first "
+                "(gridcenter roster swap SHIFT --to PERSON --reason TEXT)"
+            )
         unit = staff_units(session)[person.id]
         before = describe(person, unit)
         person.active = active
