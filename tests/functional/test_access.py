@@ -148,7 +148,7 @@ def test_history_is_append_only_and_tampering_shows(demo_url: str, demo_db: Data
 
 
 def test_audit_lists_who_did_what_from_where(demo_url: str, demo_db: Database) -> None:
-    code = pick_case(demo_db, tables.Case.step == "dispatched")
+    code = pick_case(demo_db, tables.Case.step == "filed")
     run_as(demo_url, "chen.jie", "case", "escalate", code, "--reason", "beyond the grid")
     lines = json.loads(run_as(demo_url, "chen.jie", "audit", "--case", code, "--json").stdout)
     assert lines[0]["actor"] == f"{os_login()} acting as chen.jie"

@@ -92,21 +92,27 @@ def test_a_case_cannot_go_to_someone_of_another_street(demo_path: Path, loop: Cl
     db = Database(f"sqlite:///{demo_path}")
     with db.read() as session:
         case = session.scalars(
-            select(tables.Case).where(tables.Case.step == "dispatched", tables.Case.street_id == 1)
+            select(tables.Case).where(
+                tables.Case.step == "dispatched",
+                tables.Case.street_id == 1,
+                tables.Case.level == "B",
+            )
         ).first()
         stranger = session.scalar(
             select(tables.Staff.code).where(
                 tables.Staff.street_id == 2, tables.Staff.department_id.is_(None)
             )
         )
-        district = session.scalar(
-            select(tables.Department.code).where(tables.Department.street_id.is_(None))
+        office = session.scalar(  # the case's own street office holds level-B cases
+            select(tables.Staff.code).where(
+                tables.Staff.street_id == 1, tables.Staff.role == "street_cadre"
+            )
         )
-    assert case is not None and stranger and district
+    assert case is not None and stranger and office
     supervisor = Context(db, loop, Clock(NOW), Actor("chen.jie", Role.SUPERVISOR))
     with pytest.raises(Refused, match=f"works for Yuelu Hill Street; case {case.code} is in"):
         case_service.reassign(supervisor, case.code, to=stranger, reason="closer")
-    done = case_service.reassign(supervisor, case.code, to=district, reason="their matter")
+    done = case_service.reassign(supervisor, case.code, to=office, reason="their matter")
     db.dispose()
     assert done.code == case.code
 
@@ -163,7 +169,11 @@ def test_reporter_names_are_shown_only_to_roles_that_may_reveal(demo_path: Path)
     db = Database(url)
     with db.write() as session:
         case = session.scalars(
-            select(tables.Case).where(tables.Case.step == "dispatched", tables.Case.street_id == 1)
+            select(tables.Case).where(
+                tables.Case.step == "dispatched",
+                tables.Case.street_id == 1,
+                tables.Case.level == "B",
+            )
         ).first()
         assert case is not None
         case.reporter = "Wang Fang"

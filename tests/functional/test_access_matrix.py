@@ -50,7 +50,7 @@ MATRIX: list[tuple[str, set[str]]] = [
     ("case request-extension {case} --reason matrix", OPERATORS),
     ("case grant-extension {case} --until 2026-11-28T17:30 --reason matrix", SUPERVISORS),
     ("case refuse-extension {case} --reason matrix", SUPERVISORS),
-    ("case park {case} --reason matrix", SUPERVISORS),
+    ("case park {case} --reason season-bound --note matrix", SUPERVISORS),
     ("case unpark {case}", SUPERVISORS),
     ("categories list", EVERYONE_WHO_LOOKS),
     ("alerts list", EVERYONE_WHO_LOOKS),

@@ -25,20 +25,30 @@ def events_of(context: Context, code: str) -> list[tables.CaseEvent]:
         )
 
 
+XIANGJIANG = select(tables.Street.id).where(tables.Street.code == "430199001").scalar_subquery()
+
+
 def test_reassign_writes_the_case_its_history_and_the_change_signal(context: Context) -> None:
-    code = pick_case(context.db, tables.Case.step == "dispatched", tables.Case.level == "B")
+    code = pick_case(
+        context.db,
+        tables.Case.step == "dispatched",
+        tables.Case.level == "B",
+        tables.Case.street_id == XIANGJIANG,
+        tables.Case.assignee_department_id.is_not(None),
+    )
     mark = context.db.newest_change()
-    done = service.reassign(context, code, to="D-URB", reason="Needs the bureau's crew")
+    # A street cadre of the case's street: the street office holds level-B cases.
+    done = service.reassign(context, code, to="S0009", reason="The office will see to it")
     with context.db.read() as s:
         row = s.scalar(select(tables.Case).where(tables.Case.code == code))
     assert row is not None
-    assert row.assignee_department_id is not None and row.assignee_staff_id is None
+    assert row.assignee_staff_id is not None and row.assignee_department_id is None
     assert row.version == done.version and row.updated_by == "chen.jie"
     last = events_of(context, code)[-1]
     assert (last.action, last.to_value, last.reason, last.actor) == (
         "reassign",
-        "District Urban Management Bureau",
-        "Needs the bureau's crew",
+        "Tian Danbo",
+        "The office will see to it",
         "chen.jie",
     )
     assert context.db.newest_change() > mark
@@ -56,7 +66,7 @@ def test_a_full_loop_through_the_store_keeps_step_records(context: Context) -> N
     )
     code = done.code
     service.file_case(context, code)
-    service.dispatch(context, code, to="S0001")
+    service.dispatch(context, code, to="S0041")  # the grid's own worker: a level-A case
     service.feed_back(context, code, result="Cleared by the sanitation team")
     with pytest.raises(Refused, match="someone else must verify"):
         service.verify(context, code, passed=True, note=None)
@@ -122,7 +132,7 @@ def test_refusals_change_nothing(
 
 def test_parking_and_resuming_move_the_step_deadline(context: Context) -> None:
     code = pick_case(context.db, tables.Case.step == "dispatched", tables.Case.parked_at.is_(None))
-    service.park(context, code, reason="Waiting for the owner")
+    service.park(context, code, reason="waiting on a third party: the owner")
     later = Context(
         context.db,
         context.loop,
@@ -149,7 +159,11 @@ def test_concurrent_writers_wait_instead_of_failing(context: Context) -> None:
         codes = list(
             s.scalars(
                 select(tables.Case.code)
-                .where(tables.Case.step == "dispatched", tables.Case.extension_reason.is_(None))
+                .where(
+                    tables.Case.step == "dispatched",
+                    tables.Case.extension_reason.is_(None),
+                    tables.Case.deadline > context.now(),  # asked for before the deadline
+                )
                 .order_by(tables.Case.id)
                 .limit(6)
             )

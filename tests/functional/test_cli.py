@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from gridcenter.config import os_login
 from gridcenter.store import tables
@@ -65,20 +66,28 @@ def test_show_masks_the_reporters_phone(demo_url: str, demo_db: Database) -> Non
 
 def test_reassign_and_escalate_succeed(demo_url: str, demo_db: Database) -> None:
     code = pick_case(demo_db, tables.Case.step == "dispatched", tables.Case.level == "A")
+    with demo_db.read() as s:  # the grid chief of the case's community: the grid's team
+        community = s.scalar(select(tables.Case.community_id).where(tables.Case.code == code))
+        chief = s.scalar(
+            select(tables.Staff)
+            .where(tables.Staff.role == "grid_chief", tables.Staff.community_id == community)
+            .order_by(tables.Staff.code)
+        )
+    assert chief is not None
     result = gridcenter(
-        demo_url, "case", "reassign", code, "--to", "D-URB", "--reason", "Needs the bureau"
+        demo_url, "case", "reassign", code, "--to", chief.code, "--reason", "Needs the chief"
     )
     assert result.returncode == 0, result.stderr
     assert "reassign" in result.stdout
     result = gridcenter(demo_url, "case", "escalate", code, "--reason", "Beyond the grid")
     assert result.returncode == 0, result.stderr
     detail = json.loads(gridcenter(demo_url, "case", "show", code, "--json").stdout)
-    assert detail["level"] == "B"
-    assert detail["assignee"] == "District Urban Management Bureau"
+    # Handed up: it leaves the grid for the street's intake queue, to be dispatched there.
+    assert (detail["level"], detail["step"], detail["assignee"]) == ("B", "filed", None)
     last = detail["history"][-2:]
     assert [(h["action"], h["actor"], h["reason"]) for h in last] == [
-        ("reassign", f"{os_login()} acting as chen.jie", "Needs the bureau"),
-        ("escalate", f"{os_login()} acting as chen.jie", "Beyond the grid"),
+        ("reassign", f"{os_login()} acting as chen.jie", "Needs the chief"),
+        ("escalate_to_intake", f"{os_login()} acting as chen.jie", "Beyond the grid"),
     ]
 
 

@@ -167,7 +167,9 @@ def test_a_console_following_the_changes_shows_what_reading_every_pane_shows(
     def whole() -> Snapshot:
         return LiveFeed(ctx).read(View(), fresh_places=True)
 
-    case_service.park(ctx, moved, reason="test")  # a late case: its grid has one less
+    case_service.park(
+        ctx, moved, reason="awaiting a court ruling"
+    )  # a late case: its grid has one less
     followed, everything = follows.read(View()), whole()
     assert followed.cases == everything.cases
     assert followed.alerts == everything.alerts

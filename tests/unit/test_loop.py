@@ -116,11 +116,16 @@ def test_reassign_keeps_the_clock(loop: ClosedLoop) -> None:
     assert (outcome.event.from_value, outcome.event.to_value) == (WORKER.name, DEPT.name)
 
 
-def test_escalate_and_deescalate(loop: ClosedLoop) -> None:
+def test_escalating_hands_the_case_to_the_level_above(loop: ClosedLoop) -> None:
     state = dispatched(loop)
-    up = loop.escalate(state, reason="Beyond the grid").state
+    later = NOW + timedelta(hours=1)
+    up = loop.escalate(state, later, reason="Beyond the grid").state
     assert up.level is Level.B
+    # It leaves the grid worker who could not handle it for the street's intake queue.
+    assert (up.step, up.assignee, up.step_started_at) == (Step.FILED, None, later)
     assert loop.deescalate(up, reason="Grid can do it").state.level is Level.A
+    reported_up = loop.escalate(reported(loop), later, reason="Seen on the wall").state
+    assert (reported_up.step, reported_up.level) == (Step.REPORTED, Level.B)
 
 
 # -- refusals --------------------------------------------------------------------
@@ -134,7 +139,7 @@ def test_closing_an_unverified_case_is_refused(loop: ClosedLoop) -> None:
 def test_escalating_past_d_is_refused(loop: ClosedLoop) -> None:
     state = replace(dispatched(loop), level=Level.D)
     with pytest.raises(Refused, match="highest level"):
-        loop.escalate(state, reason="more")
+        loop.escalate(state, NOW, reason="more")
 
 
 def test_deescalating_below_a_is_refused(loop: ClosedLoop) -> None:
@@ -156,10 +161,10 @@ def test_reassigning_to_the_same_assignee_is_refused(loop: ClosedLoop) -> None:
     "move",
     [
         lambda loop, s: loop.reassign(s, to=DEPT, reason="  "),
-        lambda loop, s: loop.escalate(s, reason=""),
+        lambda loop, s: loop.escalate(s, NOW, reason=""),
         lambda loop, s: loop.deescalate(replace(s, level=Level.B), reason=None),
         lambda loop, s: loop.park(s, NOW, reason=""),
-        lambda loop, s: loop.request_extension(s, reason=""),
+        lambda loop, s: loop.request_extension(s, NOW, reason=""),
     ],
 )
 def test_moves_that_need_a_reason_refuse_without_one(
@@ -270,10 +275,10 @@ def test_parking_twice_or_unparking_a_running_case_is_refused(loop: ClosedLoop) 
 
 
 def test_extension_request_grant_and_refusal(loop: ClosedLoop) -> None:
-    state = loop.request_extension(dispatched(loop), reason="Parts on order").state
+    state = loop.request_extension(dispatched(loop), NOW, reason="Parts on order").state
     assert state.extension_reason == "Parts on order"
     with pytest.raises(Refused, match="already has an extension request"):
-        loop.request_extension(state, reason="more")
+        loop.request_extension(state, NOW, reason="more")
     assert state.deadline is not None
     with pytest.raises(Refused, match="must be later"):
         loop.grant_extension(state, NOW, until=state.deadline, reason=None)
@@ -289,6 +294,41 @@ def test_extension_request_grant_and_refusal(loop: ClosedLoop) -> None:
         loop.grant_extension(refused, NOW, until=new_deadline, reason=None)
     with pytest.raises(Refused, match="no extension request to refuse"):
         loop.refuse_extension(refused, reason="no")
+
+
+def test_an_extension_is_asked_for_before_the_deadline_and_keeps_the_original(
+    loop: ClosedLoop,
+) -> None:
+    state = dispatched(loop)  # 16 working hours from Friday 10:00: Tuesday noon
+    assert state.deadline is not None and state.original_deadline == state.deadline
+    after = state.deadline + timedelta(minutes=1)
+    with pytest.raises(Refused, match=r"was due at 12:00 on 24 Nov 2026 \(dispatched\); an ex"):
+        loop.request_extension(state, after, reason="Parts on order")
+    asked = loop.request_extension(state, state.deadline, reason="Parts on order").state
+    later = loop.time.add(state.deadline, 8 * H, LIMITS.counting)
+    granted = loop.grant_extension(asked, after, until=later, reason=None).state
+    assert granted.deadline == later and granted.original_deadline == state.deadline
+    again = loop.request_extension(granted, after, reason="Still waiting").state
+    twice = loop.grant_extension(again, after, until=later + timedelta(days=7), reason=None).state
+    assert twice.original_deadline == state.deadline  # the first deadline, whatever came after
+
+
+def test_a_late_step_parked_after_its_deadline_cannot_ask_for_more_time(loop: ClosedLoop) -> None:
+    state = dispatched(loop)
+    assert state.deadline is not None
+    parked = loop.park(state, state.deadline + timedelta(hours=1), reason="a third party").state
+    with pytest.raises(Refused, match="before the deadline"):
+        loop.request_extension(parked, state.deadline + timedelta(days=3), reason="more")
+
+
+def test_parking_moves_the_original_deadline_with_the_stopped_time(loop: ClosedLoop) -> None:
+    state = dispatched(loop)
+    assert state.deadline is not None
+    parked = loop.park(state, NOW, reason="awaiting a court ruling").state
+    week_later = NOW + timedelta(days=7)
+    resumed = loop.unpark(parked, week_later).state
+    assert resumed.original_deadline == resumed.deadline
+    assert resumed.parked_s == 7 * 24 * H  # wall-clock time parked, for the parked share
 
 
 @pytest.mark.parametrize("share", [0.5, 1.0, 1.5, 3.0])
@@ -324,7 +364,7 @@ def _try_move(loop: ClosedLoop, move: str, state: CaseState) -> None:
         "dismiss": lambda: loop.dismiss(state, NOW, reason="not a case"),
         "dispatch": lambda: loop.dispatch(state, NOW, to=other),
         "reassign": lambda: loop.reassign(state, to=other, reason="closer"),
-        "escalate": lambda: loop.escalate(state, reason="too big"),
+        "escalate": lambda: loop.escalate(state, NOW, reason="too big"),
         "deescalate": lambda: loop.deescalate(state, reason="small after all"),
         "feed_back": lambda: loop.feed_back(state, NOW, by="dong.x", result="done"),
         "verify": lambda: loop.verify(state, NOW, by="chen.jie", passed=True, note=None),
@@ -332,7 +372,7 @@ def _try_move(loop: ClosedLoop, move: str, state: CaseState) -> None:
         "reopen": lambda: loop.reopen(state, NOW, reason="came back"),
         "park": lambda: loop.park(state, NOW, reason="waiting for a ruling"),
         "unpark": lambda: loop.unpark(state, later),
-        "extension": lambda: loop.request_extension(state, reason="needs a part"),
+        "extension": lambda: loop.request_extension(state, NOW, reason="needs a part"),
     }
     moves[move]()
 

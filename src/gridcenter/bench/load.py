@@ -24,6 +24,7 @@ from gridcenter.clock import Clock
 from gridcenter.console.live import LiveFeed, View
 from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.assessment import percentile
+from gridcenter.domain.loop import ESCALATIONS
 from gridcenter.queries.cases import OPEN
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context, make_loop
@@ -156,7 +157,7 @@ def run_load(
             .where(
                 tables.CaseEvent.actor == WRITER,
                 tables.CaseEvent.at >= since,
-                tables.CaseEvent.action.in_(("escalate", "deescalate")),
+                tables.CaseEvent.action.in_((*ESCALATIONS, "deescalate")),
             )
         )
     seen_by_console = []

@@ -23,6 +23,12 @@ app = typer.Typer(help="List, show and move cases through the closed loop.", no_
 
 Reason = Annotated[str, typer.Option("--reason", help="Why: written into the case's history.")]
 Code = Annotated[str, typer.Argument(help="The case code, such as 261120-00042.")]
+Override = Annotated[
+    str | None,
+    typer.Option(
+        help="A supervisor's reason for a holder the rules refuse; recorded as off-list.",
+    ),
+]
 
 
 def _row_json(row: CaseRow, now: datetime) -> dict[str, Any]:
@@ -108,6 +114,10 @@ def _detail_json(detail: CaseDetail, now: datetime) -> dict[str, Any]:
                 "step": s.step,
                 "started_at": s.started_at.isoformat() if s.started_at else None,
                 "deadline": s.deadline.isoformat() if s.deadline else None,
+                "original_deadline": (
+                    s.original_deadline.isoformat() if s.original_deadline else None
+                ),
+                "extended": s.extended,
                 "ended_at": s.ended_at.isoformat() if s.ended_at else None,
                 "projected": s.projected,
             }
@@ -191,7 +201,9 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
             (
                 words(s.step),
                 local(s.started_at, tz),
-                local(s.deadline, tz) + (" (projected)" if s.projected else ""),
+                local(s.deadline, tz)
+                + (" (projected)" if s.projected else "")
+                + (f" (extended; was {local(s.original_deadline, tz)})" if s.extended else ""),
                 local(s.ended_at, tz) or ("" if s.projected else "now"),
             )
             for s in detail.steps
@@ -303,10 +315,19 @@ def reassign(
         str, typer.Option("--to", help="Staff code, login or name; department code or name.")
     ],
     reason: Reason,
+    override: Override = None,
     expect: ExpectVersion = None,
 ) -> None:
-    """Hand a case to another person or department."""
-    _act(ctx, service.reassign, code, to=to, reason=reason, expected_version=expect)
+    """Hand a case to another person or department that its level's rules allow."""
+    _act(
+        ctx,
+        service.reassign,
+        code,
+        to=to,
+        reason=reason,
+        override=override,
+        expected_version=expect,
+    )
 
 
 @app.command()
@@ -316,10 +337,11 @@ def dispatch(
     to: Annotated[
         str, typer.Option("--to", help="Staff code, login or name; department code or name.")
     ],
+    override: Override = None,
     expect: ExpectVersion = None,
 ) -> None:
-    """Dispatch a filed case to its assignee."""
-    _act(ctx, service.dispatch, code, to=to, expected_version=expect)
+    """Dispatch a filed case to a holder its level's rules allow (seed/policy.toml)."""
+    _act(ctx, service.dispatch, code, to=to, override=override, expected_version=expect)
 
 
 @app.command()
@@ -342,12 +364,24 @@ def file_(
     code: Code,
     category: Annotated[str | None, typer.Option(help="Minor category code.")] = None,
     level: Annotated[
-        str | None, typer.Option(help="A, B, C or D; the category's by default.")
+        str | None,
+        typer.Option(help="A, B, C or D, up to your own level; the category's by default."),
+    ] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why another level than the category's.")
     ] = None,
     expect: ExpectVersion = None,
 ) -> None:
     """File a reported case: classify it and start its dispatch clock."""
-    _act(ctx, service.file_case, code, category=category, level=level, expected_version=expect)
+    _act(
+        ctx,
+        service.file_case,
+        code,
+        category=category,
+        level=level,
+        reason=reason,
+        expected_version=expect,
+    )
 
 
 @app.command()
@@ -443,9 +477,22 @@ def refuse_extension(
 
 
 @app.command()
-def park(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
+def park(
+    ctx: typer.Context,
+    code: Code,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason",
+            help="One of the policy's reasons: awaiting a court ruling, season-bound work, "
+            "waiting on a third party.",
+        ),
+    ],
+    note: Annotated[str | None, typer.Option(help="What you add to the reason.")] = None,
+    expect: ExpectVersion = None,
+) -> None:
     """Stop a case's clock while it waits on something outside anyone's control."""
-    _act(ctx, service.park, code, reason=reason, expected_version=expect)
+    _act(ctx, service.park, code, reason=reason, note=note, expected_version=expect)
 
 
 @app.command()

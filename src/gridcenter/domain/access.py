@@ -24,6 +24,7 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request an extension"
     DISPATCH = "dispatch"
     REASSIGN = "reassign"
+    OVERRIDE = "override the rules of who holds a case"
     ESCALATE = "escalate"
     DEESCALATE = "de-escalate"
     VERIFY = "verify"
@@ -50,6 +51,7 @@ _OPERATOR = {
 _SUPERVISOR = _OPERATOR | {
     Action.DISPATCH,
     Action.REASSIGN,
+    Action.OVERRIDE,
     Action.ESCALATE,
     Action.DEESCALATE,
     Action.VERIFY,
@@ -86,12 +88,6 @@ class Territory:
         if self.street_id is not None:
             return street_id == self.street_id
         return True
-
-
-def serves(assignee_street: int | None, case_street: int) -> bool:
-    """Whether someone may hold a case: people and departments of the case's street, and
-    those of the district or city (no street), which serve every street."""
-    return assignee_street is None or assignee_street == case_street
 
 
 @dataclass(frozen=True)

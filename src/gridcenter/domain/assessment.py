@@ -11,12 +11,17 @@ The store counts; this module decides what the counts mean. For a period
   by the period's end ("closed 20,750 of 21,824 work orders").
 - due: the cases that had to be finished in the period: those closed in it, and
   those still open at its end whose step had run past its deadline.
-  on time: closed in the period with no step past its deadline.
+  on time: closed in the period with no step past its original deadline (the one
+  before any extension: an extension is a figure of its own, never an excuse).
   on-time closure rate = on time / due; when nothing is due there is no rate.
+- extended: of the cases closed in the period, those with a step extended;
+  extension share = extended / closed.
 - overdue: open at the period's end with the step past its deadline (a parked
   case's clock is stopped, so it is not overdue).
-- overrun multiple: for steps that ran past their deadline (ended in the period
-  or still running at its end), time taken over time allowed, on average.
+- overrun multiple: for steps that ran past their original deadline (ended in the
+  period or still running at its end), time taken over time allowed, on average.
+- parked share: of the time the steps that finished in the period took, the share
+  their clocks were stopped (parked).
 - rework rate: failed verifications over all verifications in the period.
 - satisfaction rate: satisfied over rated closings (not rated ones left out).
 """
@@ -47,7 +52,10 @@ class Tally:
     verified: int = 0
     rework: int = 0
     extensions: int = 0
+    extended: int = 0  # closed cases with a step extended
     parked: int = 0
+    step_s: float = 0.0  # wall-clock time taken by the steps that finished
+    parked_s: float = 0.0  # of which parked
     reopened: int = 0
     rated: int = 0
     satisfied: int = 0
@@ -64,6 +72,14 @@ class Tally:
     @property
     def on_time_rate(self) -> float | None:
         return rate(self.on_time, self.due)
+
+    @property
+    def extension_share(self) -> float | None:
+        return rate(self.extended, self.closed)
+
+    @property
+    def parked_share(self) -> float | None:
+        return self.parked_s / self.step_s if self.step_s > 0 else None
 
     @property
     def rework_rate(self) -> float | None:
@@ -151,6 +167,7 @@ class Dispatcher:
     name: str
     dispatches: int
     right_first_time: int
+    off_list: int = 0  # holders the rules refused, chosen anyway by this person's override
 
     @property
     def right_rate(self) -> float | None:

@@ -40,6 +40,10 @@ class Step(StrEnum):
 
 
 OPEN_STEPS = tuple(step for step in Step if step is not Step.CLOSED)
+# An escalation that takes a dispatched case from its holder to the upper level's intake
+# queue (filed, to be dispatched there): an action of its own, so that the history says so.
+TO_INTAKE = "escalate_to_intake"
+ESCALATIONS = ("escalate", TO_INTAKE)
 
 
 class Satisfaction(StrEnum):
@@ -102,10 +106,14 @@ class CaseState:
     deadline: datetime | None
     warn_at: datetime | None
     assignee: Assignee | None = None
+    # The step's deadline before any extension (moved only by parking): lateness is
+    # measured against it, so an extension never turns a late step into an on-time one.
+    original_deadline: datetime | None = None
     parked_at: datetime | None = None
     parked_reason: str | None = None
     parked_remaining_s: float | None = None
     paused_s: float = 0.0
+    parked_s: float = 0.0  # wall-clock seconds the step has spent parked
     extension_reason: str | None = None
     handled_by: str | None = None
     rework_count: int = 0
@@ -233,11 +241,13 @@ class ClosedLoop:
             step_started_at=now,
             step_limit_s=limit,
             deadline=deadline,
+            original_deadline=deadline,
             warn_at=self._warn_at(deadline, limit, limits),
             parked_at=None,
             parked_reason=None,
             parked_remaining_s=None,
             paused_s=0.0,
+            parked_s=0.0,
             extension_reason=None,
         )
 
@@ -317,16 +327,20 @@ class ClosedLoop:
         limits: StepLimits,
         level: Level,
         category: str,
+        reason: str | None = None,
     ) -> Outcome:
         self._require_step(state, "filed", Step.REPORTED)
         new = replace(self.enter_step(state, Step.FILED, now, limits), level=level)
-        return Outcome(new, Event("file", Step.REPORTED.value, f"{category} level {level}"))
+        why = (reason or "").strip() or None
+        return Outcome(new, Event("file", Step.REPORTED.value, f"{category} level {level}", why))
 
-    def dispatch(self, state: CaseState, now: datetime, *, to: Assignee) -> Outcome:
+    def dispatch(
+        self, state: CaseState, now: datetime, *, to: Assignee, note: str | None = None
+    ) -> Outcome:
         self._require_step(state, "dispatched", Step.FILED)
         new = replace(self.enter_step(state, Step.DISPATCHED, now), assignee=to)
         previous = state.assignee.name if state.assignee else None
-        return Outcome(new, Event("dispatch", previous, to.name))
+        return Outcome(new, Event("dispatch", previous, to.name, note))
 
     def reassign(self, state: CaseState, *, to: Assignee, reason: str | None) -> Outcome:
         """Hand the case to someone else; the clock of the step keeps running."""
@@ -340,10 +354,16 @@ class ClosedLoop:
         previous = state.assignee.name if state.assignee else None
         return Outcome(replace(state, assignee=to), Event("reassign", previous, to.name, why))
 
-    def escalate(self, state: CaseState, *, reason: str | None) -> Outcome:
+    def escalate(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
+        """Hand the case to the level above. A dispatched case leaves its holder, who could
+        not dispose of it, for the upper platform's intake queue: filed, to be dispatched
+        there on a fresh clock (the late step stays late in the figures)."""
         self._require_open(state, "escalated")
         why = _reason(reason, "escalating")
         level = state.level.above()
+        if state.step is Step.DISPATCHED:
+            new = replace(self.enter_step(state, Step.FILED, now), level=level, assignee=None)
+            return Outcome(new, Event(TO_INTAKE, state.level.value, level.value, why))
         return Outcome(
             replace(state, level=level), Event("escalate", state.level.value, level.value, why)
         )
@@ -409,11 +429,20 @@ class ClosedLoop:
         )
         return Outcome(new, Event("reopen", Step.CLOSED.value, step.value, why))
 
-    def request_extension(self, state: CaseState, *, reason: str | None) -> Outcome:
+    def request_extension(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
+        """Ask for more time, before the step's deadline: asked after it, an extension would
+        only erase the lateness from the figures."""
         self._require_open(state, "extended")
         why = _reason(reason, "an extension request")
         if state.deadline is None:
             raise Refused(f"case {state.code} has no deadline in its {state.step.label} step")
+        left = self.time_left(state, now)
+        if left is not None and left < 0:
+            due = state.deadline.astimezone(self.time.calendar.timezone)
+            raise Refused(
+                f"case {state.code} was due at {due:%H:%M on %d %b %Y} ({state.step.label}); "
+                "an extension must be asked for before the deadline"
+            )
         if state.extension_reason is not None:
             raise Refused(f"case {state.code} already has an extension request waiting")
         return Outcome(
@@ -436,6 +465,7 @@ class ClosedLoop:
         new = replace(
             state,
             deadline=until,
+            original_deadline=state.original_deadline or state.deadline,
             step_limit_s=limit,
             warn_at=self._warn_at(until, limit, state.limits),
             extension_reason=None,
@@ -472,14 +502,20 @@ class ClosedLoop:
         counting = state.limits.counting
         paused = self.time.elapsed(state.parked_at, now, counting)
         deadline = self.time.add(now, state.parked_remaining_s, counting)
+        # The original deadline moves by the same stopped time: parking is not lateness.
+        original = state.original_deadline or state.deadline
         new = replace(
             state,
             deadline=deadline,
+            original_deadline=None
+            if original is None
+            else self.time.add(original, paused, counting),
             warn_at=self._warn_at(deadline, state.step_limit_s, state.limits),
             parked_at=None,
             parked_reason=None,
             parked_remaining_s=None,
             paused_s=state.paused_s + paused,
+            parked_s=state.parked_s + (now - state.parked_at).total_seconds(),
         )
         text = (reason or "").strip() or None
         return Outcome(new, Event("unpark", None, deadline.isoformat(), text))

@@ -8,13 +8,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gridcenter.domain.levels import Level
-from gridcenter.domain.loop import Step
+from gridcenter.domain.loop import ESCALATIONS, TO_INTAKE, Step
 
 # The step each move leads to; moves that are not here keep the step.
 _STEP_AFTER = {
     "report": Step.REPORTED,
     "file": Step.FILED,
     "dispatch": Step.DISPATCHED,
+    TO_INTAKE: Step.FILED,
     "feed_back": Step.FED_BACK,
     "close": Step.CLOSED,
     "dismiss": Step.CLOSED,
@@ -49,7 +50,7 @@ def replay(events: Iterable[HistoryEvent]) -> Replayed:
             step = Step(event.to_value)
         if event.action == "file" and event.to_value and " level " in event.to_value:
             level = Level(event.to_value.rsplit(" level ", 1)[1])
-        elif event.action in ("escalate", "deescalate") and event.to_value:
+        elif event.action in (*ESCALATIONS, "deescalate") and event.to_value:
             level = Level(event.to_value)
     return Replayed(step, level, version)
 

@@ -40,6 +40,7 @@ from gridcenter.domain.assessment import (
     Worker,
     nearest_rank,
 )
+from gridcenter.domain.authority import OFF_LIST
 from gridcenter.domain.loop import OPEN_STEPS, Satisfaction
 from gridcenter.domain.periods import Period
 from gridcenter.queries.cases import OPEN
@@ -201,14 +202,15 @@ def tally_counts(
     )
 
     # Closed in the period: satisfaction, and whether any step ran past its deadline.
-    late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
+    extended = exists().where(Step.case_id == Case.id, Step.deadline > Step.original_deadline)
     counts["closed"] = count(
         select(*keys).where(scope, Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
         closed=1,
         due=1,
         satisfied=ones(Case.satisfaction == Satisfaction.SATISFIED.value),
         rated=ones(Case.satisfaction.in_(RATED)),
-        on_time=ones(~late_step),
+        on_time=ones(~_late_step),
+        extended=ones(extended),
     )
 
     # Open at the end with the step past its deadline; a parked clock is stopped.
@@ -227,13 +229,23 @@ def tally_counts(
         overrun_sum=_multiple(instant(end)),
     )
 
-    # Steps that finished in the period past their deadline.
+    # Steps that finished in the period past their original deadline.
     counts["overrun"] = count(
         steps.where(
-            scope, Step.ended_at >= start, Step.ended_at < end, Step.ended_at > Step.deadline
+            scope,
+            Step.ended_at >= start,
+            Step.ended_at < end,
+            Step.ended_at > Step.original_deadline,
         ),
         overrun_steps=1,
         overrun_sum=_multiple(Step.ended_at),
+    )
+
+    # Steps that finished in the period: how long they took, and how long they were parked.
+    counts["stopped"] = count(
+        steps.where(scope, Step.ended_at >= start, Step.ended_at < end),
+        step_s=seconds_between(Step.ended_at, Step.started_at),
+        parked_s=func.coalesce(Step.parked_s, 0.0),
     )
 
     # Actions taken in the period; a failed one (a verification that failed) is rework.
@@ -286,11 +298,13 @@ def _per_group(query: Select, keys: list[Any], values: list[Any]) -> Any:
 
 # The case's current step is parked: its clock stopped and its deadline will move.
 _parked_now = and_(Step.ended_at.is_(None), Case.parked_at.is_not(None))
+# A step of the case finished after its original deadline: an extension does not excuse it.
+_late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.original_deadline)
 
 
 def _multiple(until: Any) -> Any:
-    """How many times its allowed time a step has taken by `until`."""
-    allowed = func.nullif(seconds_between(Step.deadline, Step.started_at), 0)
+    """How many times its allowed time, before any extension, a step has taken by `until`."""
+    allowed = func.nullif(seconds_between(Step.original_deadline, Step.started_at), 0)
     return seconds_between(until, Step.started_at) / allowed
 
 
@@ -419,7 +433,8 @@ def workers(session: Session, period: Period, territory: Territory, place: Place
 def dispatchers(
     session: Session, period: Period, territory: Territory, place: Place
 ) -> list[Dispatcher]:
-    """Who dispatched in the period, and how many of those cases were never reassigned."""
+    """Who dispatched in the period, how many of those cases were never reassigned, and how
+    many holders each chose against the rules (an override, dispatching or reassigning)."""
     later = aliased(Event)
     moved_on = exists().where(
         later.case_id == Event.case_id, later.action == "reassign", later.at >= Event.at
@@ -428,8 +443,22 @@ def dispatchers(
         Event.action == "dispatch", Event.at >= period.start, Event.at < period.end
     )
     query = _of_place(query, Event.case_id, territory, place)
-    rows = session.execute(query.group_by(Event.actor).order_by(Event.actor))
-    return [Dispatcher(actor, n, int(right or 0)) for actor, n, right in rows]
+    counted = {
+        actor: (n, int(right or 0))
+        for actor, n, right in session.execute(query.group_by(Event.actor))
+    }
+    off_list = select(Event.actor, func.count()).where(
+        Event.action.in_(("dispatch", "reassign")),
+        Event.reason.like(f"{OFF_LIST}%"),
+        Event.at >= period.start,
+        Event.at < period.end,
+    )
+    off_list = _of_place(off_list, Event.case_id, territory, place)
+    overrides = dict(session.execute(off_list.group_by(Event.actor)).all())
+    return [
+        Dispatcher(actor, *counted.get(actor, (0, 0)), overrides.get(actor, 0))
+        for actor in sorted({*counted, *overrides})
+    ]
 
 
 def departments(
@@ -444,15 +473,15 @@ def departments(
             select(
                 Case.assignee_department_id,
                 func.count(),
-                func.sum(case((Step.ended_at <= Step.deadline, 1), else_=0)),
+                func.sum(case((Step.ended_at <= Step.original_deadline, 1), else_=0)),
             )
             .join(Case, Case.id == Step.case_id)
             .where(
                 scope,
                 Case.assignee_department_id.is_not(None),
                 Step.step == "dispatched",
-                Step.deadline >= period.start,
-                Step.deadline < period.end,
+                Step.original_deadline >= period.start,
+                Step.original_deadline < period.end,
                 ~_parked_now,
             )
             .group_by(Case.assignee_department_id)
@@ -605,11 +634,10 @@ def cases_behind(
 ) -> list[CaseBehind]:
     """The cases behind a number, for drilling down to them."""
     start, end = period.start, period.end
-    late_step = exists().where(Step.case_id == Case.id, Step.ended_at > Step.deadline)
     conditions = {
         Behind.REPORTED: and_(Case.created_at >= start, Case.created_at < end),
         Behind.CLOSED: and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid),
-        Behind.LATE: and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, late_step),
+        Behind.LATE: and_(Case.closed_at >= start, Case.closed_at < end, ~Case.invalid, _late_step),
         Behind.INVALID: and_(Case.created_at >= start, Case.created_at < end, Case.invalid),
         Behind.OPEN: and_(Case.created_at >= start, Case.created_at < end, OPEN),
     }

@@ -107,6 +107,15 @@ class StepLine:
     deadline: datetime | None
     ended_at: datetime | None
     projected: bool
+    original_deadline: datetime | None = None  # before any extension
+
+    @property
+    def extended(self) -> bool:
+        return (
+            self.deadline is not None
+            and self.original_deadline is not None
+            and self.deadline > self.original_deadline
+        )
 
 
 @dataclass(frozen=True)
@@ -163,7 +172,7 @@ def case_detail(
     assert category and grid and community and street
     state = state_of(case, limits_of(category), None)
     done = [
-        StepLine(s.step, s.started_at, s.deadline, s.ended_at, projected=False)
+        StepLine(s.step, s.started_at, s.deadline, s.ended_at, False, s.original_deadline)
         for s in session.scalars(
             select(tables.CaseStep)
             .where(tables.CaseStep.case_id == case.id)

@@ -11,6 +11,16 @@ from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 from gridcenter.store.departments import responsibilities
 from gridcenter.store.people import staff_units
+from gridcenter.domain.authority import (
+    Candidate,
+    CasePlace,
+    CaseRules,
+    Department,
+    holder_refusal,
+)
+from gridcenter.domain.levels import Level
+from gridcenter.store import tables
+from gridcenter.store.seeding import read_case_rules
 
 
 @dataclass(frozen=True)
@@ -27,10 +37,12 @@ def search_assignees(
     case_code: str | None = None,
     now: datetime | None = None,
     limit: int = 40,
+    rules: CaseRules | None = None,
 ) -> list[AssigneeOption]:
     """People and departments matching `text` (a name, code or login; for people also the
-    name of a grid or community they answer for). For a case: only those who serve its
-    street, its own grid's team first, each person with duty status and open cases."""
+    name of a grid or community they answer for). For a case: only those the rules of its
+    level allow (`rules`, the policy's by default), its own grid's team first, each person
+    with duty status and open cases."""
     pattern = f"%{text.strip().lower()}%"
     case = (
         session.scalar(select(tables.Case).where(tables.Case.code == case_code))
@@ -98,6 +110,13 @@ def search_assignees(
             )
         )
     people = session.execute(staff.order_by(tables.Staff.name).limit(limit * 4)).all()
+    if case is not None:
+        rules = rules or read_case_rules()
+        people = [
+            row
+            for row in people
+            if _allowed(session, rules, case, staff_candidate(session, _row(session, row.id)))
+        ]
     # The case's own grid team first, then everyone else by name.
     people.sort(key=lambda row: (row.id not in team, row.name))
     options = []
@@ -110,6 +129,18 @@ def search_assignees(
         notes.append(f"{row[4]} open")
         options.append(AssigneeOption(row.code, row.name, ", ".join(notes)))
     found = session.execute(departments.order_by(tables.Department.name).limit(limit)).all()
+    if case is not None:
+        rules = rules or read_case_rules()
+        found = [
+            row
+            for row in found
+            if _allowed(
+                session,
+                rules,
+                case,
+                department_candidate(session, _department_row(session, row.code)),
+            )
+        ]
     options += [AssigneeOption(code, name, f"{level} department") for code, name, level in found]
     return options[:limit]
 
@@ -228,3 +259,75 @@ def next_to_load(session: Session) -> str:
     if session.scalar(select(tables.DutyShift.id).limit(1)) is None:
         return "No duty roster yet: gridcenter roster post CODE, then roster import FILE.csv"
     return ""
+def _row(session: Session, staff_id: int) -> tables.Staff:
+    staff = session.get(tables.Staff, staff_id)
+    assert staff is not None
+    return staff
+
+
+def _department_row(session: Session, code: str) -> tables.Department:
+    department = session.scalar(select(tables.Department).where(tables.Department.code == code))
+    assert department is not None
+    return department
+
+
+def _allowed(session: Session, rules: CaseRules, case: tables.Case, who: Candidate) -> bool:
+    return refusal_for(session, rules, case, who) is None
+
+
+def _department(session: Session, department: tables.Department) -> Department:
+    codes = session.scalars(
+        select(tables.Category.code)
+        .join(
+            tables.DepartmentCategory, tables.DepartmentCategory.category_id == tables.Category.id
+        )
+        .where(tables.DepartmentCategory.department_id == department.id)
+    )
+    return Department(department.name, department.level, department.street_id, frozenset(codes))
+
+
+def department_candidate(session: Session, department: tables.Department) -> Candidate:
+    return Candidate(department.name, _department(session, department), is_department=True)
+
+
+def staff_candidate(session: Session, staff: tables.Staff) -> Candidate:
+    """A person as a possible holder: a department member takes their department's rules."""
+    home = session.get(tables.Department, staff.department_id) if staff.department_id else None
+    grids = session.scalars(
+        select(tables.GridStaff.grid_id).where(tables.GridStaff.staff_id == staff.id)
+    )
+    return Candidate(
+        staff.name,
+        _department(session, home) if home else None,
+        role=staff.role,
+        street_id=staff.street_id,
+        community_id=staff.community_id,
+        grid_ids=frozenset(grids),
+    )
+
+
+def case_place(session: Session, case: tables.Case) -> CasePlace:
+    category = session.get(tables.Category, case.category_id)
+    grid = session.get(tables.Grid, case.grid_id)
+    assert category is not None and grid is not None
+    return CasePlace(
+        code=case.code,
+        level=Level(case.level),
+        grid_id=grid.id or 0,
+        grid=grid.name,
+        community_id=case.community_id,
+        street_id=case.street_id,
+        category_code=category.code,
+        category=category.name,
+    )
+
+
+def street_names(session: Session) -> dict[int, str]:
+    return {i: name for i, name in session.execute(select(tables.Street.id, tables.Street.name))}
+
+
+def refusal_for(
+    session: Session, rules: CaseRules, case: tables.Case, who: Candidate
+) -> str | None:
+    """Why the rules keep `who` from holding the case; None when they may."""
+    return holder_refusal(rules, case_place(session, case), who, street_names(session))

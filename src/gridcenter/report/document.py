@@ -62,8 +62,13 @@ def headline(t: Tally) -> list[list[str]]:
         ["Overdue at end", str(t.overdue), f"overrun {multiple(t.overrun_multiple)}"],
         ["Rework rate", percent(t.rework_rate), f"{t.rework} of {t.verified} checks"],
         ["Satisfaction", percent(t.satisfaction_rate), f"{t.satisfied} of {t.rated} rated"],
-        ["Extensions", str(t.extensions), ""],
-        ["Parked", str(t.parked), ""],
+        ["Extensions", str(t.extensions), "granted"],
+        [
+            "Extended closings",
+            percent(t.extension_share),
+            f"{t.extended} of {t.closed} closed had more time",
+        ],
+        ["Parked", str(t.parked), f"{percent(t.parked_share)} of step time stopped"],
         ["Reopened", str(t.reopened), ""],
     ]
 
@@ -205,9 +210,15 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
         Heading("Dispatchers: right owner the first time"),
         Table(
             "dispatchers",
-            ["Dispatcher", "Dispatches", "Right first time", "Rate"],
+            ["Dispatcher", "Dispatches", "Right first time", "Rate", "Off-list"],
             [
-                [d.name, str(d.dispatches), str(d.right_first_time), percent(d.right_rate)]
+                [
+                    d.name,
+                    str(d.dispatches),
+                    str(d.right_first_time),
+                    percent(d.right_rate),
+                    str(d.off_list),
+                ]
                 for d in a.dispatchers
             ],
         ),

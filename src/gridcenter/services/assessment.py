@@ -144,6 +144,7 @@ def assess(
         "closed": partial(_rows, counts["closed"].statement),
         "departments": partial(q.departments, **where),
         "overrun": partial(_rows, counts["overrun"].statement),
+        "stopped": partial(_rows, counts["stopped"].statement),
         "workers": partial(q.workers, **where),
         "fieldwork": partial(fieldwork_figures, **where),
         "tasks": partial(department_tasks, **where),

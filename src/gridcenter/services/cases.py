@@ -11,16 +11,26 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.access import Action, serves
+from gridcenter.domain.access import Action, Role
 from gridcenter.domain.alerts import TimerDecision
 from gridcenter.domain.changes import ChangeKind
+from gridcenter.domain.authority import filing_level, may_deescalate, overridden, tier_of
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
-from gridcenter.domain.loop import Assignee, CaseState, Outcome, Satisfaction, Step
+from gridcenter.domain.loop import (
+    ESCALATIONS,
+    Assignee,
+    CaseState,
+    Outcome,
+    Satisfaction,
+    Step,
+    cannot,
+)
 from gridcenter.domain.reports import Channel, Point
 from gridcenter.formatting import change, words
 from gridcenter.queries.categories import categories_named
+from gridcenter.queries.people import department_candidate, refusal_for, staff_candidate
 from gridcenter.queries.places import grid_at, grid_by_code
 from gridcenter.services.context import Context
 from gridcenter.store import tables
@@ -86,27 +96,32 @@ def find_assignee(session: Session, who: str) -> Assignee:
     return found[0]
 
 
-def _serving(session: Session, who: Assignee, row: tables.Case) -> Assignee:
-    """`who`, once it is known to serve the case's street: a person of another street (or a
-    department of another street) cannot act on it."""
+def _holder(
+    session: Session, ctx: Context, row: tables.Case, who: Assignee, override: str | None
+) -> str | None:
+    """Check `who` against the rules of who may hold the case; None when they may, else
+    the history's words for a supervisor's override (refused without one)."""
     if who.kind == "staff":
         staff = session.get(tables.Staff, who.id)
-        if staff is not None and staff.department_id is not None and staff.street_id is None:
-            home = session.get(tables.Department, staff.department_id)
-            street_id = home.street_id if home else None
-        else:
-            street_id = staff.street_id if staff else None
+        assert staff is not None
+        candidate = staff_candidate(session, staff)
     else:
         department = session.get(tables.Department, who.id)
-        street_id = department.street_id if department else None
-    if not serves(street_id, row.street_id):
-        theirs = session.get(tables.Street, street_id)
-        ours = session.get(tables.Street, row.street_id)
-        raise Refused(
-            f"{who.name} works for {theirs.name if theirs else 'another street'}; case "
-            f"{row.code} is in {ours.name if ours else 'another street'}"
-        )
-    return who
+        assert department is not None
+        candidate = department_candidate(session, department)
+    refusal = refusal_for(session, ctx.rules, row, candidate)
+    if refusal is None:
+        return None
+    if override is not None:
+        ctx.actor.require(Action.OVERRIDE)
+    return overridden(refusal, override)
+
+
+def _can(state: CaseState, move: str) -> None:
+    """The loop's refusal of a move in the case's step, said before its holder is judged."""
+    why = cannot(move, state.code, state.step, state.level, state.parked)
+    if why is not None:
+        raise Refused(why)
 
 
 def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
@@ -234,8 +249,10 @@ def _move_step_clock(
     )
     if current is not None and not new_step:
         current.deadline = after.deadline
+        current.original_deadline = after.original_deadline
         current.limit_s = after.step_limit_s
         current.paused_s = after.paused_s
+        current.parked_s = after.parked_s
         return
     if current is not None:
         current.ended_at = now
@@ -248,7 +265,9 @@ def _move_step_clock(
                 started_at=after.step_started_at,
                 limit_s=after.step_limit_s,
                 deadline=after.deadline,
+                original_deadline=after.original_deadline,
                 paused_s=after.paused_s,
+                parked_s=after.parked_s,
             )
         )
 
@@ -422,8 +441,12 @@ def file_case(
     *,
     category: str | None = None,
     level: str | None = None,
+    reason: str | None = None,
     expected_version: int | None = None,
 ) -> Done:
+    """Classify a report and set its level: its category's, or one within the filer's own
+    tier with a reason; never below a level the overdue sweep escalated it to."""
+
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
@@ -433,33 +456,79 @@ def file_case(
             else session.get(tables.Category, row.category_id)
         )
         assert kind is not None
-        chosen = Level.parse(level) if level else Level(kind.default_level)
+        chosen = filing_level(
+            Level.parse(level) if level else None,
+            Level(kind.default_level),
+            tier=_tier(ctx),
+            swept=state.level if _swept(session, row) else None,
+            reason=reason,
+        )
         outcome = ctx.loop.file(
-            state, now, limits=limits_of(kind), level=chosen, category=kind.name
+            state, now, limits=limits_of(kind), level=chosen, category=kind.name, reason=reason
         )
         return outcome, {"category_id": kind.id}
 
     return _act(ctx, code, Action.FILE, decide, expected_version)
 
 
-def dispatch(ctx: Context, code: str, *, to: str, expected_version: int | None = None) -> Done:
+def _tier(ctx: Context) -> Level | None:
+    """The level the acting command center works at; None for an admin (or a job)."""
+    return None if ctx.actor.role is Role.ADMIN else tier_of(ctx.actor.territory)
+
+
+def _swept(session: Session, row: tables.Case) -> bool:
+    """Whether the case's last change of level was the overdue sweep escalating it."""
+    last = session.scalar(
+        select(tables.CaseEvent)
+        .where(
+            tables.CaseEvent.case_id == row.id,
+            tables.CaseEvent.action.in_((*ESCALATIONS, "deescalate")),
+        )
+        .order_by(tables.CaseEvent.id.desc())
+        .limit(1)
+    )
+    return last is not None and last.action in ESCALATIONS and last.channel == "job"
+
+
+def dispatch(
+    ctx: Context,
+    code: str,
+    *,
+    to: str,
+    override: str | None = None,
+    expected_version: int | None = None,
+) -> Done:
+    """Hand a filed case to a holder the level's rules allow; a supervisor may override
+    them with a reason, which the history and the assessment keep."""
+
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
-        who = _serving(session, find_assignee(session, to), row)
-        return ctx.loop.dispatch(state, now, to=who), {}
+        who = find_assignee(session, to)
+        _can(state, "dispatch")
+        off_list = _holder(session, ctx, row, who, override)
+        return ctx.loop.dispatch(state, now, to=who, note=off_list), {}
 
     return _act(ctx, code, Action.DISPATCH, decide, expected_version)
 
 
 def reassign(
-    ctx: Context, code: str, *, to: str, reason: str | None, expected_version: int | None = None
+    ctx: Context,
+    code: str,
+    *,
+    to: str,
+    reason: str | None,
+    override: str | None = None,
+    expected_version: int | None = None,
 ) -> Done:
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
-        who = _serving(session, find_assignee(session, to), row)
-        return ctx.loop.reassign(state, to=who, reason=reason), {}
+        who = find_assignee(session, to)
+        _can(state, "reassign")
+        off_list = _holder(session, ctx, row, who, override)
+        why = f"{off_list}; {reason.strip()}" if off_list and reason and reason.strip() else reason
+        return ctx.loop.reassign(state, to=who, reason=why), {}
 
     return _act(ctx, code, Action.REASSIGN, decide, expected_version)
 
@@ -471,7 +540,7 @@ def escalate(
         ctx,
         code,
         Action.ESCALATE,
-        lambda s, r, state, now: (ctx.loop.escalate(state, reason=reason), {}),
+        lambda s, r, state, now: (ctx.loop.escalate(state, now, reason=reason), {}),
         expected_version,
     )
 
@@ -499,7 +568,7 @@ def escalate_overdue(
             session,
             ctx,
             row,
-            lambda s, r, state, now: (ctx.loop.escalate(state, reason=reason), {}),
+            lambda s, r, state, now: (ctx.loop.escalate(state, now, reason=reason), {}),
         )
         return raised
 
@@ -507,13 +576,13 @@ def escalate_overdue(
 def deescalate(
     ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
 ) -> Done:
-    return _act(
-        ctx,
-        code,
-        Action.DEESCALATE,
-        lambda s, r, state, now: (ctx.loop.deescalate(state, reason=reason), {}),
-        expected_version,
-    )
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        may_deescalate(state.code, state.level, _tier(ctx))
+        return ctx.loop.deescalate(state, reason=reason), {}
+
+    return _act(ctx, code, Action.DEESCALATE, decide, expected_version)
 
 
 def feed_back(
@@ -600,7 +669,7 @@ def request_extension(
         ctx,
         code,
         Action.REQUEST_EXTENSION,
-        lambda s, r, state, now: (ctx.loop.request_extension(state, reason=reason), {}),
+        lambda s, r, state, now: (ctx.loop.request_extension(state, now, reason=reason), {}),
         expected_version,
     )
 
@@ -638,13 +707,22 @@ def refuse_extension(
 
 
 def park(
-    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+    ctx: Context,
+    code: str,
+    *,
+    reason: str | None,
+    note: str | None = None,
+    expected_version: int | None = None,
 ) -> Done:
+    """Stop a case's clock, for one of the policy's reasons (and what `note` adds)."""
     return _act(
         ctx,
         code,
         Action.PARK,
-        lambda s, r, state, now: (ctx.loop.park(state, now, reason=reason), {}),
+        lambda s, r, state, now: (
+            ctx.loop.park(state, now, reason=ctx.rules.parking_reason(reason, note)),
+            {},
+        ),
         expected_version,
     )
 

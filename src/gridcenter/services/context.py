@@ -1,13 +1,14 @@
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from gridcenter.clock import Clock
 from gridcenter.domain.access import Actor, Role
+from gridcenter.domain.authority import CaseRules
 from gridcenter.domain.calendar import Timekeeper
 from gridcenter.domain.loop import ClosedLoop
 from gridcenter.store.database import Database
-from gridcenter.store.seeding import read_calendar
+from gridcenter.store.seeding import read_calendar, read_case_rules
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,7 @@ class Context:
     loop: ClosedLoop
     clock: Clock
     actor: Actor
+    rules: CaseRules = field(default_factory=read_case_rules)  # the policy's, for cases
 
     def now(self) -> datetime:
         return self.clock.now()

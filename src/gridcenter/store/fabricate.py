@@ -111,8 +111,10 @@ def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
     history = [(entries[0], spec.reported_by, Event("report", None, spec.source))]
     if Step.FILED not in path:  # never filed, yet at another level: a supervisor moved it
         while state.level != spec.level:
-            move = loop.escalate if state.level < spec.level else loop.deescalate
-            outcome = move(state, reason="seen on the wall before filing")
+            if state.level < spec.level:
+                outcome = loop.escalate(state, entries[0], reason="seen on the wall before filing")
+            else:
+                outcome = loop.deescalate(state, reason="seen on the wall before filing")
             state = outcome.state
             history.append((entries[0], SUPERVISOR, outcome.event))
     steps: list[dict[str, Any]] = []
@@ -131,7 +133,7 @@ def fabricate(loop: ClosedLoop, spec: CaseSpec, now: datetime) -> Fabricated:
             state = outcome.state
             history.append((at, SUPERVISOR, outcome.event))
         if spec.extension:
-            outcome = loop.request_extension(state, reason=spec.extension)
+            outcome = loop.request_extension(state, state.step_started_at, reason=spec.extension)
             state = outcome.state
             history.append((state.step_started_at, handler, outcome.event))
         steps.append(_step_row(state, ended_at=None))
@@ -173,8 +175,10 @@ def _step_row(state: CaseState, ended_at: datetime | None) -> dict[str, Any]:
         "started_at": state.step_started_at,
         "limit_s": state.step_limit_s,
         "deadline": state.deadline,
+        "original_deadline": state.original_deadline,
         "ended_at": ended_at,
         "paused_s": state.paused_s,
+        "parked_s": state.parked_s,
     }
 
 

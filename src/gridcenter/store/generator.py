@@ -57,12 +57,14 @@ class _Reference:
         )
         workers: dict[int, Assignee] = {}
         patrollers: dict[int, Assignee] = {}  # who files a grid's patrol reports
+        self.gridded: set[int] = set()
         for grid_id, staff in session.execute(
             select(tables.GridStaff.grid_id, tables.Staff)
             .join(tables.Staff)
             .order_by(tables.GridStaff.grid_id, tables.Staff.id)
         ):
             workers.setdefault(grid_id, staff_assignee(staff))
+            self.gridded.add(staff.id)
             if staff.role == "grid_worker":
                 patrollers.setdefault(grid_id, staff_assignee(staff))
         self.workers = workers
@@ -71,13 +73,45 @@ class _Reference:
         for department in session.scalars(select(tables.Department).order_by(tables.Department.id)):
             key = (department.level, department.street_id)
             self.departments[key].append(department_assignee(department))
+        self.answers_for: dict[int, set[int]] = defaultdict(set)  # department -> categories
+        for department_id, category_id in session.execute(
+            select(tables.DepartmentCategory.department_id, tables.DepartmentCategory.category_id)
+        ):
+            self.answers_for[department_id].add(category_id)
+        self.street_office: dict[int, list[Assignee]] = defaultdict(list)
+        for staff in session.scalars(
+            select(tables.Staff)
+            .where(
+                tables.Staff.active,
+                tables.Staff.street_id.is_not(None),
+                tables.Staff.community_id.is_(None),
+                tables.Staff.department_id.is_(None),
+            )
+            .order_by(tables.Staff.id)
+        ):
+            if staff.id not in self.gridded:
+                self.street_office[staff.street_id].append(staff_assignee(staff))  # type: ignore[index]
 
-    def owner(self, rng: random.Random, level: Level, grid_id: int, street_id: int) -> Assignee:
+    def owner(
+        self, rng: random.Random, level: Level, grid_id: int, street_id: int, category_id: int
+    ) -> tuple[Level, Assignee]:
+        """A holder the level's rules allow (policy.toml): the grid's worker at A, the
+        street's office or a department answering for the category at B, a district or city
+        department answering for it at C or D. A case nobody at its level may hold is held
+        at the street (an unstaffed grid's, a category no bureau lists)."""
         if level is Level.A and grid_id in self.workers:
-            return self.workers[grid_id]
-        if level in (Level.A, Level.B):
-            return rng.choice(self.departments[("street", street_id)])
-        return rng.choice(self.departments[("district" if level is Level.C else "city", None)])
+            return level, self.workers[grid_id]
+        if level in (Level.C, Level.D):
+            key = ("district" if level is Level.C else "city", None)
+            listing = [d for d in self.departments[key] if category_id in self.answers_for[d.id]]
+            if listing:
+                return level, rng.choice(listing)
+        street = [
+            d
+            for d in self.departments[("street", street_id)]
+            if category_id in self.answers_for[d.id]
+        ]
+        return Level.B, rng.choice(street or self.street_office[street_id])
 
 
 def generate_cases(
@@ -117,6 +151,7 @@ def generate_cases(
         level = Level(category.default_level)
         if rng.random() < 0.12 and level is not Level.D:
             level = level.above()
+        level, owner = ref.owner(rng, level, grid_id, street_id, category.id)  # type: ignore[arg-type]
         step = rng.choices(steps, step_weights)[0] if is_open else Step.CLOSED
         source = rng.choices(SOURCES, SOURCE_WEIGHTS)[0]
         patroller = ref.patrollers.get(grid_id) if source == "patrol" else None
@@ -133,7 +168,7 @@ def generate_cases(
             step=step,
             used=rng.choice((0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 1.1, 1.5, 2.5)),
             source=source,
-            assignee=ref.owner(rng, level, grid_id, street_id),
+            assignee=owner,
             rework=1 if rng.random() < 0.06 else 0,
             satisfaction=rng.choices(ratings, rating_weights)[0],
             prior_share=rng.uniform(0.1, 1.3),

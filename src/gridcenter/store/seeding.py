@@ -9,6 +9,7 @@ import json
 import tomllib
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.authority import CaseRules, case_rules
 from gridcenter.domain.calendar import WorkingCalendar
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.departments import check_department
@@ -45,6 +47,13 @@ def seed_folder() -> Path:
 
 def _clock_time(text: str) -> time:
     return time.fromisoformat(text)
+
+
+@cache
+def read_case_rules() -> CaseRules:
+    """Who may hold a case at each level, and the reasons for parking: the policy's."""
+    data = tomllib.loads((seed_folder() / "policy.toml").read_text("utf-8"))
+    return case_rules(data["holders"], data["parking"]["reasons"])
 
 
 def read_calendar(folder: Path | None = None) -> WorkingCalendar:

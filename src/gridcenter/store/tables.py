@@ -229,11 +229,13 @@ class Case(SQLModel, table=True):
     step_started_at: datetime = _at()
     step_limit_s: float | None = None
     deadline: datetime | None = _at(nullable=True)
+    original_deadline: datetime | None = _at(nullable=True)  # before any extension
     warn_at: datetime | None = _at(nullable=True)
     parked_at: datetime | None = _at(nullable=True)
     parked_reason: str | None = None
     parked_remaining_s: float | None = None
     paused_s: float = 0.0
+    parked_s: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
     extension_reason: str | None = None
     handled_by: str | None = None
     rework_count: int = 0
@@ -274,6 +276,8 @@ class CaseStep(SQLModel, table=True):
     deadline: datetime | None = _at(nullable=True)
     ended_at: datetime | None = _at(nullable=True)
     paused_s: float = 0.0
+    original_deadline: datetime | None = _at(nullable=True)  # before any extension
+    parked_s: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
 
 
 # How history rows are sealed: 1 joined fields with separators (NULL and "\x00" alike),

@@ -83,7 +83,7 @@ REASONED_MOVES: dict[str, ReasonedAsk] = {
             ctx, code, reason=why, expected_version=version
         ),
         "Park the case: its clock stops",
-        "What it waits for",
+        "Awaiting a court ruling, season-bound work or waiting on a third party (: a note)",
         True,
     ),
     "unpark": ReasonedAsk(
