@@ -40,8 +40,7 @@ from gridcenter.queries.cases import case_detail
 from gridcenter.services import cases as service
 from gridcenter.services.context import Context
 from gridcenter.store import tables
-from tests.functional.helpers import gridcenter_in_process
-from tests.functional.helpers import fingerprint
+from tests.functional.helpers import fingerprint, gridcenter_in_process
 
 TZ = ZoneInfo("Asia/Shanghai")
 G1, G2, G3 = "430199001001001", "430199002001001", "430199003001001"

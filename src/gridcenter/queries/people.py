@@ -7,10 +7,6 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
-from gridcenter.queries.scope import in_territory
-from gridcenter.store import tables
-from gridcenter.store.departments import responsibilities
-from gridcenter.store.people import staff_units
 from gridcenter.domain.authority import (
     Candidate,
     CasePlace,
@@ -19,7 +15,10 @@ from gridcenter.domain.authority import (
     holder_refusal,
 )
 from gridcenter.domain.levels import Level
+from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
+from gridcenter.store.departments import responsibilities
+from gridcenter.store.people import staff_units
 from gridcenter.store.seeding import read_case_rules
 
 
@@ -259,6 +258,8 @@ def next_to_load(session: Session) -> str:
     if session.scalar(select(tables.DutyShift.id).limit(1)) is None:
         return "No duty roster yet: gridcenter roster post CODE, then roster import FILE.csv"
     return ""
+
+
 def _row(session: Session, staff_id: int) -> tables.Staff:
     staff = session.get(tables.Staff, staff_id)
     assert staff is not None

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Role
 from gridcenter.domain.alerts import TimerDecision
-from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.authority import filing_level, may_deescalate, overridden, tier_of
+from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
