@@ -501,7 +501,7 @@ async def test_the_reassign_picker_offers_the_grids_team_first_and_says_no_match
         await type_text(pilot, "zzqx")
         await wait_until(pilot, lambda: not picker.options, 3)
         error = str(picker.query_one("#error", Label).content)
-        assert error == "No one serving this case matches “zzqx”."
+        assert error == "No one who may hold this case matches “zzqx”."
         assert picker.query_one("#who", Input).has_focus
 
 

@@ -1,5 +1,6 @@
 """Who a case can be handed to: staff and departments, found as one types."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -108,13 +109,15 @@ def search_assignees(
                 )
             )
         )
-    people = session.execute(staff.order_by(tables.Staff.name).limit(limit * 4)).all()
-    if case is not None:
-        rules = rules or read_case_rules()
+    # For a case, everyone of its street is judged: the rules, not the alphabet, say who is left.
+    allowed = _holders(session, case, rules or read_case_rules()) if case is not None else None
+    if allowed is None:
+        people = list(session.execute(staff.order_by(tables.Staff.name).limit(limit * 4)))
+    else:
         people = [
             row
-            for row in people
-            if _allowed(session, rules, case, staff_candidate(session, _row(session, row.id)))
+            for row in session.execute(staff)
+            if allowed(staff_candidate(session, _row(session, row.id)))
         ]
     # The case's own grid team first, then everyone else by name.
     people.sort(key=lambda row: (row.id not in team, row.name))
@@ -128,17 +131,11 @@ def search_assignees(
         notes.append(f"{row[4]} open")
         options.append(AssigneeOption(row.code, row.name, ", ".join(notes)))
     found = session.execute(departments.order_by(tables.Department.name).limit(limit)).all()
-    if case is not None:
-        rules = rules or read_case_rules()
+    if allowed is not None:
         found = [
             row
             for row in found
-            if _allowed(
-                session,
-                rules,
-                case,
-                department_candidate(session, _department_row(session, row.code)),
-            )
+            if allowed(department_candidate(session, _department_row(session, row.code)))
         ]
     options += [AssigneeOption(code, name, f"{level} department") for code, name, level in found]
     return options[:limit]
@@ -272,8 +269,10 @@ def _department_row(session: Session, code: str) -> tables.Department:
     return department
 
 
-def _allowed(session: Session, rules: CaseRules, case: tables.Case, who: Candidate) -> bool:
-    return refusal_for(session, rules, case, who) is None
+def _holders(session: Session, case: tables.Case, rules: CaseRules) -> Callable[[Candidate], bool]:
+    """Whether the rules let someone hold the case, the case's facts read once."""
+    place, names = case_place(session, case), street_names(session)
+    return lambda who: holder_refusal(rules, place, who, names) is None
 
 
 def _department(session: Session, department: tables.Department) -> Department:

@@ -84,7 +84,7 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
             error.update("")
         else:
             typed = self.query_one("#who", Input).value.strip()
-            error.update(plain(f"No one serving this case matches “{typed}”."))
+            error.update(plain(f"No one who may hold this case matches “{typed}”."))
 
     def action_focus_options(self) -> None:
         self.query_one("#options", OptionList).focus()
