@@ -30,11 +30,11 @@ RULES = case_rules(
 )
 STREETS = {1: "Xiangjiang Street", 2: "Yuelu Street"}
 GAS = Candidate(
-    "City Gas Group", Department("City Gas Group", "city", None, frozenset({"SEC-RSK-02"})), True
+    "City Gas Group", Department("City Gas Group", "city", None, {"SEC-RSK-02": "ABCD"}), True
 )
-LAW = Department("Xiangjiang Law Enforcement Team", "street", 1, frozenset({"URB-ENV-03"}))
-OTHER_LAW = Department("Yuelu Law Enforcement Team", "street", 2, frozenset({"URB-ENV-03"}))
-URBAN = Department("District Urban Management Bureau", "district", None, frozenset({"URB-ENV-03"}))
+LAW = Department("Xiangjiang Law Enforcement Team", "street", 1, {"URB-ENV-03": "ABCD"})
+OTHER_LAW = Department("Yuelu Law Enforcement Team", "street", 2, {"URB-ENV-03": "ABCD"})
+URBAN = Department("District Urban Management Bureau", "district", None, {"URB-ENV-03": "CD"})
 WORKER = Candidate(
     "Dong Xinqing", role="grid_worker", street_id=1, community_id=10, grid_ids=frozenset({100})
 )
@@ -100,6 +100,14 @@ def test_the_street_office_holds_street_cases_and_district_bureaus_district_ones
     )
     bureau = Candidate(URBAN.name, URBAN, is_department=True)
     assert holder_refusal(RULES, place("C"), bureau, STREETS) is None
+    # A category handled only at some levels: the list says which.
+    kept = Department(URBAN.name, "district", None, {"URB-ENV-03": "D"})
+    assert holder_refusal(
+        RULES, place("C"), Candidate(URBAN.name, kept, is_department=True), STREETS
+    ) == (
+        "District Urban Management Bureau answers for Waste (URB-ENV-03) only at level D; "
+        "case 261120-00001 is level C"
+    )
     assert holder_refusal(RULES, place("B"), CLERK, STREETS) == (
         "Liu Min holds no cases by rule; a level-B case is held by the street office or the "
         "street's departments"

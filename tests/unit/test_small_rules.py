@@ -1,6 +1,6 @@
 import pytest
 
-from gridcenter.domain.access import Action, Actor, Role, Territory
+from gridcenter.domain.access import Action, Actor, Role, Territory, serves
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_name, mask_phone
@@ -50,6 +50,11 @@ def test_durations_read_compactly() -> None:
     assert time_left(-90) == "OVER 1m30s"
     assert time_left(90, parked=True) == "paused 1m30s"
     assert time_left(None) == "-"
+
+
+def test_a_case_is_held_by_its_streets_people_or_by_the_district() -> None:
+    assert serves(None, 3) and serves(3, 3)
+    assert not serves(4, 3)
 
 
 def test_grids_in_trouble_are_ranked_alarms_overdue_warnings_then_unstaffed() -> None:

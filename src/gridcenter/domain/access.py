@@ -90,6 +90,12 @@ class Territory:
         return True
 
 
+def serves(assignee_street: int | None, case_street: int) -> bool:
+    """Whether someone may hold a case: people and departments of the case's street, and
+    those of the district or city (no street), which serve every street."""
+    return assignee_street is None or assignee_street == case_street
+
+
 @dataclass(frozen=True)
 class Actor:
     """Someone acting at a console, from the CLI, or a job: recorded with every change."""

@@ -94,7 +94,8 @@ class Department:
     name: str
     level: str  # street, district or city
     street_id: int | None
-    categories: frozenset[str]  # the codes of the categories on its responsibility list
+    # Its responsibility list: category codes, each with the case levels it is handled at.
+    categories: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -174,10 +175,18 @@ def holder_refusal(
             f"{rules.held_by(case.level)}"
         )
     department = who.department
-    if department is not None and case.category_code not in department.categories:
+    if department is None:
+        return None
+    levels = department.categories.get(case.category_code)
+    if levels is None:
         return (
             f"{department.name} does not answer for {case.category} ({case.category_code}): "
             "it is not on its responsibility list"
+        )
+    if case.level not in levels:
+        return (
+            f"{department.name} answers for {case.category} ({case.category_code}) only at "
+            f"level {', '.join(levels)}; case {case.code} is level {case.level}"
         )
     return None
 

@@ -276,14 +276,13 @@ def _holders(session: Session, case: tables.Case, rules: CaseRules) -> Callable[
 
 
 def _department(session: Session, department: tables.Department) -> Department:
-    codes = session.scalars(
-        select(tables.Category.code)
-        .join(
-            tables.DepartmentCategory, tables.DepartmentCategory.category_id == tables.Category.id
-        )
-        .where(tables.DepartmentCategory.department_id == department.id)
+    listed = tables.DepartmentCategory
+    handles = session.execute(
+        select(tables.Category.code, listed.levels)
+        .join(listed, listed.category_id == tables.Category.id)
+        .where(listed.department_id == department.id)
     )
-    return Department(department.name, department.level, department.street_id, frozenset(codes))
+    return Department(department.name, department.level, department.street_id, dict(handles.all()))
 
 
 def department_candidate(session: Session, department: tables.Department) -> Candidate:

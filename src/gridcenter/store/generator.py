@@ -73,11 +73,13 @@ class _Reference:
         for department in session.scalars(select(tables.Department).order_by(tables.Department.id)):
             key = (department.level, department.street_id)
             self.departments[key].append(department_assignee(department))
-        self.answers_for: dict[int, set[int]] = defaultdict(set)  # department -> categories
-        for department_id, category_id in session.execute(
-            select(tables.DepartmentCategory.department_id, tables.DepartmentCategory.category_id)
+        # department -> the categories on its list, each with the levels it handles it at
+        self.answers_for: dict[int, dict[int, str]] = defaultdict(dict)
+        listed = tables.DepartmentCategory
+        for department_id, category_id, levels in session.execute(
+            select(listed.department_id, listed.category_id, listed.levels)
         ):
-            self.answers_for[department_id].add(category_id)
+            self.answers_for[department_id][category_id] = levels
         self.street_office: dict[int, list[Assignee]] = defaultdict(list)
         for staff in session.scalars(
             select(tables.Staff)
@@ -103,15 +105,18 @@ class _Reference:
             return level, self.workers[grid_id]
         if level in (Level.C, Level.D):
             key = ("district" if level is Level.C else "city", None)
-            listing = [d for d in self.departments[key] if category_id in self.answers_for[d.id]]
+            listing = [d for d in self.departments[key] if self._handles(d, category_id, level)]
             if listing:
                 return level, rng.choice(listing)
         street = [
             d
             for d in self.departments[("street", street_id)]
-            if category_id in self.answers_for[d.id]
+            if self._handles(d, category_id, Level.B)
         ]
         return Level.B, rng.choice(street or self.street_office[street_id])
+
+    def _handles(self, department: Assignee, category_id: int, level: Level) -> bool:
+        return level in self.answers_for[department.id].get(category_id, "")
 
 
 def generate_cases(
