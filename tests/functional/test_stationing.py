@@ -110,8 +110,17 @@ def test_an_issue_becomes_a_case_and_the_next_meeting_hears_what_became_of_it(
     assert body is not None and "Last meeting's issues: 2 overdue, 1 closed" in body  # a week on
 
 
+def counts(context: Context) -> tuple[int, ...]:
+    with context.db.read() as s:
+        return tuple(
+            s.scalar(select(func.count()).select_from(table)) or 0
+            for table in (tables.StationingMeeting, tables.StationingIssue, tables.Case)
+        )
+
+
 def test_one_meeting_a_month_and_nothing_written_when_refused(context: Context) -> None:
     record_meeting(context, meeting(("Noise at night",)))
+    before = counts(context)
     with pytest.raises(Refused, match="on record already"):
         record_meeting(context, meeting(("Again",), at=OCTOBER.replace(day=30)))
     unknown = replace(meeting(("x",), at=NOW), attendees=("S0013", "NOBODY"))
@@ -123,9 +132,7 @@ def test_one_meeting_a_month_and_nothing_written_when_refused(context: Context) 
         issue_to_case(context, f"{TAOYUAN}-2026-10", 2)
     with pytest.raises(Refused, match="16 grids: say in which"):
         issue_to_case(context, f"{TAOYUAN}-2026-10", 1)
-    with context.db.read() as s:
-        assert s.scalar(select(func.count()).select_from(tables.StationingMeeting)) == 1
-        assert s.scalar(select(func.count()).select_from(tables.StationingIssue)) == 1
+    assert counts(context) == before
 
 
 def test_a_community_records_its_own_meeting_and_a_street_only_its_own(context: Context) -> None:
@@ -143,7 +150,8 @@ def test_a_community_records_its_own_meeting_and_a_street_only_its_own(context: 
     with pytest.raises(Refused, match=f"meeting {code} is outside the territory of yuelu"):
         issue_to_case(street, code, 1, grid=first_grid(context))
     with street.db.read() as s:
-        assert meeting_lines(s, street.actor.territory, None, None) == []
+        seen = [line.code for line in meeting_lines(s, street.actor.territory, None, None)]
+        assert seen and code not in seen  # the demo's meeting in Yuelu, not Taoyuan's
         assert meeting_detail(s, street.actor.territory, code, NOW) is None
     viewer = replace(context, actor=Actor("tang.wen", Role.VIEWER))
     with pytest.raises(Refused, match="may not file"):
@@ -199,7 +207,16 @@ def test_the_cli_records_shows_and_refuses_as_the_wrong_account(
     shown = json.loads(run(demo_url, "taoyuan", "stationing", "show", code, "--json")[1])
     assert [i["outcome"] for i in shown["issues"]] == ["open", "no case"]
     assert shown["issues"][1]["text"] == "Parking \x1b[31mon the fire lane"
-    listed = json.loads(run(demo_url, "chen.jie", "stationing", "list", "--json")[1])
+    listing = ("stationing", "list", "--community", TAOYUAN, "--json")
+    listed = json.loads(run(demo_url, "chen.jie", *listing)[1])
     assert [(m["code"], m["issues"], m["cases"]) for m in listed] == [(code, 2, 1)]
     status, _, err = run(demo_url, "chen.jie", "stationing", "list", "--month", "2026-13")
     assert status == 1 and "not a month" in err
+
+
+def test_the_demo_hears_what_became_of_last_months_issues(context: Context) -> None:
+    with context.db.read() as s:
+        shown = meeting_detail(s, Territory(), "430199001002-2026-10", NOW)
+    assert shown is not None and shown.previous == "430199001002-2026-09"
+    assert [i.outcome for i in shown.issues] == [Outcome.OPEN, Outcome.CLOSED, Outcome.NO_CASE]
+    assert [i.outcome for i in shown.previous_issues] == [Outcome.CLOSED, Outcome.OVERDUE]

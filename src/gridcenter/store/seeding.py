@@ -30,6 +30,7 @@ from gridcenter.domain.territory import read_territory
 from gridcenter.resources import data_dir
 from gridcenter.store import tables
 from gridcenter.store.database import Database
+from gridcenter.store.demo_work import seed_grid_work
 from gridcenter.store.departments import put_departments
 from gridcenter.store.fabricate import CaseBatch, CaseSpec, fabricate
 from gridcenter.store.generator import generate_cases
@@ -388,4 +389,6 @@ def seed_demo(
         open_cases=0,
         days=history["days"],
     )
+    with db.write() as session:  # after the cases: the meetings' issues link to them
+        seed_grid_work(session, loader.folder, now, loop.time.calendar.timezone)
     return report
