@@ -8,6 +8,8 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import func, select
 
 from gridcenter.domain.access import Actor, Role
@@ -16,7 +18,7 @@ from gridcenter.integrations.http import Limits
 from gridcenter.services.cases import report_case
 from gridcenter.services.context import Context
 from gridcenter.services.intake import add_source, sync_source
-from gridcenter.store import generator, tables
+from gridcenter.store import generator, migrate, tables
 from tests.conftest import NOW
 from tests.functional.servers import GeoReportServer
 from tests.functional.test_cli import gridcenter
@@ -132,10 +134,12 @@ def test_a_store_numbered_by_hand_numbers_new_cases_after_its_own_once_upgraded(
     demo_url: str, context: Context
 ) -> None:
     """Stores written before 0011 numbered cases by hand: PostgreSQL's sequence never moved."""
+    config = Config()
+    config.set_main_option("script_location", str(migrate.MIGRATIONS))
     with context.db.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0012")  # the store as the release before 0013 left it
         connection.exec_driver_sql("SELECT setval(pg_get_serial_sequence('cases', 'id'), 1, false)")
-        connection.exec_driver_sql("DROP INDEX ix_intake_source_server")  # made by 0014
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0012'")
         newest = connection.scalar(select(func.max(tables.Case.id)))
     assert newest
     upgraded = gridcenter(demo_url, "db", "upgrade")
