@@ -243,3 +243,29 @@ def test_someone_still_on_the_roster_is_not_disabled(demo_path: Path) -> None:
     held = gridcenter(url, "staff", "disable", "S0009", "--reason", "left")
     assert held.returncode == 1
     assert "S0009 holds shifts" in held.stderr and "roster swap" in held.stderr
+
+
+def test_a_new_phone_behind_the_same_mask_is_a_change_on_the_record(demo_path: Path) -> None:
+    url = f"sqlite:///{demo_path}"
+    added = gridcenter(
+        url, "staff", "add", "N002", "--name", "Li Hua", "--role", "grid_worker",
+        "--unit", GRID, "--phone", "13812345678", "--reason", "new worker",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    # 138****5678 both: a duty phone redirected must not pass as "unchanged".
+    moved = gridcenter(
+        url, "staff", "set", "N002", "--phone", "13899995678", "--reason", "new handset"
+    )
+    assert moved.stdout == "staff N002 changed\n"
+    db = Database(url)
+    with db.read() as s:
+        phone = s.scalar(select(tables.Staff.phone).where(tables.Staff.code == "N002"))
+        change = s.execute(
+            select(tables.AuditEvent.from_value, tables.AuditEvent.to_value)
+            .where(tables.AuditEvent.subject_ref == "N002")
+            .order_by(tables.AuditEvent.id.desc())
+        ).first()
+    db.dispose()
+    assert phone == "13899995678"
+    assert change is not None and "138****5678 (a new number)" in change.to_value
+    assert "13899995678" not in change.to_value  # the history keeps it masked

@@ -118,13 +118,13 @@ def staff_units(session: Session) -> dict[int, str]:
     return units
 
 
-def describe(person: tables.Staff, unit: str) -> str:
-    """A person as the history records them; the phone masked, as history is widely read."""
+def describe(person: tables.Staff, unit: str, new_phone: bool = False) -> str:
+    """A person as the history records them; the phone masked, as history is widely read
+    (`new_phone`: a number changed behind the same mask, which the history must still show)."""
     state = "active" if person.active else "disabled"
     login = f", login {person.login}" if person.login else ""
-    return (
-        f"{person.name}, {person.role} of {unit}, phone {mask_phone(person.phone)}{login}, {state}"
-    )
+    phone = mask_phone(person.phone) + (" (a new number)" if new_phone else "")
+    return f"{person.name}, {person.role} of {unit}, phone {phone}{login}, {state}"
 
 
 def put_staff(
@@ -138,13 +138,13 @@ def put_staff(
     for entry in entries:
         first = units[entry.units[0]]
         person = existing.get(entry.code)
-        before = None
+        before, old_phone = None, None
         if person is None:
             person = tables.Staff(code=entry.code, name=entry.name, role=entry.role.value)
             session.add(person)
         else:
             assert person.id is not None
-            before = describe(person, current[person.id])
+            before, old_phone = describe(person, current[person.id]), person.phone
         person.name = entry.name
         person.role = entry.role.value
         person.phone = entry.phone
@@ -153,9 +153,12 @@ def put_staff(
         person.street_id = first.street_id
         person.community_id = first.community_id
         person.department_id = first.department_id
+        new_phone = before is not None and person.phone != old_phone
         after = describe(person, ";".join(entry.units))
-        if after == before:
+        if after == before and not new_phone:
             continue
+        if after == before:  # the same mask over another number
+            after = describe(person, ";".join(entry.units), new_phone=True)
         session.flush()
         session.execute(delete(tables.GridStaff).where(tables.GridStaff.staff_id == person.id))
         for code in entry.units:
