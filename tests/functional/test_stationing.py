@@ -5,6 +5,7 @@ import json
 import os
 from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -220,3 +221,28 @@ def test_the_demo_hears_what_became_of_last_months_issues(context: Context) -> N
     assert shown is not None and shown.previous == "430199001002-2026-09"
     assert [i.outcome for i in shown.issues] == [Outcome.OPEN, Outcome.CLOSED, Outcome.NO_CASE]
     assert [i.outcome for i in shown.previous_issues] == [Outcome.CLOSED, Outcome.OVERDUE]
+
+
+def test_a_meeting_from_a_json_file(demo_url: str, tmp_path: Path) -> None:
+    given = {
+        "community": TAOYUAN,
+        "convener": "S0009",
+        "cadre": "S0010",
+        "attendees": ["S0013"],
+        "issues": ["Noise at night", "A loose drain cover"],
+        "at": "2026-10-28T09:30",
+        "residents": 12,
+    }
+    path = tmp_path / "meeting.json"
+    path.write_text(json.dumps({**given, "issue": "typo"}), "utf-8")
+    status, _, err = run(demo_url, "taoyuan", "stationing", "record", "--file", str(path))
+    assert (status, err.strip()) == (1, "gridcenter: unknown fields: issue")
+    both = ("stationing", "record", "--file", str(path), "--community", TAOYUAN)
+    assert run(demo_url, "taoyuan", *both)[0] == 1
+    path.write_text(json.dumps(given), "utf-8")
+    status, out, err = run(demo_url, "taoyuan", "stationing", "record", "--file", str(path))
+    assert (status, out.strip()) == (0, f"meeting {TAOYUAN}-2026-10 recorded with 2 issues"), err
+    shown = json.loads(
+        run(demo_url, "taoyuan", "stationing", "show", f"{TAOYUAN}-2026-10", "--json")[1]
+    )
+    assert shown["held_at"] == "2026-10-28T01:30:00+00:00" and shown["residents"] == 12

@@ -175,10 +175,12 @@ def record(
         str | None, typer.Option(help="The cadre stationed in the community (staff code).")
     ] = None,
     attendee: Annotated[
-        list[str] | None, typer.Option(help="Staff who attended (staff code); repeat it.")
+        list[str] | None,
+        typer.Option(help="Staff who attended (staff code); repeat it.", metavar="STAFF"),
     ] = None,
     issue: Annotated[
-        list[str] | None, typer.Option(help="An issue raised, in a sentence; repeat it.")
+        list[str] | None,
+        typer.Option(help="An issue raised, in a sentence; repeat it.", metavar="TEXT"),
     ] = None,
     residents: Annotated[int, typer.Option(help="How many residents came.")] = 0,
     at: Annotated[
