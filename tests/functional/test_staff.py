@@ -13,6 +13,7 @@ from sqlalchemy import func, select, text
 from gridcenter.config import os_login
 from gridcenter.domain.access import Territory
 from gridcenter.queries.dashboard import grid_places
+from gridcenter.services.cases import find_assignee
 from gridcenter.services.context import Context
 from gridcenter.services.people import set_active
 from gridcenter.store import tables
@@ -269,3 +270,21 @@ def test_a_new_phone_behind_the_same_mask_is_a_change_on_the_record(demo_path: P
     assert phone == "13899995678"
     assert change is not None and "138****5678 (a new number)" in change.to_value
     assert "13899995678" not in change.to_value  # the history keeps it masked
+
+
+def test_a_code_typed_exactly_names_its_holder_whatever_else_looks_like_it(
+    demo_path: Path,
+) -> None:
+    url = f"sqlite:///{demo_path}"
+    twin = gridcenter(
+        url, "staff", "add", "s0042", "--name", "S0043", "--role", "grid_worker",
+        "--unit", GRID, "--phone", "13812340000", "--reason", "a look-alike",
+    )  # fmt: skip
+    assert twin.returncode == 0, twin.stderr
+    db = Database(url)
+    with db.read() as s:
+        ids = dict(s.execute(select(tables.Staff.code, tables.Staff.id)).all())
+        assert find_assignee(s, "S0042").id == ids["S0042"]
+        assert find_assignee(s, "S0043").id == ids["S0043"]  # the code, not the twin's name
+        assert find_assignee(s, "s0042").id == ids["s0042"]
+    db.dispose()

@@ -91,6 +91,12 @@ def find_assignee(session: Session, who: str) -> Assignee:
     found = [staff_assignee(s) for s in staff] + [department_assignee(d) for d in departments]
     if not found:
         raise Refused(f"no staff member or department called {text!r}")
+    # A code typed exactly always names its holder: another person's name, login or code
+    # in other letters cannot take it over.
+    exact = [s for s in staff if s.code == text] + [d for d in departments if d.code == text]
+    if len(exact) == 1:
+        only = exact[0]
+        return staff_assignee(only) if isinstance(only, tables.Staff) else department_assignee(only)
     if len(found) > 1:
         raise Refused(f"{text!r} names {len(found)} people or departments; use a code")
     return found[0]
