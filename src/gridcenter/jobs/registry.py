@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.base import BaseTrigger
@@ -11,13 +11,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from gridcenter.jobs.integrations import open311_intake, webhook_delivery
 from gridcenter.jobs.policy import Policy
-from gridcenter.jobs.roster import roster_check
-from gridcenter.jobs.sweep import overdue_sweep
 from gridcenter.services.anchor import audit_anchor
 from gridcenter.services.context import Context
 from gridcenter.services.fieldwork import overloads, patrol_gaps
 from gridcenter.services.risk import risk_warnings
+from gridcenter.services.roster_gaps import roster_check
 from gridcenter.services.stationing import stationing_day
+from gridcenter.services.sweep import overdue_sweep
 
 Run = Callable[[Context, datetime, Policy], str]
 
@@ -41,13 +41,22 @@ class JobSpec:
         return f"every {self.every_seconds}s"
 
 
+def _roster(ctx: Context, at: datetime, policy: Policy) -> str:
+    settings = policy.jobs["roster-check"]
+    lookahead = timedelta(hours=settings["lookahead_hours"])
+    return roster_check(ctx, at, lookahead, timedelta(minutes=settings["handover_notice_minutes"]))
+
+
 def _risk(period: str) -> Run:
     return lambda ctx, at, policy: risk_warnings(ctx, at, period)
 
 
 _RUNS: dict[str, tuple[str, Run]] = {
-    "overdue-sweep": ("warnings, overdue alerts and supervision of late cases", overdue_sweep),
-    "roster-check": ("posts with nobody on duty, and handover reminders", roster_check),
+    "overdue-sweep": (
+        "warnings, overdue alerts and supervision of late cases",
+        lambda ctx, at, policy: overdue_sweep(ctx, at, policy.overdue),
+    ),
+    "roster-check": ("posts with nobody on duty, and handover reminders", _roster),
     "stationing-day": (
         "the monthly stationing-day reminder for every community",
         lambda ctx, at, policy: stationing_day(ctx, at),

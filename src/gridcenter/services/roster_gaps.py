@@ -5,16 +5,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from gridcenter.domain.alerts import AlertDraft, Kind, Period, Severity, uncovered
-from gridcenter.jobs.policy import Policy
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve
 
 
-def roster_check(ctx: Context, at: datetime, policy: Policy) -> str:
-    settings = policy.jobs["roster-check"]
-    horizon = at + timedelta(hours=settings["lookahead_hours"])
-    notice = timedelta(minutes=settings["handover_notice_minutes"])
+def roster_check(ctx: Context, at: datetime, lookahead: timedelta, notice: timedelta) -> str:
+    """Alerts for the posts nobody holds within `lookahead`, and for handovers within
+    `notice`; settled once the gap is filled or the handover is past."""
+    horizon = at + lookahead
     tz = ctx.timezone
     with ctx.db.write() as session:
         posts = list(session.scalars(select(tables.DutyPost).order_by(tables.DutyPost.id)))

@@ -6,10 +6,15 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 
 from gridcenter.clock import Clock
-from gridcenter.domain.alerts import TimerDecision, TimerFacts, next_timer_check, timer_alerts
+from gridcenter.domain.alerts import (
+    OverduePolicy,
+    TimerDecision,
+    TimerFacts,
+    next_timer_check,
+    timer_alerts,
+)
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
-from gridcenter.jobs.policy import Policy
 from gridcenter.queries.cases import OPEN
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context
@@ -19,7 +24,7 @@ from gridcenter.store.mapping import limits_of, state_of
 from gridcenter.store.tallies import advance_late_mark
 
 
-def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
+def overdue_sweep(ctx: Context, at: datetime, policy: OverduePolicy) -> str:
     """Raise what each case's clock calls for at `at`; escalate where the policy says so.
 
     Cases that only get alerts are settled in one transaction; each case that goes up a
@@ -53,8 +58,8 @@ def overdue_sweep(ctx: Context, at: datetime, policy: Policy) -> str:
                 community_id=case.community_id,
                 grid_id=case.grid_id,
             )
-            decision = timer_alerts(facts, at, policy.overdue)
-            supervise_at = ctx.loop.share_reached_at(state, policy.overdue.supervise_at_share)
+            decision = timer_alerts(facts, at, policy)
+            supervise_at = ctx.loop.share_reached_at(state, policy.supervise_at_share)
             next_check = next_timer_check(decision.stage, case.warn_at, case.deadline, supervise_at)
             if decision.escalate:
                 escalate.append((case.id, case.version, decision, next_check, facts.used_share))
