@@ -160,19 +160,23 @@ def test_bad_records_are_set_aside_and_the_good_ones_kept(
     ]
     job = context.as_job()
     report = sync_source(job, add_source(job, server.url, allow_private=True), client, FAST)
-    assert (report.created, report.problems) == (2, 4)
+    assert (report.created, report.problems) == (3, 3)
     with context.db.read() as s:
         reasons = list(
             s.scalars(select(tables.IntakeProblem.reason).order_by(tables.IntakeProblem.id))
         )
         unowned = list(s.scalars(select(tables.Alert).where(tables.Alert.kind == "unowned")))
+        unplaced = s.scalars(select(tables.Case).where(tables.Case.grid_id.is_(None))).one()
     assert reasons == [
         "no service_request_id",
         "lat 123.0 is out of range",
-        "outside every grid at 10.0, 10.0",
         "updated_datetime 'yesterday' is not a time",
     ]
+    # A request outside every grid is a case all the same, waiting to be placed.
+    assert (unplaced.external_ref or "").endswith(":SR00004")
+    assert (unplaced.level, unplaced.step, unplaced.lat) == ("C", "reported", 10.0)
     assert len(unowned) == 1 and "nobody answers" in unowned[0].title
+    assert unplaced.code in unowned[0].title
 
 
 def test_absurd_records_are_set_aside_one_by_one(

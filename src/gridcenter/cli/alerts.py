@@ -26,6 +26,24 @@ readings = typer.Typer(
 )
 
 
+@app.command("raise")
+def raise_alert(
+    ctx: typer.Context,
+    grid: Annotated[str, typer.Option("--grid", help="The grid's code.")],
+    severity: Annotated[str, typer.Option(help="warning or alarm.")],
+    text: Annotated[str, typer.Option("--text", help="What is wrong, in a line.")],
+) -> None:
+    """Raise a manual warning for a grid (a grid worker on patrol calling one in): it shows
+    on the board and goes out to the webhooks like any alert."""
+    run_with_context(
+        ctx,
+        lambda context: say(
+            "raised: "
+            + alert_service.raise_by_hand(context, grid=grid, severity=severity, text=text)
+        ),
+    )
+
+
 @app.command("list")
 def list_alerts(
     ctx: typer.Context,

@@ -13,7 +13,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.reports import Point
 from gridcenter.formatting import change, local, time_left, words
-from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail, open_cases
+from gridcenter.queries.cases import UNPLACED, CaseDetail, CaseRow, case_detail, open_cases
 from gridcenter.services import cases as service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
@@ -39,7 +39,7 @@ def _row_json(row: CaseRow, now: datetime) -> dict[str, Any]:
         "level": row.level,
         "step": row.step,
         "category": row.category,
-        "grid": row.grid,
+        "grid": None if row.grid == UNPLACED else row.grid,
         "assignee": row.assignee or None,
         "deadline": row.deadline.isoformat() if row.deadline else None,
         "time_left_s": None if left is None else round(left),
@@ -54,6 +54,10 @@ def list_cases(
     ctx: typer.Context,
     level: Annotated[str | None, typer.Option(help="Only this level: A, B, C or D.")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only overdue cases.")] = False,
+    unplaced: Annotated[
+        bool,
+        typer.Option("--unplaced", help="Only cases no grid covers yet (the district's queue)."),
+    ] = False,
     limit: Annotated[int, typer.Option(min=1, help="At most this many cases.")] = 100,
     as_json: Annotated[
         bool, typer.Option("--json", help="A JSON array instead of a table.")
@@ -66,7 +70,13 @@ def list_cases(
         now = context.now()
         with context.db.read() as session:
             rows = open_cases(
-                session, context.actor.territory, now, level=chosen, overdue=overdue, limit=limit
+                session,
+                context.actor.territory,
+                now,
+                level=chosen,
+                overdue=overdue,
+                unplaced=unplaced,
+                limit=limit,
             )
         if as_json:
             emit_json([_row_json(row, now) for row in rows])
@@ -102,9 +112,21 @@ def _detail_json(detail: CaseDetail, now: datetime) -> dict[str, Any]:
         "source": detail.source,
         "reporter": detail.reporter,
         "reporter_phone": detail.reporter_phone,
-        "street": detail.street,
-        "community": detail.community,
-        "grid_code": detail.grid_code,
+        "street": detail.street or None,
+        "community": detail.community or None,
+        "grid_code": detail.grid_code or None,
+        "at": list(detail.point) if detail.point else None,
+        "repeat_of": detail.repeat_of,
+        "merged_into": detail.merged_into,
+        "merged": [
+            {
+                "code": m.code,
+                "reporter": m.reporter,
+                "reporter_phone": m.reporter_phone,
+                "source": m.source,
+            }
+            for m in detail.merged
+        ],
         "category_code": detail.category_code,
         "rework_count": detail.rework_count,
         "satisfaction": detail.satisfaction,
@@ -176,8 +198,24 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
         ("step", words(row.step)),
         ("time left", f"{time_left(detail.time_left_s, row.parked)}{used}"),
         ("category", f"{detail.category_code} {row.category}"),
-        ("where", f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"),
+        (
+            "where",
+            f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"
+            if detail.grid_code
+            else f"in no grid: waiting to be placed (case place {row.code} --grid CODE)",
+        ),
+        ("at", detail.point and f"{detail.point[0]}, {detail.point[1]}"),
         ("address", detail.address),
+        ("repeat of", detail.repeat_of and f"{detail.repeat_of} (possible repeat)"),
+        ("merged into", detail.merged_into),
+        (
+            "also reported",
+            "; ".join(
+                f"{m.code} by {m.reporter or '-'} {m.reporter_phone or ''}".strip()
+                + f" ({m.source})"
+                for m in detail.merged
+            ),
+        ),
         ("source", detail.source),
         ("reporter", f"{detail.reporter or '-'} {detail.reporter_phone or ''}".strip()),
         ("assignee", row.assignee),
@@ -271,6 +309,17 @@ def report(
             reporter=reporter,
             reporter_phone=phone,
         )
+        if done.grid is None:
+            say(
+                f"{done.code} lies in no grid: it waits in the unplaced queue to be placed",
+                err=True,
+            )
+        if done.repeat_of:
+            say(
+                f"{done.code} is a possible repeat of {done.repeat_of}: "
+                f"case merge {done.code} --into {done.repeat_of} --reason ...",
+                err=True,
+            )
         if not as_json:
             say(done.code)
             return
@@ -493,6 +542,48 @@ def park(
 ) -> None:
     """Stop a case's clock while it waits on something outside anyone's control."""
     _act(ctx, service.park, code, reason=reason, note=note, expected_version=expect)
+
+
+Grid = Annotated[str | None, typer.Option("--grid", help="The grid's code.")]
+
+
+@app.command()
+def place(
+    ctx: typer.Context,
+    code: Code,
+    reason: Reason,
+    grid: Grid = None,
+    at: Annotated[str | None, typer.Option("--at", help="A point in the grid, as LAT,LON.")] = None,
+    expect: ExpectVersion = None,
+) -> None:
+    """Put a case that no grid covered in a grid (by code or by a point in it)."""
+    with refusals():
+        point = Point.parse(at) if at is not None else None
+    _act(ctx, service.place_case, code, grid=grid, at=point, reason=reason, expected_version=expect)
+
+
+@app.command()
+def transfer(
+    ctx: typer.Context,
+    code: Code,
+    grid: Annotated[str, typer.Option("--grid", help="The code of the grid it belongs to.")],
+    reason: Reason,
+    expect: ExpectVersion = None,
+) -> None:
+    """Move a case to another grid of your territory; its clock runs on."""
+    _act(ctx, service.transfer_case, code, grid=grid, reason=reason, expected_version=expect)
+
+
+@app.command()
+def merge(
+    ctx: typer.Context,
+    duplicate: Annotated[str, typer.Argument(help="The repeat report's case code.")],
+    into: Annotated[str, typer.Option("--into", help="The case it repeats.")],
+    reason: Reason,
+    expect: ExpectVersion = None,
+) -> None:
+    """Close a repeat report into the case it repeats; its reporter stays with that case."""
+    _act(ctx, service.merge_case, duplicate, into=into, reason=reason, expected_version=expect)
 
 
 @app.command()

@@ -82,7 +82,8 @@ class Territory:
     def is_district(self) -> bool:
         return self.street_id is None and self.community_id is None
 
-    def contains(self, street_id: int, community_id: int) -> bool:
+    def contains(self, street_id: int | None, community_id: int | None) -> bool:
+        """Whether a place is inside; a case in no grid (no street) is the district's alone."""
         if self.community_id is not None:
             return community_id == self.community_id
         if self.street_id is not None:
@@ -90,7 +91,7 @@ class Territory:
         return True
 
 
-def serves(assignee_street: int | None, case_street: int) -> bool:
+def serves(assignee_street: int | None, case_street: int | None) -> bool:
     """Whether someone may hold a case: people and departments of the case's street, and
     those of the district or city (no street), which serve every street."""
     return assignee_street is None or assignee_street == case_street
@@ -118,6 +119,6 @@ class Actor:
         if not self.can(action):
             raise Refused(f"{self.login} ({self.role.value}) may not {action.value}")
 
-    def require_territory(self, street_id: int, community_id: int, what: str) -> None:
+    def require_territory(self, street_id: int | None, community_id: int | None, what: str) -> None:
         if not self.territory.contains(street_id, community_id):
             raise Refused(f"{what} is outside the territory of {self.login}")

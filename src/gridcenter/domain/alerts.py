@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from gridcenter.domain.errors import not_valid
+from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.domain.levels import Level
 
 
@@ -39,6 +39,7 @@ class Kind(StrEnum):
     UNOWNED = "unowned"  # a report from a place no grid covers
     UNPATROLLED = "unpatrolled"  # a grid nobody has patrolled for the policy's gap
     OVERLOAD = "overload"  # a person holds more open cases than the policy's limit
+    MANUAL = "manual"  # a manual warning: raised by hand, as a grid worker calls one in
     AUDIT_ANCHOR = "audit_anchor"  # where the history chains stand, for webhooks that ask
 
     @classmethod
@@ -250,3 +251,46 @@ def severity_of_trend(now: RiskFigures, before: RiskFigures) -> Severity:
     if now.total > before.total:
         return Severity.WARNING
     return Severity.INFO
+
+
+# -- manual warnings --------------------------------------------------------------
+
+
+MANUAL_SEVERITIES = (Severity.WARNING, Severity.ALARM)
+
+
+def manual_warning(
+    *,
+    severity: str,
+    text: str,
+    grid_code: str,
+    grid_name: str,
+    by: str,
+    now: datetime,
+    street_id: int | None = None,
+    community_id: int | None = None,
+    grid_id: int | None = None,
+) -> AlertDraft:
+    """A warning raised by hand for a grid (a grid worker on patrol calling one in): a
+    warning or an alarm, saying what is wrong. Each one raised is an alert of its own."""
+    try:
+        level = Severity(severity.strip().lower())
+    except ValueError:
+        level = None
+    if level not in MANUAL_SEVERITIES:
+        raise not_valid("severity", severity, MANUAL_SEVERITIES)
+    said = " ".join(text.split())
+    if not said:
+        raise Refused("say what the warning is about")
+    return AlertDraft(
+        Kind.MANUAL,
+        level,
+        f"{grid_name}: {said}",
+        "grid",
+        grid_code,
+        f"manual:{grid_code}:{now.isoformat()}:{by}",
+        body=f"Raised by hand by {by}.",
+        street_id=street_id,
+        community_id=community_id,
+        grid_id=grid_id,
+    )

@@ -416,6 +416,13 @@ class ClosedLoop:
         new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
         return Outcome(new, Event("dismiss", Step.REPORTED.value, "invalid", why))
 
+    def merge(self, state: CaseState, now: datetime, *, into: str, why: str) -> Outcome:
+        """A repeat report closed into the case it repeats (domain/reports.py says which may
+        be): not a case of its own, so it counts as an invalid report, like a dismissal."""
+        self._require_open(state, "merged")
+        new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
+        return Outcome(new, Event("merge", state.step.value, into, why))
+
     def reopen(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
         if state.is_open:
             raise Refused(

@@ -4,11 +4,13 @@ rules for a report no grid covers, a possible repeat and a case handled on the s
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from gridcenter.domain.errors import Refused, not_valid
+from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import HOUR, CaseState, Step
 
 
 class Channel(StrEnum):
@@ -83,10 +85,105 @@ class UnplacedPolicy:
     center runs around the clock."""
 
     place_within_h: float = 2.0
-    level: str = "C"
+    level: Level = Level.C
 
     def deadline(self, reported_at: datetime) -> datetime:
         return reported_at + timedelta(hours=self.place_within_h)
+
+    def clock(self, state: CaseState, now: datetime) -> CaseState:
+        """The reported step of a case in no grid: at the district's level, on the clock
+        for placing it rather than its category's limit for filing."""
+        limit = self.place_within_h * HOUR
+        deadline = self.deadline(now)
+        warn_at = deadline - timedelta(seconds=limit * (1 - state.limits.warn_share))
+        return replace(
+            state,
+            level=self.level,
+            step_limit_s=limit,
+            deadline=deadline,
+            warn_at=warn_at,
+        )
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """What the rules for placing, moving and merging know of a case."""
+
+    code: str
+    step: Step
+    grid: str | None  # the grid's code; None while no grid covers it
+
+    @property
+    def is_open(self) -> bool:
+        return self.step is not Step.CLOSED
+
+
+def _why(reason: str | None, action: str) -> str:
+    text = (reason or "").strip()
+    if not text:
+        raise Refused(f"{action} needs a reason")
+    return text
+
+
+def require_placed(case: Whereabouts) -> None:
+    """A case in no grid is placed before anything else is done with it."""
+    if case.grid is None:
+        raise Refused(
+            f"case {case.code} is in no grid; place it first (case place {case.code} --grid ...)"
+        )
+
+
+def check_place(case: Whereabouts, reason: str | None) -> str:
+    """Only an open case that no grid holds yet is placed; why, for its history."""
+    why = _why(reason, "placing a case")
+    if not case.is_open:
+        raise Refused(f"case {case.code} is closed; only an open case can be placed")
+    if case.grid is not None:
+        raise Refused(f"case {case.code} is already in grid {case.grid}; transfer it to move it")
+    return why
+
+
+def check_transfer(case: Whereabouts, to_grid: str, reason: str | None) -> str:
+    """An open case moves from its grid to another one; why, for its history."""
+    why = _why(reason, "transferring a case")
+    if not case.is_open:
+        raise Refused(f"case {case.code} is closed; only an open case can be transferred")
+    if case.grid is None:
+        raise Refused(f"case {case.code} is in no grid yet; place it instead")
+    if case.grid == to_grid:
+        raise Refused(f"case {case.code} is already in grid {to_grid}")
+    return why
+
+
+MERGEABLE = (Step.REPORTED, Step.FILED)  # nobody has worked on it yet
+
+
+def check_merge(duplicate: Whereabouts, original: Whereabouts, reason: str | None) -> str:
+    """A repeat report closes into the case it repeats: both open, the repeat not yet
+    dispatched (no one's work is lost), and of the same place (the repeat may be in no grid
+    yet: merging places it). Why, for both histories."""
+    why = _why(reason, "merging a repeat")
+    if duplicate.code == original.code:
+        raise Refused(f"case {duplicate.code} cannot be merged into itself")
+    if not duplicate.is_open:
+        raise Refused(f"case {duplicate.code} is closed; only an open case can be merged")
+    if not original.is_open:
+        raise Refused(
+            f"case {original.code} is closed; merge into an open case (or reopen it first)"
+        )
+    if duplicate.step not in MERGEABLE:
+        raise Refused(
+            f"case {duplicate.code} is {duplicate.step.label}; only a reported or filed case "
+            "can be merged (merge the other way, or dismiss nothing that is being worked on)"
+        )
+    if original.grid is None:
+        raise Refused(f"case {original.code} is in no grid; place it before merging into it")
+    if duplicate.grid is not None and duplicate.grid != original.grid:
+        raise Refused(
+            f"case {duplicate.code} is in grid {duplicate.grid} and {original.code} in grid "
+            f"{original.grid}: a repeat is of the same place (transfer one first)"
+        )
+    return why
 
 
 # -- a possible repeat ------------------------------------------------------------
@@ -94,9 +191,9 @@ class UnplacedPolicy:
 
 @dataclass(frozen=True)
 class RepeatPolicy:
-    """A new report is a possible repeat of an open case of the same grid and category
-    reported within `within_h` hours; when both have a point, only if they lie within
-    `metres` of each other."""
+    """A new report is a possible repeat of an open case of the same category reported
+    within `within_h` hours, in the same grid or (when both have a point) within `metres`
+    of it: two reports either side of a grid boundary are still one heap."""
 
     within_h: float = 48.0
     metres: float = 100.0
@@ -107,7 +204,7 @@ class Earlier:
     """An open case a new report could repeat."""
 
     code: str
-    grid_id: int
+    grid_id: int | None
     category_id: int
     reported_at: datetime
     point: Point | None
@@ -123,22 +220,21 @@ def possible_repeat(
     earlier: list[Earlier],
 ) -> Earlier | None:
     """The open case a new report may repeat: the nearest in place, then the newest; None
-    when there is none (a report in no grid repeats nothing until it is placed)."""
-    if grid_id is None:
-        return None
+    when there is none. With both points known the distance decides; otherwise the grid."""
     since = now - timedelta(hours=policy.within_h)
     found = []
     for case in earlier:
-        if case.grid_id != grid_id or case.category_id != category_id:
+        if case.category_id != category_id or not since <= case.reported_at <= now:
             continue
-        if not since <= case.reported_at <= now:
+        if point is not None and case.point is not None:
+            apart = point.metres_to(case.point)
+            if apart > policy.metres:
+                continue
+        elif grid_id is not None and case.grid_id == grid_id:
+            apart = policy.metres
+        else:
             continue
-        apart = None if point is None or case.point is None else point.metres_to(case.point)
-        if apart is not None and apart > policy.metres:
-            continue
-        found.append(
-            (apart if apart is not None else policy.metres, -case.reported_at.timestamp(), case)
-        )
+        found.append((apart, -case.reported_at.timestamp(), case))
     return min(found, key=lambda item: item[:2])[2] if found else None
 
 

@@ -1,6 +1,6 @@
 """Case listings and a case's full record."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Select, func, literal_column, select
@@ -10,6 +10,7 @@ from gridcenter.domain.access import Territory
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import ClosedLoop, StepPlan
 from gridcenter.domain.masking import mask_name, mask_phone
+from gridcenter.domain.reports import Earlier, Point
 from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 from gridcenter.store.mapping import limits_of, state_of
@@ -18,6 +19,7 @@ from gridcenter.store.mapping import limits_of, state_of
 # query only when the query spells that very condition; SQLite re-checks a bound value in
 # the table, row by row.
 OPEN = tables.Case.step != literal_column("'closed'")
+UNPLACED = "(no grid)"  # what a listing shows for the grid of a case no grid covers yet
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def case_rows() -> Select:
             tables.Case.level,
             tables.Case.step,
             tables.Category.name,
-            tables.Grid.name,
+            func.coalesce(tables.Grid.name, UNPLACED),
             func.coalesce(tables.Staff.name, tables.Department.name, ""),
             tables.Case.deadline,
             tables.Case.parked_at.is_not(None),
@@ -58,7 +60,7 @@ def case_rows() -> Select:
             tables.Case.version,
         )
         .join(tables.Category, tables.Category.id == tables.Case.category_id)
-        .join(tables.Grid, tables.Grid.id == tables.Case.grid_id)
+        .outerjoin(tables.Grid, tables.Grid.id == tables.Case.grid_id)
         .outerjoin(tables.Staff, tables.Staff.id == tables.Case.assignee_staff_id)
         .outerjoin(tables.Department, tables.Department.id == tables.Case.assignee_department_id)
     )
@@ -72,13 +74,17 @@ def open_cases(
     level: Level | None = None,
     overdue: bool = False,
     grid_id: int | None = None,
+    unplaced: bool = False,
     limit: int = 100,
     offset: int = 0,
 ) -> list[CaseRow]:
-    """Open cases, the most urgent first: overdue, then least time left."""
+    """Open cases, the most urgent first: overdue, then least time left. `unplaced`: only
+    those no grid covers yet (the district's alone: no street's territory holds them)."""
     query = case_rows().where(
         OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id)
     )
+    if unplaced:
+        query = query.where(tables.Case.grid_id.is_(None))
     if level is not None:
         query = query.where(tables.Case.level == level.value)
     if grid_id is not None:
@@ -126,7 +132,7 @@ class CaseDetail:
     source: str
     reporter: str
     reporter_phone: str  # masked
-    street: str
+    street: str  # "" for a case no grid covers yet
     community: str
     grid_code: str
     category_code: str
@@ -142,6 +148,20 @@ class CaseDetail:
     overdue: bool
     steps: list[StepLine]
     history: list[HistoryLine]
+    point: tuple[float, float] | None = None  # where it was reported (lat, lon)
+    repeat_of: str | None = None  # the open case it may repeat, flagged when reported
+    merged_into: str | None = None  # the case this repeat was merged into
+    merged: list["MergedReport"] = field(default_factory=list)  # repeats merged into it
+
+
+@dataclass(frozen=True)
+class MergedReport:
+    """A repeat merged into a case: its code and reporter, kept with the case it joined."""
+
+    code: str
+    reporter: str  # masked as the case's own reporter is
+    reporter_phone: str  # masked
+    source: str
 
 
 def case_detail(
@@ -166,10 +186,10 @@ def case_detail(
         return None
     row = CaseRow(*session.execute(case_rows().where(tables.Case.id == case.id)).one())
     category = session.get(tables.Category, case.category_id)
-    grid = session.get(tables.Grid, case.grid_id)
-    community = session.get(tables.Community, case.community_id)
-    street = session.get(tables.Street, case.street_id)
-    assert category and grid and community and street
+    grid = session.get(tables.Grid, case.grid_id) if case.grid_id else None
+    community = session.get(tables.Community, case.community_id) if case.community_id else None
+    street = session.get(tables.Street, case.street_id) if case.street_id else None
+    assert category is not None
     state = state_of(case, limits_of(category), None)
     done = [
         StepLine(s.step, s.started_at, s.deadline, s.ended_at, False, s.original_deadline)
@@ -196,9 +216,9 @@ def case_detail(
         source=case.source,
         reporter=(case.reporter or "") if names_shown else mask_name(case.reporter),
         reporter_phone=mask_phone(case.reporter_phone),
-        street=street.name,
-        community=community.name,
-        grid_code=grid.code,
+        street=street.name if street else "",
+        community=community.name if community else "",
+        grid_code=grid.code if grid else "",
         category_code=category.code,
         created_at=case.created_at,
         updated_at=case.updated_at,
@@ -212,4 +232,54 @@ def case_detail(
         overdue=loop.is_overdue(state, now),
         steps=steps,
         history=history,
+        point=None if case.lat is None or case.lon is None else (case.lat, case.lon),
+        repeat_of=_code_of(session, case.repeat_of_id),
+        merged_into=_code_of(session, case.merged_into_id),
+        merged=[
+            MergedReport(
+                other.code,
+                (other.reporter or "") if names_shown else mask_name(other.reporter),
+                mask_phone(other.reporter_phone),
+                other.source,
+            )
+            for other in session.scalars(
+                select(tables.Case)
+                .where(tables.Case.merged_into_id == case.id)
+                .order_by(tables.Case.id)
+            )
+        ],
     )
+
+
+def _code_of(session: Session, case_id: int | None) -> str | None:
+    return (
+        None
+        if case_id is None
+        else session.scalar(select(tables.Case.code).where(tables.Case.id == case_id))
+    )
+
+
+def open_repeats(
+    session: Session, territory: Territory, category_id: int, since: datetime
+) -> list[Earlier]:
+    """The territory's open cases of a category reported since then: what a new report of
+    it may repeat (domain/reports.py decides which, by grid and distance)."""
+    rows = session.execute(
+        select(
+            tables.Case.code,
+            tables.Case.grid_id,
+            tables.Case.category_id,
+            tables.Case.created_at,
+            tables.Case.lat,
+            tables.Case.lon,
+        ).where(
+            OPEN,
+            tables.Case.category_id == category_id,
+            tables.Case.created_at >= since,
+            in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        )
+    )
+    return [
+        Earlier(code, grid_id, kind, at, None if lat is None or lon is None else Point(lat, lon))
+        for code, grid_id, kind, at, lat, lon in rows
+    ]

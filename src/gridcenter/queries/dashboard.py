@@ -163,10 +163,12 @@ def queue_size(
 def _queue_filter(
     query: Select, territory: Territory, level: Level, grid_id: int | None, text: str
 ) -> Select:
-    """The one definition of what a (filtered) level queue holds."""
+    """The one definition of what a (filtered) level queue holds: cases in a grid (those
+    in none wait in the unplaced queue, as the level counts from the tallies say)."""
     query = query.where(
         OPEN,
         tables.Case.level == level.value,
+        tables.Case.grid_id.is_not(None),
         in_territory(territory, tables.Case.street_id, tables.Case.community_id),
     )
     if grid_id is not None:

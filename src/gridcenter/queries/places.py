@@ -1,9 +1,12 @@
-"""Where a report lies: the grid at a point, or the grid a code names."""
+"""Where a report lies: the grid at a point, the grid a code names, or the one an address
+names."""
+
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gridcenter.domain.reports import Point
+from gridcenter.domain.reports import Point, normal_address
 from gridcenter.domain.territory import holds
 from gridcenter.store import tables
 from gridcenter.store.territory import shape_of
@@ -33,3 +36,36 @@ def grid_at(session: Session, point: Point) -> tables.Grid | None:
 
 def grid_by_code(session: Session, code: str) -> tables.Grid | None:
     return session.scalar(select(tables.Grid).where(tables.Grid.code == code.strip()))
+
+
+def grid_for_address(session: Session, address: str) -> tables.Grid | None:
+    """The grid an address names: a grid by its code or name, else a community or street by
+    its code or name when it holds a single grid. Matching is on normalised text (width,
+    case, spacing), whole words only; None when nothing, or more than one grid, fits."""
+    wanted = normal_address(address)
+    if not wanted:
+        return None
+    grids = list(session.scalars(select(tables.Grid)))
+    for key in (None, "community_id", "street_id"):
+        if key is None:
+            found = [g for g in grids if _names(wanted, g.code, g.name)]
+        else:
+            table = tables.Community if key == "community_id" else tables.Street
+            named = {
+                row.id
+                for row in session.scalars(select(table))
+                if _names(wanted, row.code, row.name)
+            }
+            found = [g for g in grids if getattr(g, key) in named] if named else []
+        if found:
+            return found[0] if len(found) == 1 else None
+    return None
+
+
+def _names(address: str, *names: str) -> bool:
+    """Whether a normalised address is, or holds as whole words, one of these names."""
+    for name in names:
+        term = normal_address(name)
+        if term and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", address):
+            return True
+    return False

@@ -3,10 +3,13 @@
 from sqlalchemy import select
 
 from gridcenter.domain.access import Action
+from gridcenter.domain.alerts import manual_warning
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.errors import Refused
+from gridcenter.queries.places import grid_by_code
 from gridcenter.services.context import Context
 from gridcenter.store import tables
+from gridcenter.store.alerts import raise_alerts
 from gridcenter.store.history import audit
 
 
@@ -45,3 +48,28 @@ def acknowledge(ctx: Context, alert_id: int, note: str = "") -> str:
         )
         session.add(tables.ChangeLog(at=now, kind=ChangeKind.ALERT, ref=str(alert_id)))
         return alert.title
+
+
+def raise_by_hand(ctx: Context, *, grid: str, severity: str, text: str) -> str:
+    """A manual warning for a grid of the actor's territory (a grid worker calling one in):
+    on the board and out to the webhooks like any alert; returns its title."""
+    ctx.actor.require(Action.FILE)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        found = grid_by_code(session, grid)
+        if found is None:
+            raise Refused(f"no grid {grid.strip()!r}")
+        ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+        draft = manual_warning(
+            severity=severity,
+            text=text,
+            grid_code=found.code,
+            grid_name=found.name,
+            by=ctx.actor.signature,
+            now=now,
+            street_id=found.street_id,
+            community_id=found.community_id,
+            grid_id=found.id,
+        )
+        raise_alerts(session, [draft], now)
+        return draft.title

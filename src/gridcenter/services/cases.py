@@ -3,8 +3,9 @@ writes the new state, its step clock, its history event and the change
 signal in one transaction, or nothing at all."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,16 +23,27 @@ from gridcenter.domain.loop import (
     ESCALATIONS,
     Assignee,
     CaseState,
+    Event,
     Outcome,
     Satisfaction,
     Step,
     cannot,
 )
-from gridcenter.domain.reports import Channel, Point
+from gridcenter.domain.reports import (
+    Channel,
+    Point,
+    Whereabouts,
+    check_merge,
+    check_place,
+    check_transfer,
+    possible_repeat,
+    require_placed,
+)
 from gridcenter.formatting import change, words
+from gridcenter.queries.cases import open_repeats
 from gridcenter.queries.categories import categories_named
 from gridcenter.queries.people import department_candidate, refusal_for, staff_candidate
-from gridcenter.queries.places import grid_at, grid_by_code
+from gridcenter.queries.places import grid_at, grid_by_code, grid_for_address
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve_case_timers
@@ -45,6 +57,7 @@ from gridcenter.store.mapping import (
     values_of,
 )
 from gridcenter.store.numbers import case_numbers
+from gridcenter.store.seeding import ReportPolicies, read_report_policies
 
 
 @dataclass(frozen=True)
@@ -128,6 +141,12 @@ def _can(state: CaseState, move: str) -> None:
     why = cannot(move, state.code, state.step, state.level, state.parked)
     if why is not None:
         raise Refused(why)
+
+
+def whereabouts(session: Session, row: tables.Case) -> Whereabouts:
+    """What the rules for placing, moving and merging need of a case."""
+    grid = session.get(tables.Grid, row.grid_id) if row.grid_id is not None else None
+    return Whereabouts(row.code, Step(row.step), grid.code if grid else None)
 
 
 def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
@@ -284,6 +303,20 @@ def _move_step_clock(
 UNCLASSIFIED = "UNC-00-00"  # a report nobody has classified yet: filing classifies it
 
 
+@cache
+def report_policies() -> ReportPolicies:
+    return read_report_policies()
+
+
+@dataclass(frozen=True)
+class Reported(Done):
+    """A new case, with its grid (None when no grid covers it) and the open case it may
+    repeat."""
+
+    grid: str | None = None
+    repeat_of: str | None = None
+
+
 def report_case(
     ctx: Context,
     *,
@@ -296,11 +329,14 @@ def report_case(
     description: str = "",
     reporter: str | None = None,
     reporter_phone: str | None = None,
-) -> Done:
+) -> Reported:
     """Collect a new case where it was reported: at a point, in a grid named by its code,
-    or at an address. It waits in the reported step until it is filed. A grid worker
-    reporting from patrol (the acting account's own staff record, or the one `reporter`
-    names) is credited with the report."""
+    or at an address that names a grid. A report no grid covers is a case all the same,
+    in the district's unplaced queue (a street or community office, which cannot see that
+    queue, is told to pass it to the district). It waits in the reported step until it is
+    filed. A grid worker reporting from patrol (the acting account's own staff record, or
+    the one `reporter` names) is credited with the report. An open case of the same
+    category close by is flagged as the one it may repeat."""
     ctx.actor.require(Action.FILE)
     channel = Channel.parse(source)
     if not title.strip():
@@ -308,14 +344,38 @@ def report_case(
     if at is not None and grid:
         raise Refused("say where once: a point or a grid, not both")
     now = ctx.now()
+    policies = report_policies()
     with ctx.db.write() as session:
         kind = category_by_code(session, category or UNCLASSIFIED)
-        found = _place(session, at, grid)
+        found = _place(session, at, grid, address)
         if found is None:
-            where = f"at {at.lat}, {at.lon}" if at else "without a place"
-            raise Refused(f"no grid covers a report {where}")
-        ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+            where = (
+                f"at {at.lat}, {at.lon}"
+                if at
+                else (f"at {address.strip()!r}" if address.strip() else "without a place")
+            )
+            ctx.actor.require_territory(
+                None, None, f"a report {where} lies in no grid and goes to the district; it"
+            )
+        else:
+            ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
         credited = _patrol_reporter(session, ctx, reporter) if channel is Channel.PATROL else None
+        repeat = None
+        if kind.code != UNCLASSIFIED:
+            assert kind.id is not None
+            repeat = possible_repeat(
+                policies.repeat,
+                grid_id=found.id if found else None,
+                category_id=kind.id,
+                point=at,
+                now=now,
+                earlier=open_repeats(
+                    session,
+                    ctx.actor.territory,
+                    kind.id,
+                    now - timedelta(hours=policies.repeat.within_h),
+                ),
+            )
         row = insert_reported(
             session,
             ctx,
@@ -323,18 +383,34 @@ def report_case(
             title=title.strip(),
             category=kind,
             grid=found,
+            point=at,
             source=channel.value,
             description=description.strip(),
             address=address.strip(),
             reporter=credited.name if credited else (reporter or "").strip() or None,
             reporter_phone=(reporter_phone or "").strip() or None,
             reporter_staff_id=credited.id if credited else None,
+            repeat_of=repeat.code if repeat else None,
         )
-        return Done(row.code, row.version, "report", f"reported by {channel.value}")
+        said = [f"reported by {channel.value}"]
+        if found is None:
+            said.append("in no grid: waiting in the unplaced queue")
+        if repeat is not None:
+            said.append(f"possible repeat of {repeat.code}")
+        return Reported(
+            row.code,
+            row.version,
+            "report",
+            "; ".join(said),
+            grid=found.code if found else None,
+            repeat_of=repeat.code if repeat else None,
+        )
 
 
-def _place(session: Session, at: Point | None, grid: str | None) -> tables.Grid | None:
-    """The grid a report names or lies in."""
+def _place(
+    session: Session, at: Point | None, grid: str | None, address: str = ""
+) -> tables.Grid | None:
+    """The grid a report names, lies in, or whose name its address gives."""
     if grid:
         found = grid_by_code(session, grid)
         if found is None:
@@ -342,7 +418,7 @@ def _place(session: Session, at: Point | None, grid: str | None) -> tables.Grid 
         return found
     if at is not None:
         return grid_at(session, at)
-    return None
+    return grid_for_address(session, address) if address.strip() else None
 
 
 def _patrol_reporter(session: Session, ctx: Context, reporter: str | None) -> tables.Staff | None:
@@ -371,8 +447,9 @@ def insert_reported(
     *,
     title: str,
     category: tables.Category,
-    grid: tables.Grid,
+    grid: tables.Grid | None,
     source: str,
+    point: Point | None = None,
     description: str = "",
     address: str = "",
     reporter: str | None = None,
@@ -381,8 +458,10 @@ def insert_reported(
     external_ref: str | None = None,
     source_data: str = "",
     reported_at: datetime | None = None,
+    repeat_of: str | None = None,
 ) -> tables.Case:
-    """A new case in the reported step, its first step clock and its first event.
+    """A new case in the reported step, its first step clock and its first event. A case
+    in no grid (`grid` None) waits at the district on the clock for placing it.
 
     The store draws its number (so concurrent writers never take the same one); its code
     is made of that number."""
@@ -398,15 +477,19 @@ def insert_reported(
         warn_at=None,
     )
     state = ctx.loop.enter_step(blank, Step.REPORTED, now)
+    if grid is None:
+        state = report_policies().unplaced.clock(state, now)
     row = tables.Case(
         id=number,
         code=state.code,
         title=title,
         description=description,
         category_id=category.id,
-        grid_id=grid.id,
-        community_id=grid.community_id,
-        street_id=grid.street_id,
+        grid_id=grid.id if grid else None,
+        community_id=grid.community_id if grid else None,
+        street_id=grid.street_id if grid else None,
+        lat=point.lat if point else None,
+        lon=point.lon if point else None,
         address=address,
         source=source,
         external_ref=external_ref,
@@ -414,6 +497,11 @@ def insert_reported(
         reporter=reporter,
         reporter_phone=reporter_phone,
         reporter_staff_id=reporter_staff_id,
+        repeat_of_id=(
+            session.scalar(select(tables.Case.id).where(tables.Case.code == repeat_of))
+            if repeat_of
+            else None
+        ),
         created_at=reported_at or now,
         updated_at=now,
         updated_by=ctx.actor.signature,
@@ -434,6 +522,7 @@ def insert_reported(
                 "channel": ctx.actor.channel,
                 "action": "report",
                 "to_value": source,
+                "reason": f"possible repeat of {repeat_of}" if repeat_of else None,
             }
         ],
     )
@@ -456,6 +545,7 @@ def file_case(
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
     ) -> tuple[Outcome, dict[str, Any]]:
+        require_placed(whereabouts(session, row))
         kind = (
             category_by_code(session, category)
             if category
@@ -743,3 +833,139 @@ def unpark(
         lambda s, r, state, now: (ctx.loop.unpark(state, now, reason=reason), {}),
         expected_version,
     )
+
+
+# -- where a case lies: place, transfer, merge ------------------------------------
+
+
+def _grid_named(session: Session, ctx: Context, grid: str | None, at: Point | None) -> tables.Grid:
+    """The grid a move names by code or by a point in it, inside the actor's territory."""
+    if bool(grid) == (at is not None):
+        raise Refused("say which grid: a grid code or a point (LAT,LON) in it")
+    found = _place(session, at, grid)
+    if found is None:
+        assert at is not None
+        raise Refused(f"no grid covers {at.lat}, {at.lon}; give a grid code")
+    ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+    return found
+
+
+def _in_grid(grid: tables.Grid) -> dict[str, Any]:
+    return {"grid_id": grid.id, "community_id": grid.community_id, "street_id": grid.street_id}
+
+
+def place_case(
+    ctx: Context,
+    code: str,
+    *,
+    reason: str | None,
+    grid: str | None = None,
+    at: Point | None = None,
+    expected_version: int | None = None,
+) -> Done:
+    """Put a case no grid covered in a grid: it starts its filing clock there, at its
+    category's level, and leaves the unplaced queue."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        why = check_place(whereabouts(session, row), reason)
+        found = _grid_named(session, ctx, grid, at)
+        category = session.get(tables.Category, row.category_id)
+        assert category is not None
+        placed = ctx.loop.enter_step(state, Step.REPORTED, now)
+        new = replace(placed, level=Level(category.default_level))
+        return Outcome(new, Event("place", None, found.code, why)), _in_grid(found)
+
+    return _act(ctx, code, Action.FILE, decide, expected_version)
+
+
+def transfer_case(
+    ctx: Context,
+    code: str,
+    *,
+    grid: str,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> Done:
+    """Move a case to another grid of the actor's territory; its clock runs on. A case held
+    by someone who does not serve the new grid's street is reassigned first."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        found = _grid_named(session, ctx, grid, None)
+        why = check_transfer(whereabouts(session, row), found.code, reason)
+        if state.assignee is not None and found.street_id != row.street_id:
+            raise Refused(
+                f"case {row.code} is held by {state.assignee.name}, who answers for its street; "
+                "a case moves to another street's grid before it is dispatched"
+            )
+        before = whereabouts(session, row).grid
+        return Outcome(state, Event("transfer", before, found.code, why)), _in_grid(found)
+
+    return _act(ctx, code, Action.REASSIGN, decide, expected_version)
+
+
+def merge_case(
+    ctx: Context,
+    duplicate: str,
+    *,
+    into: str,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> Done:
+    """Close a repeat report into the case it repeats: the repeat closes as merged (an
+    invalid report, not a case of its own), linked to the case it joined, which keeps its
+    reporter through that link; both histories say so."""
+    ctx.actor.require(Action.FILE)
+    with ctx.db.write() as session:
+        rows = {
+            row.code: row
+            for row in session.scalars(
+                select(tables.Case)
+                .where(tables.Case.code.in_([duplicate.strip(), into.strip()]))
+                .order_by(tables.Case.id)
+                .with_for_update()
+            )
+        }
+        repeat, original = rows.get(duplicate.strip()), rows.get(into.strip())
+        for name, row in ((duplicate, repeat), (into, original)):
+            if row is None:
+                raise Refused(f"no case {name.strip()!r}")
+        assert repeat is not None and original is not None
+        ctx.actor.require_territory(
+            original.street_id, original.community_id, f"case {original.code}"
+        )
+        why = check_merge(whereabouts(session, repeat), whereabouts(session, original), reason)
+
+        def decide(
+            session: Session, row: tables.Case, state: CaseState, now: datetime
+        ) -> tuple[Outcome, dict[str, Any]]:
+            outcome = ctx.loop.merge(state, now, into=original.code, why=why)
+            return outcome, {"merged_into_id": original.id}
+
+        done = _apply(session, ctx, repeat, decide, expected_version)
+        now = ctx.now()
+        original.version += 1
+        original.updated_at = now
+        original.updated_by = ctx.actor.signature
+        assert original.id is not None
+        append(
+            session,
+            "case_event",
+            [
+                {
+                    "case_id": original.id,
+                    "at": now,
+                    "actor": ctx.actor.signature,
+                    "channel": ctx.actor.channel,
+                    "action": "merged_in",
+                    "from_value": repeat.code,
+                    "to_value": original.code,
+                    "reason": why,
+                }
+            ],
+        )
+        session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=original.code))
+        return done

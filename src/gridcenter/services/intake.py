@@ -26,7 +26,7 @@ from gridcenter.domain.errors import Clash, Refused, not_valid
 from gridcenter.domain.reports import Point
 from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse_endpoint
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
-from gridcenter.queries.places import grid_at
+from gridcenter.queries.places import grid_at, grid_for_address
 from gridcenter.resources import data_dir
 from gridcenter.services.cases import category_by_code, insert_reported
 from gridcenter.services.context import Context
@@ -193,10 +193,11 @@ def report_full(records: list[dict[str, str]]) -> bool:
     return len(records) >= CAP
 
 
-def _grid_at(session: Session, request: Request) -> tables.Grid | None:
-    if request.lat is None or request.lon is None:
-        return None
-    return grid_at(session, Point(request.lat, request.lon))
+def _grid_of(session: Session, request: Request) -> tables.Grid | None:
+    """The grid a request lies in, by its point, else by its address."""
+    if request.lat is not None and request.lon is not None:
+        return grid_at(session, Point(request.lat, request.lon))
+    return grid_for_address(session, request.address) if request.address else None
 
 
 def _store(ctx: Context, source_id: int, records: list[dict[str, str]], report: SyncReport) -> None:
@@ -250,15 +251,16 @@ def _problem(
     )
 
 
-def _unowned_body(request: Request, ref: str) -> str:
-    """What an alert about a report in no grid says: where and what, and which record to
-    look up, never who reported it (alerts and webhooks carry no personal data)."""
+def _unowned_body(request: Request, ref: str, code: str) -> str:
+    """What an alert about a report in no grid says: where and what, and which case holds
+    it, never who reported it (alerts and webhooks carry no personal data)."""
     where = f"{request.lat}, {request.lon}" if request.lat is not None else "no coordinates"
     return (
         f"Open311 record {ref} ({request.service_code or 'no service code'}"
         f" {request.service_name}) at {where}, reported "
         f"{request.requested.isoformat() if request.requested else 'at an unknown time'}. "
-        "The reporter's details stay with the record set aside in `gridcenter ingest status`."
+        f"It waits as case {code} in the unplaced queue (`gridcenter case list --unplaced`) "
+        "for someone to place it in a grid."
     )
 
 
@@ -268,32 +270,7 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
     case = session.scalar(select(tables.Case).where(tables.Case.external_ref == ref))
     if case is not None:
         return _update(session, ctx, case, request, data, now)
-    grid = _grid_at(session, request)
-    if grid is None:
-        where = (
-            f"at {request.lat}, {request.lon}"
-            if request.lat is not None
-            else f"with no coordinates ({request.address or 'no address'})"
-        )
-        session.add(tables.ChangeLog(at=now, kind=ChangeKind.INTAKE, ref=ref))
-        raise_alerts(
-            session,
-            [
-                AlertDraft(
-                    Kind.UNOWNED,
-                    Severity.ALARM,
-                    f"Open311 report {request.id} {where} lies in no grid: "
-                    f"nobody answers for it ({request.title})",
-                    "district",
-                    ref,
-                    f"unowned:{ref}",
-                    body=_unowned_body(request, ref),
-                )
-            ],
-            now,
-        )
-        _problem(session, source_id, request.id, f"outside every grid {where}", request.raw, now)
-        return "problems"
+    grid = _grid_of(session, request)
     code = service_map().get(request.service_code, UNCLASSIFIED)
     try:
         category = category_by_code(session, code)
@@ -302,13 +279,15 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
     text = request.description
     if request.service_code and code == UNCLASSIFIED:
         text = f"[unmapped service code {request.service_code}] {text}"
-    insert_reported(
+    point = None if request.lat is None or request.lon is None else Point(request.lat, request.lon)
+    row = insert_reported(
         session,
         ctx,
         now,
         title=request.title,
         category=category,
         grid=grid,
+        point=point,
         source="open311",
         description=text,
         address=request.address,
@@ -318,6 +297,28 @@ def _upsert(session: Session, ctx: Context, source_id: int, request: Request, no
         source_data=data,
         reported_at=request.requested,
     )
+    if grid is None:
+        where = (
+            f"at {request.lat}, {request.lon}"
+            if request.lat is not None
+            else f"with no coordinates ({request.address or 'no address'})"
+        )
+        raise_alerts(
+            session,
+            [
+                AlertDraft(
+                    Kind.UNOWNED,
+                    Severity.ALARM,
+                    f"Open311 report {request.id} {where} lies in no grid: "
+                    f"nobody answers for it until case {row.code} is placed ({request.title})",
+                    "district",
+                    ref,
+                    f"unowned:{ref}",
+                    body=_unowned_body(request, ref, row.code),
+                )
+            ],
+            now,
+        )
     return "created"
 
 

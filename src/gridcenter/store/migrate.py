@@ -4,7 +4,7 @@ an older one is brought up to date by `gridcenter db upgrade` without losing a r
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
 from gridcenter.store.history import protect
 from gridcenter.store.notify import install_notify
@@ -56,10 +56,39 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     config = _config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, on=False)
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite:
+                    _refuse_broken_references(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, on=True)
     with engine.begin() as connection:
         protect(connection)
         install_notify(connection)
         install_tallies(connection)
+
+
+def _foreign_keys(connection: Connection, *, on: bool) -> None:
+    """SQLite alters a table by copying it and dropping the old one, which its foreign key
+    checks refuse while other tables refer to it: they are off during the migrations (the
+    pragma only takes effect outside a transaction) and checked as a whole before commit."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    raw.execute(f"PRAGMA foreign_keys = {'ON' if on else 'OFF'}")
+
+
+def _refuse_broken_references(connection: Connection) -> None:
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        table, row, parent, _ = broken[0]
+        raise UpgradeRefused(
+            f"{len(broken)} rows refer to rows that are not there (first: {table} row {row} "
+            f"refers to {parent}); nothing was changed"
+        )

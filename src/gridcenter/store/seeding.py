@@ -25,6 +25,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, ClosedLoop, Satisfaction, Step
 from gridcenter.domain.people import read_staff
+from gridcenter.domain.reports import RepeatPolicy, UnplacedPolicy
 from gridcenter.domain.roster import Shift, check_shift, clash
 from gridcenter.domain.territory import read_territory
 from gridcenter.resources import data_dir
@@ -55,6 +56,22 @@ def read_case_rules() -> CaseRules:
     """Who may hold a case at each level, and the reasons for parking: the policy's."""
     data = tomllib.loads((seed_folder() / "policy.toml").read_text("utf-8"))
     return case_rules(data["holders"], data["parking"]["reasons"])
+
+
+@dataclass(frozen=True)
+class ReportPolicies:
+    unplaced: UnplacedPolicy
+    repeat: RepeatPolicy
+
+
+def read_report_policies(folder: Path | None = None) -> ReportPolicies:
+    """How long a report in no grid may wait to be placed, and what makes a repeat."""
+    data = tomllib.loads(((folder or seed_folder()) / "policy.toml").read_text("utf-8"))
+    reports = data["reports"]
+    return ReportPolicies(
+        UnplacedPolicy(float(reports["place_within_h"]), Level.parse(reports["unplaced_level"])),
+        RepeatPolicy(float(reports["repeat_within_h"]), float(reports["repeat_metres"])),
+    )
 
 
 def read_calendar(folder: Path | None = None) -> WorkingCalendar:

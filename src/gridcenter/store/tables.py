@@ -206,10 +206,17 @@ class Case(SQLModel, table=True):
     title: str
     description: str = ""
     category_id: int = Field(foreign_key="category.id", index=True)
-    grid_id: int = Field(foreign_key="grid.id")
-    community_id: int = Field(foreign_key="community.id")
-    street_id: int = Field(foreign_key="street.id")
+    # None while no grid covers the report: it waits in the district's unplaced queue.
+    grid_id: int | None = Field(default=None, foreign_key="grid.id")
+    community_id: int | None = Field(default=None, foreign_key="community.id")
+    street_id: int | None = Field(default=None, foreign_key="street.id")
     address: str = ""
+    lat: float | None = None  # where it was reported (WGS84), when a point was given
+    lon: float | None = None
+    # A repeat merged into another case: closed, its reporter kept through this link.
+    merged_into_id: int | None = Field(default=None, foreign_key="cases.id", index=True)
+    # Flagged when reported: an open case of the same category nearby (domain/reports.py).
+    repeat_of_id: int | None = Field(default=None, foreign_key="cases.id")
     source: str  # patrol, hotline, resident_app, sensor, department, open311
     external_ref: str | None = Field(default=None, unique=True, index=True)  # stored once
     source_data: str = ""  # the source's own record, as it sent it (JSON)

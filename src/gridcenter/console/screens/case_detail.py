@@ -113,10 +113,19 @@ class CaseScreen(Confined, Screen[None]):
         lines.add_row("Level", f"{row.level} ({Level(row.level).disposer})")
         lines.add_row("Step", f"{row.step.replace('_', ' ')}   {state}")
         lines.add_row("Category", plain(f"{detail.category_code} {row.category}"))
-        lines.add_row(
-            "Where", plain(f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}")
+        where = (
+            f"{row.grid} ({detail.grid_code}), {detail.community}, {detail.street}"
+            if detail.grid_code
+            else "in no grid: waiting to be placed"
         )
+        lines.add_row("Where", plain(where))
         lines.add_row("Address", plain(detail.address or "-"))
+        if detail.repeat_of:
+            lines.add_row("Repeat", plain(f"possibly of {detail.repeat_of}"))
+        if detail.merged_into:
+            lines.add_row("Merged", plain(f"into {detail.merged_into}"))
+        if detail.merged:
+            lines.add_row("Also from", plain(", ".join(m.code for m in detail.merged)))
         lines.add_row("Assignee", plain(row.assignee or "-"))
         lines.add_row(
             "Source",
