@@ -12,9 +12,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from gridcenter.domain.loop import ClosedLoop
+from gridcenter.domain.reports import Point
+from gridcenter.services import cases as case_service
+from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.database import Database
-from tests.console.conftest import make_app, settle
+from tests.console.conftest import change_elsewhere, make_app, settle
 
 SnapCompare = Callable[..., Any]
 SIZES = {"small": (80, 24), "wall": (160, 48)}
@@ -119,8 +122,10 @@ def test_dashboard_looks(
 def test_new_case_form(
     snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
 ) -> None:
+    """A category chosen, and the place picker filtering the grids as a name is typed."""
     app = make_app(demo_path, loop)
-    keys = ("n", *"Blocked drain", "tab", "tab", "enter", "down", "down", "enter")
+    keys = ("n", *"Blocked drain", "tab", "tab", "enter", "down", "down", "enter", "tab")
+    keys += (*"taoyuan", "space", "0")
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
 
 
@@ -135,3 +140,23 @@ def test_file_form(snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop,
     app = make_app(demo_path, loop)
     keys = ("slash", *code, "enter", "f", "enter", "down", "down", "enter")
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before(*keys))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_unplaced_queue(
+    snap_compare: SnapCompare, demo_path: Path, loop: ClosedLoop, size: str
+) -> None:
+    """Reports no grid covers, in the district's unplaced queue, with the key to place them."""
+    url = f"sqlite:///{demo_path}"
+
+    def report(ctx: Context) -> None:
+        case_service.report_case(
+            ctx, title="Smoke from a yard", source="phone", address="No. 9 Nowhere Lane"
+        )
+        case_service.report_case(
+            ctx, title="Heap on the river bank", category="URB-ENV-01", at=Point(28.1, 112.7)
+        )
+
+    change_elsewhere(url, loop, report)
+    app = make_app(demo_path, loop)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before("u"))

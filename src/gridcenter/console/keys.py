@@ -30,6 +30,8 @@ CASE_MOVE_KEYS = [
     MoveKey("p", "park", "Park", False, "park: stop the clock, with a reason"),
     MoveKey("p", "unpark", "Unpark", False, "unpark: the clock runs on with the time it had"),
     MoveKey("X", "extension", "Extension", False, "request an extension, or grant or refuse one"),
+    MoveKey("P", "place", "Place", True, "place a case no grid covers in a grid"),
+    MoveKey("M", "merge", "Merge", False, "merge a repeat report into the case it repeats"),
 ]
 
 DASHBOARD_KEYS = [
@@ -43,6 +45,7 @@ DASHBOARD_KEYS = [
     Binding("2", "show_level('B')", "Queue B", show=False, id="queue.b"),
     Binding("3", "show_level('C')", "Queue C", show=False, id="queue.c"),
     Binding("4", "show_level('D')", "Queue D", show=False, id="queue.d"),
+    Binding("u", "show_unplaced", "Unplaced queue", show=False, id="queue.unplaced"),
     # First of the shown keys: the footer of an 80-column terminal still has room for them.
     Binding("question_mark", "help", "Keys", id="app.help"),
     Binding("q", "quit", "Quit", id="app.quit"),

@@ -75,6 +75,7 @@ class View:
     grid_name: str = ""
     text: str = ""
     pages: tuple[int, ...] = (0,)
+    unplaced: bool = False  # the queue shows the cases no grid covers, not a level's
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class CasePanes:
     queue_pages: dict[int, list[CaseRow]]
     timers: dashboard.Timers
     filtered: dict[Level, int] | None = None  # each level's matches, when a filter is on
+    unplaced: int = 0  # the cases no grid covers, waiting to be placed
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,10 @@ class LiveFeed:
 
     def page(self, view: View, offset: int, limit: int) -> list[CaseRow]:
         with self.context.db.read() as session:
+            if view.unplaced:
+                return dashboard.unplaced_page(
+                    session, self.context.actor.territory, offset=offset, limit=limit
+                )
             return dashboard.queue_page(
                 session,
                 self.context.actor.territory,
@@ -235,7 +241,22 @@ class LiveFeed:
     ) -> CasePanes:
         territory = self.context.actor.territory
         counts = dashboard.level_counts(session, territory, beyond)
+        unplaced = dashboard.unplaced_size(session, territory)
         filtered: dict[Level, int] | None = None
+        if view.unplaced:
+            return CasePanes(
+                counts=counts,
+                queue_total=unplaced,
+                queue_pages={
+                    number: dashboard.unplaced_page(
+                        session, territory, offset=number * PAGE, limit=PAGE
+                    )
+                    for number in view.pages
+                    if number * PAGE < max(unplaced, 1)
+                },
+                timers=dashboard.running_out(session, territory, now),
+                unplaced=unplaced,
+            )
         if view.grid_id is None and not view.text.strip():
             total = counts[view.level].open
         else:
@@ -266,4 +287,5 @@ class LiveFeed:
             queue_pages=pages,
             timers=dashboard.running_out(session, territory, now),
             filtered=filtered,
+            unplaced=unplaced,
         )

@@ -190,6 +190,8 @@ MOVES = {
         Move("park", "parked", _OPEN, parked=False),
         Move("unpark", "unparked", _OPEN, parked=True),
         Move("extension", "extended", _OPEN),
+        Move("place", "placed", frozenset({Step.REPORTED})),
+        Move("merge", "merged", frozenset({Step.REPORTED, Step.FILED})),
     )
 }
 
@@ -416,10 +418,20 @@ class ClosedLoop:
         new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
         return Outcome(new, Event("dismiss", Step.REPORTED.value, "invalid", why))
 
+    def place(
+        self, state: CaseState, now: datetime, *, grid: str, level: Level, why: str
+    ) -> Outcome:
+        """A report no grid covered, put in a grid (domain/reports.py says which may be): its
+        filing clock starts there, at its category's level."""
+        self._require_step(state, "placed", Step.REPORTED)
+        new = replace(self.enter_step(state, Step.REPORTED, now), level=level)
+        return Outcome(new, Event("place", None, grid, why))
+
     def merge(self, state: CaseState, now: datetime, *, into: str, why: str) -> Outcome:
         """A repeat report closed into the case it repeats (domain/reports.py says which may
-        be): not a case of its own, so it counts as an invalid report, like a dismissal."""
-        self._require_open(state, "merged")
+        be): not a case of its own, so it counts as an invalid report, like a dismissal.
+        Only before anyone works on it: reported or filed."""
+        self._require_step(state, "merged", Step.REPORTED, Step.FILED)
         new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
         return Outcome(new, Event("merge", state.step.value, into, why))
 

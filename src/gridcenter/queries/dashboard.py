@@ -178,6 +178,32 @@ def _queue_filter(
     return query
 
 
+def _unplaced(query: Select, territory: Territory) -> Select:
+    """The open cases no grid covers yet: only a district's territory holds any."""
+    return query.where(
+        OPEN,
+        tables.Case.grid_id.is_(None),
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+    )
+
+
+def unplaced_size(session: Session, territory: Territory) -> int:
+    """How many cases wait in the unplaced queue."""
+    if not territory.is_district:
+        return 0
+    query = select(func.count()).select_from(tables.Case)
+    return session.scalar(_unplaced(query, territory)) or 0
+
+
+def unplaced_page(
+    session: Session, territory: Territory, *, offset: int = 0, limit: int = 100
+) -> list[CaseRow]:
+    """One page of the unplaced queue: the least time left to place first."""
+    query = _unplaced(case_rows(), territory)
+    query = query.order_by(tables.Case.deadline, tables.Case.id).offset(offset).limit(limit)
+    return [CaseRow(*row) for row in session.connection().execute(query)]
+
+
 @dataclass(frozen=True)
 class Timers:
     """The timers pane: the overdue cases first, then the ones due soon."""

@@ -2,12 +2,15 @@
 names."""
 
 import re
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gridcenter.domain.access import Territory
 from gridcenter.domain.reports import Point, normal_address
 from gridcenter.domain.territory import holds
+from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 from gridcenter.store.territory import shape_of
 
@@ -69,3 +72,23 @@ def _names(address: str, *names: str) -> bool:
         if term and re.search(rf"(?<!\w){re.escape(term)}(?!\w)", address):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class GridLine:
+    """A grid as a picker offers it."""
+
+    code: str
+    name: str
+    community: str
+
+
+def grid_lines(session: Session, territory: Territory) -> list[GridLine]:
+    """Every grid of the territory, by code: what a place picker filters as one types."""
+    rows = session.execute(
+        select(tables.Grid.code, tables.Grid.name, tables.Community.name)
+        .join(tables.Community, tables.Community.id == tables.Grid.community_id)
+        .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
+        .order_by(tables.Grid.code)
+    )
+    return [GridLine(*row) for row in rows]

@@ -3,7 +3,7 @@ writes the new state, its step clock, its history event and the change
 signal in one transaction, or nothing at all."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -873,9 +873,8 @@ def place_case(
         found = _grid_named(session, ctx, grid, at)
         category = session.get(tables.Category, row.category_id)
         assert category is not None
-        placed = ctx.loop.enter_step(state, Step.REPORTED, now)
-        new = replace(placed, level=Level(category.default_level))
-        return Outcome(new, Event("place", None, found.code, why)), _in_grid(found)
+        level = Level(category.default_level)
+        return ctx.loop.place(state, now, grid=found.code, level=level, why=why), _in_grid(found)
 
     return _act(ctx, code, Action.FILE, decide, expected_version)
 

@@ -1,5 +1,6 @@
 """What each move on a case asks for before it is made, and the service that makes it: a
-reason for most, a small form for filing, the on-site check, closing and extensions."""
+reason for most, a small form for filing, the on-site check, closing, extensions, placing
+a case no grid covers and merging a repeat."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -11,8 +12,9 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Satisfaction, Step, cannot
 from gridcenter.domain.reports import Channel, Point
-from gridcenter.queries.cases import CaseRow
+from gridcenter.queries.cases import UNPLACED, CaseRow
 from gridcenter.queries.categories import CategoryLine
+from gridcenter.queries.places import GridLine
 from gridcenter.services import cases as case_service
 from gridcenter.services.cases import Done
 from gridcenter.services.context import Context
@@ -22,8 +24,18 @@ ReasonedMove = Callable[[Context, str, str, int], Done]
 
 
 def cannot_move(move: str, row: CaseRow) -> str | None:
-    """Why this move cannot apply to the case on this row; None when it can."""
+    """Why this move cannot apply to the case on this row; None when it can. A case in no
+    grid is placed before it is filed, and only such a case is placed."""
+    placed = row.grid != UNPLACED
+    if move == "place" and placed and row.step != Step.CLOSED:
+        return f"case {row.code} is already in grid {row.grid}; transfer it to move it"
+    if move == "file" and not placed:
+        return f"case {row.code} is in no grid; place it first"
     return cannot(move, row.code, Step(row.step), Level(row.level), row.parked)
+
+
+def _grid_choices(grids: Sequence[GridLine]) -> list[tuple[str, str]]:
+    return [(grid.code, f"{grid.name}  {grid.community}  {grid.code}") for grid in grids]
 
 
 @dataclass(frozen=True)
@@ -227,13 +239,49 @@ def _extension(subject: str, timezone: ZoneInfo) -> CaseForm:
     return CaseForm(FormScreen("Extension of the step's deadline", subject, fields), send)
 
 
+def _place(subject: str, grids: Sequence[GridLine]) -> CaseForm:
+    fields = [
+        Field("grid", "Grid", _grid_choices(grids), required=True, filtered=True),
+        Field("reason", "Reason (how the place was found)", required=True),
+    ]
+
+    def send(ctx: Context, code: str, answers: Answers, version: int) -> Done:
+        return case_service.place_case(
+            ctx, code, grid=answers["grid"], reason=answers["reason"], expected_version=version
+        )
+
+    return CaseForm(FormScreen("Place the case in a grid", subject, fields), send)
+
+
+def _merge(subject: str) -> CaseForm:
+    fields = [
+        Field("into", "The case it repeats (its code)", required=True),
+        Field("reason", "Reason", required=True),
+    ]
+
+    def send(ctx: Context, code: str, answers: Answers, version: int) -> Done:
+        return case_service.merge_case(
+            ctx, code, into=answers["into"], reason=answers["reason"], expected_version=version
+        )
+
+    return CaseForm(FormScreen("Merge a repeat into the case it repeats", subject, fields), send)
+
+
+FORM_MOVES = ("file", "verify", "close", "extension", "place", "merge")
+
+
 def case_form(
     move: str,
     row: CaseRow,
     subject: str,
     categories: Sequence[CategoryLine],
     timezone: ZoneInfo,
+    grids: Sequence[GridLine] = (),
 ) -> CaseForm:
+    if move == "place":
+        return _place(subject, grids)
+    if move == "merge":
+        return _merge(subject)
     if move == "file":
         return _file(row, subject, categories)
     if move == "verify":
@@ -249,8 +297,12 @@ class NewCaseForm:
     send: Callable[[Context, Answers], Done]
 
 
-def new_case_form(categories: Sequence[CategoryLine]) -> NewCaseForm:
-    """A report taken by hand: a hotline call, a walk-in, a grid worker on patrol."""
+def new_case_form(
+    categories: Sequence[CategoryLine], grids: Sequence[GridLine] = ()
+) -> NewCaseForm:
+    """A report taken by hand: a hotline call, a walk-in, a grid worker on patrol. Where: a
+    grid picked by typing part of its name or code, a point, or an address; with none of
+    them the case waits in the unplaced queue."""
     by_code = {line.code: line for line in categories}
     fields = [
         Field("title", "Title", required=True),
@@ -267,7 +319,7 @@ def new_case_form(categories: Sequence[CategoryLine]) -> NewCaseForm:
             [(line.code, f"{line.code}  {line.name}") for line in categories],
             explain=lambda code: _limits(by_code[code]) if code in by_code else "",
         ),
-        Field("grid", "Grid code"),
+        Field("grid", "Grid", _grid_choices(grids), filtered=True),
         Field("at", "Or the place as LAT,LON"),
         Field("address", "Address"),
         Field("description", "Description"),

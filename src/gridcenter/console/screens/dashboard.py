@@ -27,6 +27,7 @@ from gridcenter.console.screens.assessment import AssessmentScreen, AssessmentSo
 from gridcenter.console.screens.assignee import AssigneeScreen, Assignment
 from gridcenter.console.screens.case_detail import CaseScreen
 from gridcenter.console.screens.case_forms import (
+    FORM_MOVES,
     REASONED_MOVES,
     CaseForm,
     NewCaseForm,
@@ -62,6 +63,7 @@ from gridcenter.queries.cases import CaseDetail, CaseRow, case_detail
 from gridcenter.queries.categories import CategoryLine, minor_categories
 from gridcenter.queries.dashboard import PostDuty
 from gridcenter.queries.people import AssigneeOption, search_assignees
+from gridcenter.queries.places import GridLine, grid_lines
 from gridcenter.services import alerts as alert_service
 from gridcenter.services import assessment as assessment_service
 from gridcenter.services import cases as case_service
@@ -78,6 +80,7 @@ PANE_NAMES = {
     "roster": "Roster",
     "alerts": "Alerts",
 }
+UNPLACED_TAB = "level-unplaced"  # the queue of cases no grid covers (district accounts)
 NARROW = 110  # below this width the panes are shown one at a time
 WIDE = 180  # from this width (a wall) the two columns of panes share it evenly
 # Workers that read what a screen needs before it opens, and what that screen shows.
@@ -123,6 +126,7 @@ class DashboardScreen(Screen[None]):
         self._at_top = False  # the panes went back to their tops since the last key
         self._kept_reasons: dict[str, str] = {}  # case code -> a reason a stale version lost
         self.categories: list[CategoryLine] = []
+        self.grids: list[GridLine] = []
 
     # -- layout -----------------------------------------------------------------
 
@@ -135,6 +139,7 @@ class DashboardScreen(Screen[None]):
             with Vertical(id="queue-pane", classes="pane"):
                 yield Tabs(
                     *[LevelTab(f"{lvl} {lvl.disposer}", id=f"level-{lvl}") for lvl in Level],
+                    LevelTab("unplaced", id=UNPLACED_TAB),
                     id="levels",
                 )
                 yield Static("", id="queue-filter")
@@ -152,6 +157,8 @@ class DashboardScreen(Screen[None]):
         # be detached before a thread finishes, and then `self.app` cannot be found.
         self.console = self.app
         self.query_one("#levels", Tabs).can_focus = False
+        # Only the district sees the cases no grid covers: no other account has the tab.
+        self.query_one(f"#{UNPLACED_TAB}", LevelTab).display = self._sees_unplaced
         self.query_one("#queue", CaseList).loader = lambda offset, limit: self.feed.page(
             self.view, offset, limit
         )
@@ -168,6 +175,10 @@ class DashboardScreen(Screen[None]):
         self._arm_poll()
         if not self.context.db.is_sqlite and self.live_interval > 0:
             self.listen_for_changes()
+
+    @property
+    def _sees_unplaced(self) -> bool:
+        return self.context.actor.territory.is_district
 
     def _current_pane(self) -> str:
         focused = self.focused
@@ -260,7 +271,7 @@ class DashboardScreen(Screen[None]):
                 view = self.view
                 if not reset:
                     pages = tuple(self.console.call_from_thread(self.wanted_pages))
-                    view = View(view.level, view.grid_id, view.grid_name, view.text, pages)
+                    view = replace(view, pages=pages)
                 snapshot = self.feed.read(view, fresh_places=reset, whole=whole)
                 self.console.call_from_thread(self.apply, snapshot, reset)
         except StoreBusy as busy:
@@ -301,7 +312,11 @@ class DashboardScreen(Screen[None]):
         """Show a reading of the panes (on the screen's thread)."""
         if not self.is_running:
             return  # a read that finished after the console began to close
-        if snapshot.view.level != self.view.level or snapshot.view.grid_id != self.view.grid_id:
+        if (snapshot.view.level, snapshot.view.grid_id, snapshot.view.unplaced) != (
+            self.view.level,
+            self.view.grid_id,
+            self.view.unplaced,
+        ):
             reset = True  # the operator moved on while this was read
         first = self.snapshot is None
         previous_setup = "" if self.snapshot is None else self.snapshot.setup
@@ -320,6 +335,10 @@ class DashboardScreen(Screen[None]):
             shown = f"{matches[level]} of {count.open}" if matches else f"{count.open}{over}"
             tab = tabs.query_one(f"#level-{level}", LevelTab)
             resized |= tab.relabel(f"{level} {level.disposer} {shown}")
+        waiting = snapshot.cases.unplaced
+        unplaced_tab = tabs.query_one(f"#{UNPLACED_TAB}", LevelTab)
+        resized |= unplaced_tab.relabel(f"unplaced {waiting}")
+        unplaced_tab.set_class(waiting > 0, "-waiting")
         if resized and tabs.active_tab is not None:
             # The tabs place their underline right after a relabel, sometimes before the
             # wider labels are laid out: place it once more when they are.
@@ -329,13 +348,15 @@ class DashboardScreen(Screen[None]):
             self.action_show_level(next(lvl for lvl in Level if matches[lvl]).value)
         queue = self.query_one("#queue", CaseList)
         queue.empty = (
-            "no open case at this level matches the filter (escape clears it)"
+            "no report waits to be placed"
+            if self.view.unplaced
+            else "no open case at this level matches the filter (escape clears it)"
             if matches
             else snapshot.setup or "no open cases"
         )
         if snapshot.setup and (first or snapshot.setup != previous_setup):
             self.notify(snapshot.setup, title="A new store", timeout=30)
-        if snapshot.view.level == self.view.level:
+        if (snapshot.view.level, snapshot.view.unplaced) == (self.view.level, self.view.unplaced):
             queue.set_data(snapshot.cases.queue_total, snapshot.cases.queue_pages, reset=reset)
         timers = self.query_one("#timers", TimerList)
         timers.set_timers(snapshot.cases.timers.overdue, snapshot.cases.timers.soon)
@@ -403,19 +424,33 @@ class DashboardScreen(Screen[None]):
         self._move_pane(-1)
 
     def action_level(self, step: int) -> None:
-        levels = list(Level)
-        index = min(max(levels.index(self.view.level) + step, 0), len(levels) - 1)
-        self.action_show_level(levels[index].value)
+        queues = [level.value for level in Level] + (["unplaced"] if self._sees_unplaced else [])
+        current = "unplaced" if self.view.unplaced else self.view.level.value
+        index = min(max(queues.index(current) + step, 0), len(queues) - 1)
+        self.action_show_level(queues[index])
 
     def action_show_level(self, level: str) -> None:
         self.query_one("#levels", Tabs).active = f"level-{level}"
 
+    def action_show_unplaced(self) -> None:
+        if not self._sees_unplaced:
+            self.notify(
+                "Reports no grid covers wait at the district's command center.",
+                severity="warning",
+            )
+            return
+        self.action_show_level("unplaced")
+
     def on_tabs_tab_activated(self, event: Tabs.TabActivated) -> None:
         if event.tab.id is None:
             return
+        if event.tab.id == UNPLACED_TAB:
+            if not self.view.unplaced:
+                self._set_view(unplaced=True)
+            return
         level = Level(event.tab.id.removeprefix("level-"))
-        if level != self.view.level:
-            self._set_view(level=level)
+        if level != self.view.level or self.view.unplaced:
+            self._set_view(level=level, unplaced=False)
 
     def action_troubled(self) -> None:
         grids = self.query_one("#grids", GridBoard)
@@ -711,7 +746,7 @@ class DashboardScreen(Screen[None]):
         version = row.version
         if move in ("reassign", "dispatch"):
             self._assign(move, row, subject)
-        elif move in ("file", "verify", "close", "extension"):
+        elif move in FORM_MOVES:
             self._ask_form(move, row, subject)
         else:
             ask = REASONED_MOVES[move]
@@ -843,20 +878,21 @@ class DashboardScreen(Screen[None]):
     def _ask_form(self, move: str, row: CaseRow, subject: str) -> None:
         # Put up at once (the categories were read beforehand), so no key typed for the
         # form can reach the dashboard while it opens.
-        form = case_form(move, row, subject, self.categories, self.context.timezone)
+        form = case_form(move, row, subject, self.categories, self.context.timezone, self.grids)
         self.app.push_screen(form.screen, partial(self._send_form, form, row))
 
     def action_new_case(self) -> None:
-        form = new_case_form(self.categories)
+        form = new_case_form(self.categories, self.grids)
         self.app.push_screen(form.screen, partial(self._report, form))
         self.read_categories()
 
     @work(thread=True, exclusive=True, group="categories", exit_on_error=False)
     def read_categories(self) -> None:
-        """The category taxonomy the forms offer: read when the console starts and again
-        after each new case, so a change reaches the next form."""
+        """The category taxonomy and the territory's grids the forms offer: read when the
+        console starts and again after each new case, so a change reaches the next form."""
         with self.context.db.read() as session:
             self.categories = minor_categories(session)
+            self.grids = grid_lines(session, self.context.actor.territory)
 
     def _report(self, form: NewCaseForm, answers: Answers | None) -> None:
         if answers is not None:
