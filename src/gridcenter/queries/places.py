@@ -48,20 +48,23 @@ def grid_for_address(session: Session, address: str) -> tables.Grid | None:
     wanted = normal_address(address)
     if not wanted:
         return None
-    grids = list(session.scalars(select(tables.Grid)))
+    grid = tables.Grid  # names and ids only: the shapes stay in the store
+    grids = session.execute(
+        select(grid.id, grid.code, grid.name, grid.community_id, grid.street_id)
+    ).all()
     for key in (None, "community_id", "street_id"):
         if key is None:
-            found = [g for g in grids if _names(wanted, g.code, g.name)]
+            found = [g.id for g in grids if _names(wanted, g.code, g.name)]
         else:
             table = tables.Community if key == "community_id" else tables.Street
             named = {
                 row.id
-                for row in session.scalars(select(table))
+                for row in session.execute(select(table.id, table.code, table.name))
                 if _names(wanted, row.code, row.name)
             }
-            found = [g for g in grids if getattr(g, key) in named] if named else []
+            found = [g.id for g in grids if getattr(g, key) in named] if named else []
         if found:
-            return found[0] if len(found) == 1 else None
+            return session.get(tables.Grid, found[0]) if len(found) == 1 else None
     return None
 
 
