@@ -1,15 +1,15 @@
 """a report no grid covers is still a case: grid, community and street may be empty; where
 it was reported, and the links of a merged repeat and a possible repeat
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0020"
-down_revision = "0019"
+revision = "0021"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
