@@ -170,7 +170,7 @@ def test_bad_records_are_set_aside_and_the_good_ones_kept(
     assert reasons == [
         "no service_request_id",
         "lat 123.0 is out of range",
-        "updated_datetime 'yesterday' is not a time",
+        "updated_datetime 'yesterday' is not an ISO time",
     ]
     # A request outside every grid is a case all the same, waiting to be placed.
     assert (unplaced.external_ref or "").endswith(":SR00004")
@@ -202,7 +202,7 @@ def test_absurd_records_are_set_aside_one_by_one(
         )
         stored = s.get(tables.IntakeSource, source)
     assert reasons == [
-        "updated_datetime '9999-12-31T23:59:59-14:00' is out of range",
+        "updated_datetime '9999-12-31T23:59:59-14:00' is out of range (1970-2100)",
         "description holds a NUL byte",
         "address is not a plain value",
         "updated_datetime '0001-01-01T00:00:00+00:00' is out of range (1970-2100)",

@@ -7,7 +7,9 @@ may resend a batch whenever it is unsure it arrived."""
 import json
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
+
+from gridcenter.domain.feeds import feed_time
 
 # A record larger than this is a broken app or a forged line, not a day's work.
 MAX_LINE = 1_000_000  # bytes
@@ -15,7 +17,6 @@ MAX_TRACK_POINTS = 20_000
 MAX_PATROL = timedelta(hours=24)
 MAX_TEXT = 2_000
 MAX_NEEDS = 20
-EARLIEST, LATEST = 2000, 2100
 # A field app's clock may run a little ahead of the store's; a record from later than
 # this is a wrong clock or a forgery, and would hide a grid nobody patrols.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -97,20 +98,7 @@ def _degrees(value: object) -> float | None:
 
 
 def _time(item: dict[str, object], key: str) -> datetime:
-    value = item.get(key)
-    try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        raise ValueError(f"{key} {str(value)[:40]!r} is not an ISO time") from None
-    if at.tzinfo is None:
-        raise ValueError(f"{key} {value!r} needs a time zone (+08:00 or Z)")
-    try:
-        year = at.astimezone(UTC).year
-    except OverflowError:
-        year = LATEST + 1
-    if not EARLIEST <= year <= LATEST:
-        raise ValueError(f"{key} {value!r} is out of range")
-    return at.astimezone(UTC)
+    return feed_time(item.get(key), key)
 
 
 def _track(item: dict[str, object]) -> tuple[tuple[float, float, datetime], ...]:

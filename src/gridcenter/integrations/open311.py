@@ -6,12 +6,13 @@ is parsed with defusedxml, so a hostile feed cannot blow up the parser.
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
 from defusedxml import ElementTree
 
+from gridcenter.domain.feeds import feed_time
 from gridcenter.integrations.http import Limits, RemoteError, get
 
 FIELDS = (
@@ -38,7 +39,6 @@ FIELDS = (
     "email",
 )
 MAX_TEXT = 10_000
-EARLIEST, LATEST = 1970, 2100  # a report time outside these years is a broken record
 
 
 @dataclass(frozen=True)
@@ -104,18 +104,9 @@ def _time(raw: dict[str, str], key: str) -> datetime | None:
     if not text:
         return None
     try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise BadRecord(f"{key} {text!r} is not a time") from None
-    if value.tzinfo is None:
-        raise BadRecord(f"{key} {text!r} has no timezone")
-    try:
-        in_utc = value.astimezone(UTC)
-    except OverflowError:
-        raise BadRecord(f"{key} {text!r} is out of range") from None
-    if not EARLIEST <= in_utc.year <= LATEST:
-        raise BadRecord(f"{key} {text!r} is out of range ({EARLIEST}-{LATEST})")
-    return value
+        return feed_time(text, key)
+    except ValueError as error:
+        raise BadRecord(str(error)) from None
 
 
 def _coordinate(raw: dict[str, str], key: str, bound: float) -> float | None:

@@ -4,13 +4,14 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
 from gridcenter.domain.access import Actor
 from gridcenter.domain.alerts import AlertDraft, Kind, Severity
 from gridcenter.domain.changes import ChangeKind
+from gridcenter.domain.feeds import feed_time
 from gridcenter.queries.scope import in_territory
 from gridcenter.services.context import Context
 from gridcenter.store import tables
@@ -27,7 +28,6 @@ class IngestReport:
 
 # A reading larger than this is a broken sensor or a forged line, not a measurement.
 MAX_MAGNITUDE = 1e12
-EARLIEST, LATEST = 1970, 2100
 
 
 def _no_constant(name: str) -> float:
@@ -60,17 +60,9 @@ def _parse(line: str, number: int, now: datetime) -> tuple[str, str, float, date
     at = now
     if "at" in item:
         try:
-            at = datetime.fromisoformat(str(item["at"]))
-        except ValueError:
-            raise ValueError(f"line {number}: at {item['at']!r} is not an ISO time") from None
-        if at.tzinfo is None:
-            raise ValueError(f"line {number}: at {item['at']!r} needs a timezone")
-        try:
-            year = at.astimezone(UTC).year
-        except OverflowError:
-            year = LATEST + 1
-        if not EARLIEST <= year <= LATEST:
-            raise ValueError(f"line {number}: at {item['at']!r} is out of range")
+            at = feed_time(item["at"], "at")
+        except ValueError as error:
+            raise ValueError(f"line {number}: {error}") from None
     return str(item["grid"]), str(item["metric"]), reading, at
 
 
