@@ -202,6 +202,7 @@ def test_a_report_no_grid_covers_is_a_case_in_the_unplaced_queue(
         "C",
     )
     assert case["time_left_s"] == 2 * 3600  # the policy's hours to place it, around the clock
+    assert case_row(store, code).urgent
     listed = json.loads(run(store, "case", "list", "--unplaced", "--json").stdout)
     assert [c["code"] for c in listed] == [code]
     if "--address" in where:
@@ -262,6 +263,7 @@ def test_place_puts_a_case_in_a_grid_with_its_history(store: str) -> None:
     assert result.exit_code == 0, result.stderr
     case = shown(store, code)
     assert case["grid_code"] == TAOYUAN_07 and case["level"] == "A"  # the category's level
+    assert not case_row(store, code).urgent  # placed: its category's working hours again
     assert case["history"][-1]["action"] == "place"
     assert (case["history"][-1]["to"], case["history"][-1]["reason"]) == (TAOYUAN_07, "called back")
     assert json.loads(run(store, "case", "list", "--unplaced", "--json").stdout) == []

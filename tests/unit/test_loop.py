@@ -373,7 +373,9 @@ def _try_move(loop: ClosedLoop, move: str, state: CaseState) -> None:
         "park": lambda: loop.park(state, NOW, reason="waiting for a ruling"),
         "unpark": lambda: loop.unpark(state, later),
         "extension": lambda: loop.request_extension(state, NOW, reason="needs a part"),
-        "place": lambda: loop.place(state, NOW, grid="G1", level=Level.A, why="called back"),
+        "place": lambda: loop.place(
+            state, NOW, grid="G1", level=Level.A, limits=LIMITS, why="called back"
+        ),
         "merge": lambda: loop.merge(state, NOW, into="261120-00002", why="same heap"),
     }
     moves[move]()

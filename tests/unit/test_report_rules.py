@@ -92,6 +92,7 @@ def test_a_report_in_no_grid_waits_at_the_district_on_a_clock_of_calendar_hours(
     assert clocked.deadline == NOW + timedelta(hours=2)
     assert clocked.warn_at == NOW + timedelta(hours=1.5)
     assert clocked.step_limit_s == 7200
+    assert clocked.limits.urgent  # counted night and day, whatever the category's counting
 
 
 UNPLACED = Whereabouts("U", Step.REPORTED, None)

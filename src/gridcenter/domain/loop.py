@@ -419,12 +419,19 @@ class ClosedLoop:
         return Outcome(new, Event("dismiss", Step.REPORTED.value, "invalid", why))
 
     def place(
-        self, state: CaseState, now: datetime, *, grid: str, level: Level, why: str
+        self,
+        state: CaseState,
+        now: datetime,
+        *,
+        grid: str,
+        level: Level,
+        limits: StepLimits,
+        why: str,
     ) -> Outcome:
         """A report no grid covered, put in a grid (domain/reports.py says which may be): its
-        filing clock starts there, at its category's level."""
+        filing clock starts there, on its category's limits and at its level."""
         self._require_step(state, "placed", Step.REPORTED)
-        new = replace(self.enter_step(state, Step.REPORTED, now), level=level)
+        new = replace(self.enter_step(state, Step.REPORTED, now, limits), level=level)
         return Outcome(new, Event("place", None, grid, why))
 
     def merge(self, state: CaseState, now: datetime, *, into: str, why: str) -> Outcome:

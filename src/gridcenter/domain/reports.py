@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from gridcenter.domain.errors import Refused, not_valid
 from gridcenter.domain.levels import Level
-from gridcenter.domain.loop import HOUR, CaseState, Step
+from gridcenter.domain.loop import HOUR, CaseState, Step, StepLimits
 
 
 class Channel(StrEnum):
@@ -92,17 +92,25 @@ class UnplacedPolicy:
 
     def clock(self, state: CaseState, now: datetime) -> CaseState:
         """The reported step of a case in no grid: at the district's level, on the clock
-        for placing it rather than its category's limit for filing."""
+        for placing it rather than its category's limit for filing, counted in calendar
+        hours (`placing_limits`)."""
         limit = self.place_within_h * HOUR
         deadline = self.deadline(now)
         warn_at = deadline - timedelta(seconds=limit * (1 - state.limits.warn_share))
         return replace(
             state,
+            limits=placing_limits(state.limits),
             level=self.level,
             step_limit_s=limit,
             deadline=deadline,
             warn_at=warn_at,
         )
+
+
+def placing_limits(limits: StepLimits) -> StepLimits:
+    """A case in no grid waits on calendar hours, night and day, whatever its category's
+    counting: what its clock has used and what is left are counted so, until it is placed."""
+    return replace(limits, urgent=True)
 
 
 @dataclass(frozen=True)

@@ -873,8 +873,15 @@ def place_case(
         found = _grid_named(session, ctx, grid, at)
         category = session.get(tables.Category, row.category_id)
         assert category is not None
-        level = Level(category.default_level)
-        return ctx.loop.place(state, now, grid=found.code, level=level, why=why), _in_grid(found)
+        placed = ctx.loop.place(
+            state,
+            now,
+            grid=found.code,
+            level=Level(category.default_level),
+            limits=limits_of(category),
+            why=why,
+        )
+        return placed, _in_grid(found)
 
     return _act(ctx, code, Action.FILE, decide, expected_version)
 

@@ -5,6 +5,7 @@ from typing import Any
 from gridcenter.domain.alerts import next_timer_check
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import Assignee, CaseState, Satisfaction, Step, StepLimits
+from gridcenter.domain.reports import placing_limits
 from gridcenter.store import tables
 
 
@@ -31,6 +32,8 @@ def department_assignee(department: tables.Department) -> Assignee:
 
 
 def state_of(row: tables.Case, limits: StepLimits, assignee: Assignee | None) -> CaseState:
+    if row.grid_id is None:
+        limits = placing_limits(limits)  # waiting to be placed: calendar hours
     return CaseState(
         code=row.code,
         step=Step(row.step),
