@@ -459,7 +459,7 @@ def test_the_report_writes_the_same_figures_in_every_format(
     assert sheet.returncode == 0, sheet.stderr
     rows = list(csv.reader(io.StringIO(sheet.stdout)))
     assert ["headline", "Rework rate", "14.3%", "1 of 7 checks"] in rows
-    assert ["dispatchers", "chen.jie", "8", "7", "87.5%", "0"] in rows
+    assert ["dispatchers", "chen.jie", "8", "7", "87.5%", "0", "0"] in rows
 
     page = tmp_path / "march.html"
     written = _report(demo_url, "--period", "2025-03", "--format", "html", "-o", str(page))

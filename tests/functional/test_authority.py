@@ -6,13 +6,17 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from gridcenter.domain.access import Territory
+from gridcenter.domain.assessment import DepartmentDuty, Dispatcher
 from gridcenter.domain.errors import Refused
+from gridcenter.domain.levels import Level
 from gridcenter.domain.periods import Period
 from gridcenter.queries import assessment as q
-from gridcenter.queries.cases import OPEN
+from gridcenter.queries.cases import OPEN, case_detail, open_cases
+from gridcenter.queries.dashboard import queue_page, running_out
 from gridcenter.queries.people import department_candidate, refusal_for, staff_candidate
 from gridcenter.services import cases as service
-from gridcenter.services.accounts import actor_for
+from gridcenter.services.accounts import actor_for, add_account
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from tests.conftest import SHANGHAI
@@ -117,3 +121,108 @@ def test_the_demo_holders_all_follow_the_rules(context: Context) -> None:
                 assert department is not None
                 who = department_candidate(s, department)
             assert refusal_for(s, context.rules, case, who) is None, case.code
+
+
+def road_damage(context: Context, dispatcher: str = "chen.jie") -> str:
+    """A damaged road in Taoyuan, a district matter (level C), dispatched to the district's
+    urban management bureau by the district's supervisor."""
+    district = as_account(context, dispatcher)
+    code = service.report_case(
+        district, title="Road caved in", category="URB-FAC-01", grid=GRID
+    ).code
+    service.file_case(district, code)
+    service.dispatch(district, code, to="D-URB")
+    return code
+
+
+def bureau(context: Context) -> Context:
+    """The demo's account of the district urban management bureau's desk (an operator)."""
+    return as_account(context, "urb.desk")
+
+
+def test_an_admin_binds_an_account_to_a_department(context: Context) -> None:
+    admin = as_account(context, "admin")
+    with pytest.raises(Refused, match="a department's account is an operator or a supervisor"):
+        add_account(admin, "gas.desk", name="Gas desk", role="viewer", department="C-GAS")
+    with pytest.raises(Refused, match="no department 'C-NOPE'"):
+        add_account(admin, "gas.desk", name="Gas desk", role="operator", department="C-NOPE")
+    add_account(admin, "gas.desk", name="Gas desk", role="supervisor", department="C-GAS")
+    gas = actor_for(context.db, "gas.desk", "local")
+    with context.db.read() as s:
+        department = s.scalar(select(tables.Department.id).where(tables.Department.code == "C-GAS"))
+    assert gas.territory == Territory(None, None, department)
+
+
+def test_only_the_holding_department_records_its_feedback(context: Context) -> None:
+    code = road_damage(context)
+    desk = bureau(context)
+    community = as_account(context, "taoyuan")
+    before = fingerprint(context.db)
+    with pytest.raises(
+        Refused,
+        match=f"case {code} is held by District Urban Management Bureau; only its own accounts "
+        "record its feedback",
+    ):
+        service.feed_back(community, code, result="Typed in for the bureau")
+    assert fingerprint(context.db) == before
+    service.feed_back(desk, code, result="Resurfaced")
+    assert events(context, code)[-1].actor == "urb.desk"
+
+
+def test_a_departments_account_sees_and_moves_only_its_departments_cases(
+    context: Context,
+) -> None:
+    mine = road_damage(context)
+    desk = bureau(context)
+    with context.db.read() as s:
+        listed = open_cases(s, desk.actor.territory, context.now(), limit=500)
+        other = s.scalar(
+            select(tables.Case.code).where(
+                tables.Case.step == "dispatched", tables.Case.assignee_department_id.is_(None)
+            )
+        )
+        assert other is not None
+        assert case_detail(s, desk.actor.territory, context.loop, other, context.now()) is None
+    with context.db.read() as s:  # the console's queue and timers: the department's alone
+        queue = queue_page(s, desk.actor.territory, Level.C)
+        timers = running_out(s, desk.actor.territory, context.now())
+    assert mine in {row.code for row in listed} and mine in {row.code for row in queue}
+    shown = [*listed, *queue, *timers.overdue, *timers.soon]
+    assert {row.assignee for row in shown} == {"District Urban Management Bureau"}
+    with pytest.raises(Refused, match=f"case {other} is not held by your department"):
+        service.return_case(desk, other, reason="Not ours")
+
+
+def test_a_return_goes_back_to_the_dispatcher_and_counts_against_them(context: Context) -> None:
+    code = road_damage(context)
+    desk = bureau(context)
+    month = Period.parse("2026-11", SHANGHAI)
+
+    def figures() -> tuple[dict[str, Dispatcher], dict[str, DepartmentDuty]]:
+        with context.db.read() as s:
+            place = q.find_place(s, "district", None)
+            assert place is not None
+            return (
+                {d.name: d for d in q.dispatchers(s, month, Territory(), place)},
+                {d.name: d for d in q.departments(s, month, Territory(), place)},
+            )
+
+    before, _ = figures()
+    with pytest.raises(Refused, match="returning a case needs a reason"):
+        service.return_case(desk, code, reason=" ")
+    service.return_case(desk, code, reason="A gas main under the road: not ours to dig")
+    with context.db.read() as s:
+        row = s.scalar(select(tables.Case).where(tables.Case.code == code))
+        assert row is not None
+        assert (row.step, row.assignee_department_id) == ("filed", None)
+    counted, departments = figures()
+    last = events(context, code)[-1]
+    assert (last.action, last.actor, last.from_value) == (
+        "return",
+        "urb.desk",
+        "District Urban Management Bureau",
+    )
+    dispatcher = counted["chen.jie"]
+    assert dispatcher.returned == before["chen.jie"].returned + 1 == 1
+    assert dispatcher.right_first_time == before["chen.jie"].right_first_time - 1
+    assert departments["District Urban Management Bureau"].returned == 1

@@ -8,8 +8,10 @@ from gridcenter.domain.authority import (
     CasePlace,
     Department,
     HolderKind,
+    Holding,
     case_rules,
     filing_level,
+    holder_only,
     holder_refusal,
     kind_of,
     may_deescalate,
@@ -156,3 +158,27 @@ def test_only_the_level_holding_a_case_or_above_may_send_it_down() -> None:
     may_deescalate("X", Level.D, None)
     with pytest.raises(Refused, match=r"held at level C .* not level B"):
         may_deescalate("X", Level.C, Level.B)
+
+
+def test_only_the_holder_records_feedback_or_returns_a_case() -> None:
+    bureau = Holding(
+        "District Urban Management Bureau", None, 9, "District Urban Management Bureau"
+    )
+    worker = Holding("Luo Xuejun", "luo.xuejun")
+    unlisted = Holding("Dong Xinqing")  # no login: their command center records for them
+
+    def check(holding: Holding, login: str, department: int | None, admin: bool = False) -> None:
+        holder_only("X", holding, login=login, department_id=department, admin=admin, doing="do")
+
+    check(bureau, "urb.desk", 9)
+    check(bureau, "chen.jie", None, admin=True)  # recorded as the admin's
+    with pytest.raises(Refused, match=r"held by District Urban .*; only its own accounts do"):
+        check(bureau, "taoyuan", None)
+    with pytest.raises(Refused, match="only its own accounts"):
+        check(bureau, "gas.desk", 4)
+    check(worker, "luo.xuejun", None)
+    with pytest.raises(Refused, match="case X is held by Luo Xuejun; only they do"):
+        check(worker, "taoyuan", None)
+    check(unlisted, "taoyuan", None)
+    with pytest.raises(Refused, match="held by Dong Xinqing, not by your department"):
+        check(unlisted, "urb.desk", 9)

@@ -367,6 +367,7 @@ def _try_move(loop: ClosedLoop, move: str, state: CaseState) -> None:
         "escalate": lambda: loop.escalate(state, NOW, reason="too big"),
         "deescalate": lambda: loop.deescalate(state, reason="small after all"),
         "feed_back": lambda: loop.feed_back(state, NOW, by="dong.x", result="done"),
+        "return": lambda: loop.return_case(state, NOW, reason="not ours"),
         "verify": lambda: loop.verify(state, NOW, by="chen.jie", passed=True, note=None),
         "close": lambda: loop.close(state, NOW, satisfaction=Satisfaction.SATISFIED, note=None),
         "reopen": lambda: loop.reopen(state, NOW, reason="came back"),

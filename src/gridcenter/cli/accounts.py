@@ -46,10 +46,17 @@ def add(
     territory: Annotated[
         str, typer.Option(help="`district`, a street or a community code.")
     ] = "district",
+    department: Annotated[
+        str | None,
+        typer.Option(help="A department's code: the account acts for it (operator or supervisor)."),
+    ] = None,
 ) -> None:
     """Add an account."""
     run_with_context(
-        ctx, lambda c: service.add_account(c, login, name=name, role=role, territory=territory)
+        ctx,
+        lambda c: service.add_account(
+            c, login, name=name, role=role, territory=territory, department=department
+        ),
     )
     say(f"account {login} added")
 

@@ -486,6 +486,12 @@ def reopen(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion
     _act(ctx, service.reopen, code, reason=reason, expected_version=expect)
 
 
+@app.command("return")
+def return_(ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None) -> None:
+    """Send a case you should not hold back to its dispatcher's queue (holders only)."""
+    _act(ctx, service.return_case, code, reason=reason, expected_version=expect)
+
+
 @app.command("request-extension")
 def request_extension(
     ctx: typer.Context, code: Code, reason: Reason, expect: ExpectVersion = None

@@ -24,6 +24,7 @@ class Action(StrEnum):
     REQUEST_EXTENSION = "request an extension"
     DISPATCH = "dispatch"
     REASSIGN = "reassign"
+    RETURN = "return a case to its dispatcher"
     OVERRIDE = "override the rules of who holds a case"
     ESCALATE = "escalate"
     DEESCALATE = "de-escalate"
@@ -43,6 +44,7 @@ _OPERATOR = {
     Action.LOOK,
     Action.FILE,
     Action.FEED_BACK,
+    Action.RETURN,
     Action.ACKNOWLEDGE,
     Action.REQUEST_EXTENSION,
     Action.SEND_READINGS,
@@ -77,6 +79,7 @@ class Territory:
 
     street_id: int | None = None
     community_id: int | None = None
+    department_id: int | None = None  # an account acting for a department: its cases only
 
     @property
     def is_district(self) -> bool:

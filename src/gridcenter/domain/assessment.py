@@ -166,7 +166,8 @@ class Dispatcher:
 
     name: str
     dispatches: int
-    right_first_time: int
+    right_first_time: int  # neither reassigned nor returned afterwards
+    returned: int = 0  # sent back by the holder it went to
     off_list: int = 0  # holders the rules refused, chosen anyway by this person's override
 
     @property

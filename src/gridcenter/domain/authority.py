@@ -249,3 +249,39 @@ def may_deescalate(code: str, level: Level, tier: Level | None) -> None:
             f"case {code} is held at level {level} ({level.disposer}); only that level or "
             f"one above it may de-escalate it, not level {tier} ({tier.disposer})"
         )
+
+
+@dataclass(frozen=True)
+class Holding:
+    """Who holds a case, for the moves only its holder makes (feedback, a return)."""
+
+    name: str
+    login: str | None = None  # a person's own login, when they have one
+    department_id: int | None = None  # the holding department, or the person's own
+    department: str | None = None
+
+
+def holder_only(
+    code: str,
+    holding: Holding | None,
+    *,
+    login: str,
+    department_id: int | None,
+    admin: bool,
+    doing: str,
+) -> None:
+    """Only the holder does `doing`: a member of the holding department, the person with
+    their own login, or, for a person without one, their command center recording it for
+    them. An admin may act for anyone (and is recorded as having done so)."""
+    if admin or holding is None:
+        return
+    if holding.department_id is not None:
+        if department_id != holding.department_id:
+            raise Refused(
+                f"case {code} is held by {holding.department}; only its own accounts {doing}"
+            )
+        return
+    if holding.login is not None and holding.login != login:
+        raise Refused(f"case {code} is held by {holding.name}; only they {doing}")
+    if holding.login is None and department_id is not None:
+        raise Refused(f"case {code} is held by {holding.name}, not by your department")

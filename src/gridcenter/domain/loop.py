@@ -184,6 +184,7 @@ MOVES = {
         Move("escalate", "escalated", _OPEN),
         Move("deescalate", "de-escalated", _OPEN),
         Move("feed_back", "fed back", frozenset({Step.DISPATCHED})),
+        Move("return", "returned", frozenset({Step.DISPATCHED})),
         Move("verify", "verified", frozenset({Step.FED_BACK})),
         Move("close", "closed", frozenset({Step.VERIFIED})),
         Move("reopen", "reopened", frozenset({Step.CLOSED})),
@@ -377,6 +378,15 @@ class ClosedLoop:
         return Outcome(
             replace(state, level=level), Event("deescalate", state.level.value, level.value, why)
         )
+
+    def return_case(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
+        """A holder sends back a case it should not hold: filed again, in its dispatcher's
+        queue, on a fresh dispatch clock (the return counts against the dispatcher)."""
+        self._require_step(state, "returned", Step.DISPATCHED)
+        why = _reason(reason, "returning a case")
+        new = replace(self.enter_step(state, Step.FILED, now), assignee=None)
+        previous = state.assignee.name if state.assignee else None
+        return Outcome(new, Event("return", previous, Step.FILED.value, why))
 
     def feed_back(self, state: CaseState, now: datetime, *, by: str, result: str | None) -> Outcome:
         self._require_step(state, "fed back", Step.DISPATCHED)

@@ -16,6 +16,7 @@ _STEP_AFTER = {
     "file": Step.FILED,
     "dispatch": Step.DISPATCHED,
     TO_INTAKE: Step.FILED,
+    "return": Step.FILED,
     "feed_back": Step.FED_BACK,
     "close": Step.CLOSED,
     "dismiss": Step.CLOSED,

@@ -433,19 +433,28 @@ def workers(session: Session, period: Period, territory: Territory, place: Place
 def dispatchers(
     session: Session, period: Period, territory: Territory, place: Place
 ) -> list[Dispatcher]:
-    """Who dispatched in the period, how many of those cases were never reassigned, and how
-    many holders each chose against the rules (an override, dispatching or reassigning)."""
+    """Who dispatched in the period, how many of those cases were never reassigned nor
+    returned, how many came back (returned by their holder), and how many holders each
+    chose against the rules (an override, dispatching or reassigning)."""
     later = aliased(Event)
     moved_on = exists().where(
-        later.case_id == Event.case_id, later.action == "reassign", later.at >= Event.at
+        later.case_id == Event.case_id,
+        later.action.in_(("reassign", "return")),
+        later.at >= Event.at,
     )
-    query = select(Event.actor, func.count(), func.sum(case((~moved_on, 1), else_=0))).where(
-        Event.action == "dispatch", Event.at >= period.start, Event.at < period.end
+    sent_back = exists().where(
+        later.case_id == Event.case_id, later.action == "return", later.at >= Event.at
     )
+    query = select(
+        Event.actor,
+        func.count(),
+        func.sum(case((~moved_on, 1), else_=0)),
+        func.sum(case((sent_back, 1), else_=0)),
+    ).where(Event.action == "dispatch", Event.at >= period.start, Event.at < period.end)
     query = _of_place(query, Event.case_id, territory, place)
     counted = {
-        actor: (n, int(right or 0))
-        for actor, n, right in session.execute(query.group_by(Event.actor))
+        actor: (n, int(right or 0), int(back or 0))
+        for actor, n, right, back in session.execute(query.group_by(Event.actor))
     }
     off_list = select(Event.actor, func.count()).where(
         Event.action.in_(("dispatch", "reassign")),
@@ -456,7 +465,7 @@ def dispatchers(
     off_list = _of_place(off_list, Event.case_id, territory, place)
     overrides = dict(session.execute(off_list.group_by(Event.actor)).all())
     return [
-        Dispatcher(actor, *counted.get(actor, (0, 0)), overrides.get(actor, 0))
+        Dispatcher(actor, *counted.get(actor, (0, 0, 0)), overrides.get(actor, 0))
         for actor in sorted({*counted, *overrides})
     ]
 
@@ -492,7 +501,10 @@ def departments(
             select(Event.from_value, func.count())
             .join(Case, Case.id == Event.case_id)
             .where(
-                scope, Event.action == "reassign", Event.at >= period.start, Event.at < period.end
+                scope,
+                Event.action.in_(("reassign", "return")),
+                Event.at >= period.start,
+                Event.at < period.end,
             )
             .group_by(Event.from_value)
         ).all()

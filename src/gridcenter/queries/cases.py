@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
@@ -44,6 +44,18 @@ class CaseRow:
         return left is not None and left < 0 and not self.parked
 
 
+def held_by(territory: Territory) -> ColumnElement[bool]:
+    """A department's account sees the cases its department holds (or a member of it)."""
+    department = territory.department_id
+    if department is None:
+        return true()
+    members = select(tables.Staff.id).where(tables.Staff.department_id == department)
+    return or_(
+        tables.Case.assignee_department_id == department,
+        tables.Case.assignee_staff_id.in_(members),
+    )
+
+
 def case_rows() -> Select:
     return (
         select(
@@ -81,7 +93,9 @@ def open_cases(
     """Open cases, the most urgent first: overdue, then least time left. `unplaced`: only
     those no grid covers yet (the district's alone: no street's territory holds them)."""
     query = case_rows().where(
-        OPEN, in_territory(territory, tables.Case.street_id, tables.Case.community_id)
+        OPEN,
+        in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        held_by(territory),
     )
     if unplaced:
         query = query.where(tables.Case.grid_id.is_(None))
@@ -180,6 +194,7 @@ def case_detail(
         select(tables.Case).where(
             tables.Case.code == code.strip(),
             in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+            held_by(territory),
         )
     )
     if case is None:

@@ -15,7 +15,7 @@ from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.status import GridStatus, grid_status
 from gridcenter.queries.alerts import alerts_in_scope
-from gridcenter.queries.cases import OPEN, CaseRow, case_rows
+from gridcenter.queries.cases import OPEN, CaseRow, case_rows, held_by
 from gridcenter.queries.scope import in_territory
 from gridcenter.store import tables
 
@@ -121,6 +121,7 @@ def find_cases(
     pattern = f"%{text.strip().lower()}%"
     query = case_rows().where(
         in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        held_by(territory),
         or_(
             _text_filter(text),
             func.lower(tables.Staff.name).like(pattern),
@@ -170,6 +171,7 @@ def _queue_filter(
         tables.Case.level == level.value,
         tables.Case.grid_id.is_not(None),
         in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        held_by(territory),
     )
     if grid_id is not None:
         query = query.where(tables.Case.grid_id == grid_id)
@@ -222,6 +224,7 @@ def running_out(
         OPEN,
         tables.Case.parked_at.is_(None),
         in_territory(territory, tables.Case.street_id, tables.Case.community_id),
+        held_by(territory),
     )
 
     def first(when: ColumnElement[bool], *order: ColumnElement[Any]) -> list[CaseRow]:

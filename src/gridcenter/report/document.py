@@ -210,13 +210,14 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
         Heading("Dispatchers: right owner the first time"),
         Table(
             "dispatchers",
-            ["Dispatcher", "Dispatches", "Right first time", "Rate", "Off-list"],
+            ["Dispatcher", "Dispatches", "Right first time", "Rate", "Returned", "Off-list"],
             [
                 [
                     d.name,
                     str(d.dispatches),
                     str(d.right_first_time),
                     percent(d.right_rate),
+                    str(d.returned),
                     str(d.off_list),
                 ]
                 for d in a.dispatchers

@@ -62,7 +62,7 @@ def actor_for(db: Database, login: str, channel: str) -> Actor:
     return Actor(
         login=account.login,
         role=Role(account.role),
-        territory=Territory(account.street_id, account.community_id),
+        territory=Territory(account.street_id, account.community_id, account.department_id),
         channel=channel,
     )
 
@@ -152,16 +152,36 @@ def ensure_local_admin(ctx: Context) -> bool:
 
 
 def add_account(
-    ctx: Context, login: str, *, name: str, role: str, territory: str = "district"
+    ctx: Context,
+    login: str,
+    *,
+    name: str,
+    role: str,
+    territory: str = "district",
+    department: str | None = None,
 ) -> None:
+    """An account for an office's territory, or one acting for a department (an operator
+    or a supervisor): it sees and acts on the cases its department holds, in the streets
+    the department serves."""
     ctx.actor.require(Action.ADMINISTER)
     chosen = parse_role(role)
     if not login.strip() or any(ch.isspace() for ch in login):
         raise Refused("a login is one word, such as xiangjiang or chen.jie")
+    if department and chosen not in (Role.OPERATOR, Role.SUPERVISOR):
+        raise Refused("a department's account is an operator or a supervisor")
     with ctx.db.write() as session:
         if session.scalar(select(tables.Account.id).where(tables.Account.login == login)):
             raise Refused(f"account {login!r} exists already; change it with `accounts set`")
         place = resolve_territory(session, territory)
+        unit = None
+        if department:
+            unit = session.scalar(
+                select(tables.Department).where(tables.Department.code == department.strip())
+            )
+            if unit is None:
+                raise Refused(f"no department {department!r} (`departments list` shows them)")
+            place = Territory(unit.street_id, None, unit.id)
+            territory = f"department {unit.code}"
         session.add(
             tables.Account(
                 login=login,
@@ -169,6 +189,7 @@ def add_account(
                 role=chosen.value,
                 street_id=place.street_id,
                 community_id=place.community_id,
+                department_id=unit.id if unit else None,
                 created_at=ctx.now(),
             )
         )

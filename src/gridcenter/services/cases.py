@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Role
 from gridcenter.domain.alerts import TimerDecision
-from gridcenter.domain.authority import filing_level, may_deescalate, overridden, tier_of
+from gridcenter.domain.authority import (
+    Holding,
+    filing_level,
+    holder_only,
+    may_deescalate,
+    overridden,
+    tier_of,
+)
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.codes import case_code
 from gridcenter.domain.errors import Refused, Stale
@@ -149,6 +156,31 @@ def whereabouts(session: Session, row: tables.Case) -> Whereabouts:
     return Whereabouts(row.code, Step(row.step), grid.code if grid else None)
 
 
+def _holding(session: Session, row: tables.Case) -> Holding | None:
+    """Who holds the case, with the department they act for."""
+    if row.assignee_department_id is not None:
+        department = session.get(tables.Department, row.assignee_department_id)
+        assert department is not None
+        return Holding(department.name, None, department.id, department.name)
+    if row.assignee_staff_id is not None:
+        staff = session.get(tables.Staff, row.assignee_staff_id)
+        assert staff is not None
+        home = session.get(tables.Department, staff.department_id) if staff.department_id else None
+        return Holding(staff.name, staff.login, staff.department_id, home.name if home else None)
+    return None
+
+
+def _by_holder(session: Session, ctx: Context, row: tables.Case, doing: str) -> None:
+    holder_only(
+        row.code,
+        _holding(session, row),
+        login=ctx.actor.login,
+        department_id=ctx.actor.territory.department_id,
+        admin=ctx.actor.role is Role.ADMIN,
+        doing=doing,
+    )
+
+
 def _assignee_of(session: Session, row: tables.Case) -> Assignee | None:
     if row.assignee_staff_id is not None:
         staff = session.get(tables.Staff, row.assignee_staff_id)
@@ -200,6 +232,11 @@ def _apply(
     """Decide and write one move on a case locked in `session`."""
     now = ctx.now()
     ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
+    department = ctx.actor.territory.department_id
+    if department is not None:  # a department's account acts on its own cases only
+        holding = _holding(session, row)
+        if holding is None or holding.department_id != department:
+            raise Refused(f"case {row.code} is not held by your department")
     if expected_version is not None and row.version != expected_version:
         at = row.updated_at.astimezone(ctx.timezone).strftime("%H:%M:%S on %d %b")
         raise Stale(
@@ -684,16 +721,33 @@ def deescalate(
 def feed_back(
     ctx: Context, code: str, *, result: str | None, expected_version: int | None = None
 ) -> Done:
-    return _act(
-        ctx,
-        code,
-        Action.FEED_BACK,
-        lambda s, r, state, now: (
-            ctx.loop.feed_back(state, now, by=ctx.actor.login, result=result),
-            {},
-        ),
-        expected_version,
-    )
+    """The holder's feedback: a department's by its own accounts, a person's by them (or,
+    for someone without a login, by their command center for them)."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        _can(state, "feed_back")
+        _by_holder(session, ctx, row, "record its feedback")
+        return ctx.loop.feed_back(state, now, by=ctx.actor.login, result=result), {}
+
+    return _act(ctx, code, Action.FEED_BACK, decide, expected_version)
+
+
+def return_case(
+    ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
+) -> Done:
+    """A holder sends back a case it should not hold, with the reason, to its dispatcher's
+    queue; the return counts against the dispatcher's "right owner first time"."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        _can(state, "return")
+        _by_holder(session, ctx, row, "return it")
+        return ctx.loop.return_case(state, now, reason=reason), {}
+
+    return _act(ctx, code, Action.RETURN, decide, expected_version)
 
 
 def verify(

@@ -255,18 +255,25 @@ class _Loader:
     def accounts(self) -> int:
         data = tomllib.loads((self.folder / "accounts.toml").read_text("utf-8"))
         for item in data["account"]:
-            place = item["territory"]
-            street = self.streets.get(place)
-            community = self.communities.get(place)
-            if place != "district" and street is None and community is None:
-                raise ValueError(f"account {item['login']}: no territory {place!r}")
+            if "department" in item:  # acting for a department, in the streets it serves
+                unit = self.departments[item["department"]]
+                street_id, community_id, department_id = unit.street_id, None, unit.id
+            else:
+                place = item["territory"]
+                street = self.streets.get(place)
+                community = self.communities.get(place)
+                if place != "district" and street is None and community is None:
+                    raise ValueError(f"account {item['login']}: no territory {place!r}")
+                street_id = street.id if street else community.street_id if community else None
+                community_id, department_id = community.id if community else None, None
             self.session.add(
                 tables.Account(
                     login=item["login"],
                     display_name=item["name"],
                     role=item["role"],
-                    street_id=street.id if street else community.street_id if community else None,
-                    community_id=community.id if community else None,
+                    street_id=street_id,
+                    community_id=community_id,
+                    department_id=department_id,
                     created_at=self.now,
                 )
             )

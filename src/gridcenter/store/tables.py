@@ -356,6 +356,7 @@ class Account(SQLModel, table=True):
     role: str  # viewer, operator, supervisor, admin
     street_id: int | None = Field(default=None, foreign_key="street.id")
     community_id: int | None = Field(default=None, foreign_key="community.id")
+    department_id: int | None = Field(default=None, foreign_key="department.id")  # its actor
     active: bool = True
     created_at: datetime = _at()
     password_hash: str | None = None  # domain/passwords.py; None: no acting as this account
