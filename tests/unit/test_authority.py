@@ -182,3 +182,12 @@ def test_only_the_holder_records_feedback_or_returns_a_case() -> None:
     check(unlisted, "taoyuan", None)
     with pytest.raises(Refused, match="held by Dong Xinqing, not by your department"):
         check(unlisted, "urb.desk", 9)
+
+
+def test_an_unplaced_case_is_held_by_no_street_until_placed() -> None:
+    unplaced = CasePlace("X", Level.B, None, "(none yet)", None, None, "URB-ENV-03", "Waste")
+    team = Candidate(LAW.name, LAW, is_department=True)
+    assert holder_refusal(RULES, unplaced, team, STREETS) == (
+        "case X is in no street yet; place it before Xiangjiang Law Enforcement Team may hold it"
+    )
+    assert kind_of(WORKER, unplaced) is not HolderKind.GRID_TEAM

@@ -122,10 +122,10 @@ class CasePlace:
 
     code: str
     level: Level
-    grid_id: int
+    grid_id: int | None  # None: an unplaced case, which no grid covers yet
     grid: str
-    community_id: int
-    street_id: int
+    community_id: int | None
+    street_id: int | None
     category_code: str
     category: str
 
@@ -133,9 +133,13 @@ class CasePlace:
 def kind_of(who: Candidate, case: CasePlace) -> HolderKind:
     if who.department is not None:
         return _DEPARTMENT_KINDS.get(who.department.level, HolderKind.OTHER)
-    if case.grid_id in who.grid_ids:
+    if case.grid_id is not None and case.grid_id in who.grid_ids:
         return HolderKind.GRID_TEAM
-    if who.role in COMMUNITY_TEAM_ROLES and who.community_id == case.community_id:
+    if (
+        who.role in COMMUNITY_TEAM_ROLES
+        and case.community_id is not None
+        and who.community_id == case.community_id
+    ):
         return HolderKind.GRID_TEAM
     if who.street_id is not None and who.community_id is None and not who.grid_ids:
         return HolderKind.STREET_OFFICE
@@ -164,6 +168,8 @@ def holder_refusal(
     case's street, outside its level's holders, or a department whose responsibility
     list lacks the case's category."""
     street = who.street
+    if street is not None and case.street_id is None:
+        return f"case {case.code} is in no street yet; place it before {who.name} may hold it"
     if street is not None and street != case.street_id:
         theirs = street_names.get(street, "another street")
         ours = street_names.get(case.street_id, "another street")

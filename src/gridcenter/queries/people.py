@@ -307,13 +307,13 @@ def staff_candidate(session: Session, staff: tables.Staff) -> Candidate:
 
 def case_place(session: Session, case: tables.Case) -> CasePlace:
     category = session.get(tables.Category, case.category_id)
-    grid = session.get(tables.Grid, case.grid_id)
-    assert category is not None and grid is not None
+    grid = session.get(tables.Grid, case.grid_id) if case.grid_id is not None else None
+    assert category is not None
     return CasePlace(
         code=case.code,
         level=Level(case.level),
-        grid_id=grid.id or 0,
-        grid=grid.name,
+        grid_id=case.grid_id,
+        grid=grid.name if grid else "(none yet)",
         community_id=case.community_id,
         street_id=case.street_id,
         category_code=category.code,
