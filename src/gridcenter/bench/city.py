@@ -113,6 +113,21 @@ def build_city(
                 {"code": code, "name": f"{code} department", "level": level, "street_id": None}
             )
         connection.execute(insert(tables.Department.__table__), departments)
+        # Every department answers for every category, at its own tier's level: the
+        # generated cases find a holder the level allows, as in a district's own lists.
+        minors = session.scalars(
+            select(tables.Category.id).where(tables.Category.depth == "minor")
+        ).all()
+        tier = {"street": "B", "district": "C", "city": "D"}
+        held = session.execute(select(tables.Department.id, tables.Department.level)).all()
+        connection.execute(
+            insert(tables.DepartmentCategory.__table__),
+            [
+                {"department_id": department, "category_id": category, "levels": tier[level]}
+                for department, level in held
+                for category in minors
+            ],
+        )
         workers = [
             {
                 "id": n + 1,
@@ -129,9 +144,13 @@ def build_city(
         connection.execute(
             insert(tables.GridStaff.__table__),
             [
-                {"grid_id": g + 1, "staff_id": (g * staff) // grids + 1}
+                # A grid's team: its worker and the next grid's, so a level-A case can be
+                # reassigned within the team (the bench's action).
+                {"grid_id": g + 1, "staff_id": (first + k) % staff + 1}
                 for g in range(grids)
                 if g % 97  # a few grids stay unstaffed
+                for first in [(g * staff) // grids]
+                for k in range(2)
             ],
         )
         posts = [{"id": 1, "code": "CMD-DESK", "name": "Command desk", "street_id": None}]

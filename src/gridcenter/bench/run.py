@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from gridcenter.bench.city import build_city, city_name, city_now, holds_city
 from gridcenter.bench.floor import VISIBLE_SQL, read_panes_raw
@@ -19,10 +19,11 @@ from gridcenter.domain.assessment import percentile
 from gridcenter.domain.levels import Level
 from gridcenter.jobs.policy import read_policy
 from gridcenter.queries.dashboard import DUE_SOON, queue_page
+from gridcenter.queries.people import search_assignees
 from gridcenter.services import cases as case_service
 from gridcenter.services.context import Context, make_loop
 from gridcenter.services.sweep import overdue_sweep
-from gridcenter.store import migrate, tables
+from gridcenter.store import migrate
 from gridcenter.store.database import Database, sqlite_path
 from gridcenter.store.generator import generate_cases
 
@@ -131,7 +132,7 @@ async def _measure_console(
         follows = await _refreshes(app, dashboard, context, moved, refreshes, whole=False)
         row = dashboard.query_one("#queue", CaseList).selected
         assert row is not None
-        to = _another_department(context, row.assignee)
+        to = _another_holder(context, row.code, row.assignee)
         before = dashboard.snapshot
         began = time.perf_counter()
         dashboard.perform(
@@ -197,15 +198,15 @@ async def _drawn(app: Any) -> None:
     await drawn.wait()
 
 
-def _another_department(context: Context, assignee: str) -> str:
-    """A department the case is not assigned to: a reused city keeps earlier runs' moves."""
+def _another_holder(context: Context, code: str, assignee: str) -> str:
+    """Someone the case's level allows who does not hold it now, as the reassign picker
+    offers them (a reused city keeps earlier runs' moves)."""
     with context.db.read() as session:
-        departments = session.execute(
-            select(tables.Department.code, tables.Department.name).order_by(
-                tables.Department.level != "district", tables.Department.id
-            )
-        ).all()
-    return next(code for code, name in departments if not assignee.startswith(name))
+        options = search_assignees(session, "", case_code=code, rules=context.rules)
+    found = next((o.code for o in options if o.name != assignee), None)
+    if found is None:
+        raise ValueError(f"nobody but {assignee} may hold {code}: the city has too few people")
+    return found
 
 
 def measure_report(db: Database) -> list[float]:
