@@ -43,6 +43,8 @@ MATRIX: list[tuple[str, set[str]]] = [
     ("case escalate {case} --reason matrix", SUPERVISORS),
     ("case deescalate {case} --reason matrix", SUPERVISORS),
     ("case feedback {case} --result matrix", OPERATORS),
+    ("case part {case} --result matrix", OPERATORS),
+    ("case return {case} --reason matrix", OPERATORS),
     ("case verify {case} --pass", SUPERVISORS),
     ("case close {case} --satisfaction satisfied", SUPERVISORS),
     ("case dismiss {case} --reason matrix", OPERATORS),

@@ -226,3 +226,57 @@ def test_a_return_goes_back_to_the_dispatcher_and_counts_against_them(context: C
     assert dispatcher.returned == before["chen.jie"].returned + 1 == 1
     assert dispatcher.right_first_time == before["chen.jie"].right_first_time - 1
     assert departments["District Urban Management Bureau"].returned == 1
+
+
+def test_a_level_c_case_is_handled_jointly_each_part_by_its_own_department(
+    context: Context,
+) -> None:
+    """A land dispute: the petitions bureau leads, the housing bureau co-handles; the lead's
+    feedback waits for the housing bureau's part and carries it."""
+    district = as_account(context, "chen.jie")
+    admin = as_account(context, "admin")
+    add_account(admin, "pet.desk", name="Petitions desk", role="operator", department="D-PET")
+    add_account(admin, "hou.desk", name="Housing desk", role="operator", department="D-HOU")
+    lead, partner = as_account(context, "pet.desk"), as_account(context, "hou.desk")
+    code = service.report_case(
+        district, title="Demolition quarrel", category="SEC-DSP-05", grid=GRID
+    ).code
+    service.file_case(district, code)
+    with pytest.raises(Refused, match="District Market Regulation Bureau does not answer for"):
+        service.dispatch(district, code, to="D-PET", with_=["D-MKT"])
+    street = gas_leak(context)
+    with pytest.raises(Refused, match=r"joint handling is for level-C cases; case .* is level B"):
+        service.dispatch(as_account(context, "xiangjiang"), street, to="ST01-SAFE", with_=["C-GAS"])
+    year = Period.parse("2026", SHANGHAI)
+
+    def housing() -> DepartmentDuty:
+        with context.db.read() as s:
+            place = q.find_place(s, "district", None)
+            assert place is not None
+            duties = {d.name: d for d in q.departments(s, year, Territory(), place)}
+        return duties.get("District Housing and Construction Bureau", DepartmentDuty("", 0, 0, 0))
+
+    before = housing()
+    service.dispatch(district, code, to="D-PET", with_=["D-HOU"])
+    assert events(context, code)[-1].reason == (
+        "jointly with District Housing and Construction Bureau"
+    )
+    with pytest.raises(Refused, match="waits for its co-handlers' parts: District Housing"):
+        service.feed_back(lead, code, result="Settled at the meeting")
+    with pytest.raises(Refused, match="has no part for your department"):
+        service.record_part(lead, code, result="Ours is the lead")
+    service.record_part(partner, code, result="Permits checked")
+    with context.db.read() as s:
+        detail = case_detail(s, Territory(), context.loop, code, context.now())
+    assert detail is not None
+    [joint] = detail.co_handlers
+    assert (joint.name, joint.answered_at) == (
+        "District Housing and Construction Bureau",
+        context.now(),
+    )
+    service.feed_back(lead, code, result="Settled at the meeting")
+    assert events(context, code)[-1].reason == (
+        "Settled at the meeting (with District Housing and Construction Bureau: Permits checked)"
+    )
+    after = housing()
+    assert (after.due, after.on_time) == (before.due + 1, before.on_time + 1)

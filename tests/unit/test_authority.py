@@ -13,6 +13,7 @@ from gridcenter.domain.authority import (
     filing_level,
     holder_only,
     holder_refusal,
+    joint_refusal,
     kind_of,
     may_deescalate,
     overridden,
@@ -191,3 +192,14 @@ def test_an_unplaced_case_is_held_by_no_street_until_placed() -> None:
         "case X is in no street yet; place it before Xiangjiang Law Enforcement Team may hold it"
     )
     assert kind_of(WORKER, unplaced) is not HolderKind.GRID_TEAM
+
+
+def test_joint_handling_is_for_district_departments_at_level_c() -> None:
+    housing = Candidate("District Housing Bureau", URBAN, is_department=True)
+    bureau = Candidate(URBAN.name, URBAN, is_department=True)
+    assert joint_refusal("X", Level.C, bureau, [housing]) is None
+    assert joint_refusal("X", Level.B, bureau, [housing]) == (
+        "joint handling is for level-C cases; case X is level B"
+    )
+    assert "between departments" in (joint_refusal("X", Level.C, bureau, [WORKER]) or "")
+    assert "once" in (joint_refusal("X", Level.C, bureau, [bureau]) or "")

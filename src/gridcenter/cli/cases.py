@@ -145,6 +145,14 @@ def _detail_json(detail: CaseDetail, now: datetime) -> dict[str, Any]:
             }
             for s in detail.steps
         ],
+        "co_handlers": [
+            {
+                "department": c.name,
+                "deadline": c.deadline.isoformat() if c.deadline else None,
+                "answered_at": c.answered_at.isoformat() if c.answered_at else None,
+            }
+            for c in detail.co_handlers
+        ],
         "history": [
             {
                 "at": h.at.isoformat(),
@@ -219,6 +227,14 @@ def _print_detail(detail: CaseDetail, now: datetime, tz: ZoneInfo) -> None:
         ("source", detail.source),
         ("reporter", f"{detail.reporter or '-'} {detail.reporter_phone or ''}".strip()),
         ("assignee", row.assignee),
+        (
+            "with",
+            "; ".join(
+                f"{c.name} (due {local(c.deadline, tz)}, "
+                + (f"answered {local(c.answered_at, tz)})" if c.answered_at else "not answered)")
+                for c in detail.co_handlers
+            ),
+        ),
         ("parked", detail.parked_reason),
         ("extension", detail.extension_reason and f"requested: {detail.extension_reason}"),
         ("rework", detail.rework_count),
@@ -387,10 +403,33 @@ def dispatch(
         str, typer.Option("--to", help="Staff code, login or name; department code or name.")
     ],
     override: Override = None,
+    with_: Annotated[
+        str,
+        typer.Option("--with", help="Co-handling departments of a level-C case: DEPT[,DEPT]."),
+    ] = "",
     expect: ExpectVersion = None,
 ) -> None:
     """Dispatch a filed case to a holder its level's rules allow (seed/policy.toml)."""
-    _act(ctx, service.dispatch, code, to=to, override=override, expected_version=expect)
+    _act(
+        ctx,
+        service.dispatch,
+        code,
+        to=to,
+        override=override,
+        with_=[part for part in with_.split(",") if part.strip()],
+        expected_version=expect,
+    )
+
+
+@app.command()
+def part(
+    ctx: typer.Context,
+    code: Code,
+    result: Annotated[str, typer.Option("--result", help="What your department did.")],
+    expect: ExpectVersion = None,
+) -> None:
+    """A co-handling department's part of a jointly handled case (its own accounts)."""
+    _act(ctx, service.record_part, code, result=result, expected_version=expect)
 
 
 @app.command()

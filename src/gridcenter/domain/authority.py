@@ -291,3 +291,20 @@ def holder_only(
         raise Refused(f"case {code} is held by {holding.name}; only they {doing}")
     if holding.login is None and department_id is not None:
         raise Refused(f"case {code} is held by {holding.name}, not by your department")
+
+
+JOINT_LEVEL = Level.C  # district departments in linkage: one leads, others co-handle
+
+
+def joint_refusal(
+    code: str, level: Level, lead: Candidate, co_handlers: list[Candidate]
+) -> str | None:
+    """Why a case may not be handled jointly as proposed; None when it may."""
+    if level is not JOINT_LEVEL:
+        return f"joint handling is for level-{JOINT_LEVEL} cases; case {code} is level {level}"
+    if not lead.is_department or any(not who.is_department for who in co_handlers):
+        return "joint handling is between departments: a lead department and co-handlers"
+    names = [lead.name, *(who.name for who in co_handlers)]
+    if len(set(names)) != len(names):
+        return "a department leads or co-handles a case once"
+    return None

@@ -379,6 +379,13 @@ class ClosedLoop:
             replace(state, level=level), Event("deescalate", state.level.value, level.value, why)
         )
 
+    def record_part(self, state: CaseState, *, by: str, result: str | None) -> Outcome:
+        """A co-handling department's part of a jointly handled case: the clock is the
+        lead's, whose feedback carries the parts."""
+        self._require_step(state, "answered for", Step.DISPATCHED)
+        text = _reason(result, "a co-handler's part")
+        return Outcome(state, Event("part", by, None, text))
+
     def return_case(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
         """A holder sends back a case it should not hold: filed again, in its dispatcher's
         queue, on a fresh dispatch clock (the return counts against the dispatcher)."""

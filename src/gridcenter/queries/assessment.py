@@ -473,7 +473,8 @@ def dispatchers(
 def departments(
     session: Session, period: Period, territory: Territory, place: Place
 ) -> list[DepartmentDuty]:
-    """Departments' handling steps due in the period, handled on time, and cases returned."""
+    """Departments' handling steps (and co-handled parts) due in the period, handled on
+    time, and cases returned."""
     department = tables.Department
     scope = _scope(territory, place)
     due = {
@@ -496,6 +497,21 @@ def departments(
             .group_by(Case.assignee_department_id)
         )
     }
+    # A co-handler's part is due at its own deadline: late for whoever answered late.
+    joint = tables.CaseCohandler
+    parts = session.execute(
+        select(
+            joint.department_id,
+            func.count(),
+            func.sum(case((joint.answered_at <= joint.deadline, 1), else_=0)),
+        )
+        .join(Case, Case.id == joint.case_id)
+        .where(scope, joint.deadline >= period.start, joint.deadline < period.end)
+        .group_by(joint.department_id)
+    )
+    for dept, n, on_time in parts:
+        before = due.get(dept, (0, 0))
+        due[dept] = (before[0] + n, before[1] + int(on_time or 0))
     returned = dict(
         session.execute(
             select(Event.from_value, func.count())

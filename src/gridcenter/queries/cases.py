@@ -139,6 +139,15 @@ class StepLine:
 
 
 @dataclass(frozen=True)
+class CoHandler:
+    """A department co-handling the case's current step: its deadline and its answer."""
+
+    name: str
+    deadline: datetime | None
+    answered_at: datetime | None
+
+
+@dataclass(frozen=True)
 class CaseDetail:
     row: CaseRow
     description: str
@@ -162,6 +171,7 @@ class CaseDetail:
     overdue: bool
     steps: list[StepLine]
     history: list[HistoryLine]
+    co_handlers: list[CoHandler] = field(default_factory=list)
     point: tuple[float, float] | None = None  # where it was reported (lat, lon)
     repeat_of: str | None = None  # the open case it may repeat, flagged when reported
     merged_into: str | None = None  # the case this repeat was merged into
@@ -224,7 +234,18 @@ def case_detail(
             .order_by(tables.CaseEvent.id)
         )
     ]
+    joint = tables.CaseCohandler
+    co_handlers = [
+        CoHandler(*line)
+        for line in session.execute(
+            select(tables.Department.name, joint.deadline, joint.answered_at)
+            .join(tables.Department, tables.Department.id == joint.department_id)
+            .where(joint.case_id == case.id, joint.started_at == case.step_started_at)
+            .order_by(joint.id)
+        )
+    ]
     return CaseDetail(
+        co_handlers=co_handlers if case.step == "dispatched" else [],
         row=row,
         description=case.description,
         address=case.address,

@@ -2,7 +2,7 @@
 writes the new state, its step clock, its history event and the change
 signal in one transaction, or nothing at all."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from gridcenter.domain.access import Action, Role
 from gridcenter.domain.alerts import TimerDecision
 from gridcenter.domain.authority import (
+    Candidate,
     Holding,
     filing_level,
     holder_only,
+    joint_refusal,
     may_deescalate,
     overridden,
     tier_of,
@@ -127,15 +129,7 @@ def _holder(
 ) -> str | None:
     """Check `who` against the rules of who may hold the case; None when they may, else
     the history's words for a supervisor's override (refused without one)."""
-    if who.kind == "staff":
-        staff = session.get(tables.Staff, who.id)
-        assert staff is not None
-        candidate = staff_candidate(session, staff)
-    else:
-        department = session.get(tables.Department, who.id)
-        assert department is not None
-        candidate = department_candidate(session, department)
-    refusal = refusal_for(session, ctx.rules, row, candidate)
+    refusal = refusal_for(session, ctx.rules, row, _candidate(session, who))
     if refusal is None:
         return None
     if override is not None:
@@ -168,6 +162,11 @@ def _holding(session: Session, row: tables.Case) -> Holding | None:
         home = session.get(tables.Department, staff.department_id) if staff.department_id else None
         return Holding(staff.name, staff.login, staff.department_id, home.name if home else None)
     return None
+
+
+def _department_name(session: Session, department_id: int) -> str:
+    department = session.get(tables.Department, department_id)
+    return department.name if department else "a department"
 
 
 def _by_holder(session: Session, ctx: Context, row: tables.Case, doing: str) -> None:
@@ -211,7 +210,10 @@ def _act(
     needs: Action,
     decide: Decision,
     expected_version: int | None = None,
+    co_handling: bool = False,
 ) -> Done:
+    """Check the role, lock the case and apply `decide`; `co_handling`: a co-handling
+    department's move, which its decision checks, on a case another department holds."""
     ctx.actor.require(needs)
     with ctx.db.write() as session:
         row = session.scalar(
@@ -219,7 +221,7 @@ def _act(
         )
         if row is None:
             raise Refused(f"no case {code!r}")
-        return _apply(session, ctx, row, decide, expected_version)
+        return _apply(session, ctx, row, decide, expected_version, co_handling)
 
 
 def _apply(
@@ -228,12 +230,13 @@ def _apply(
     row: tables.Case,
     decide: Decision,
     expected_version: int | None = None,
+    co_handling: bool = False,
 ) -> Done:
     """Decide and write one move on a case locked in `session`."""
     now = ctx.now()
     ctx.actor.require_territory(row.street_id, row.community_id, f"case {row.code}")
     department = ctx.actor.territory.department_id
-    if department is not None:  # a department's account acts on its own cases only
+    if department is not None and not co_handling:  # a department acts on its own cases
         holding = _holding(session, row)
         if holding is None or holding.department_id != department:
             raise Refused(f"case {row.code} is not held by your department")
@@ -629,10 +632,13 @@ def dispatch(
     *,
     to: str,
     override: str | None = None,
+    with_: Sequence[str] = (),
     expected_version: int | None = None,
 ) -> Done:
     """Hand a filed case to a holder the level's rules allow; a supervisor may override
-    them with a reason, which the history and the assessment keep."""
+    them with a reason, which the history and the assessment keep. A level-C case may go
+    to a lead department `with_` co-handling ones, each answering for its part by the
+    handling deadline."""
 
     def decide(
         session: Session, row: tables.Case, state: CaseState, now: datetime
@@ -640,9 +646,89 @@ def dispatch(
         who = find_assignee(session, to)
         _can(state, "dispatch")
         off_list = _holder(session, ctx, row, who, override)
-        return ctx.loop.dispatch(state, now, to=who, note=off_list), {}
+        partners = [find_assignee(session, code) for code in with_ if code.strip()]
+        if partners:
+            joint = joint_refusal(
+                row.code,
+                state.level,
+                _candidate(session, who),
+                [_candidate(session, partner) for partner in partners],
+            )
+            if joint is not None:
+                raise Refused(joint)
+            for partner in partners:
+                refusal = refusal_for(session, ctx.rules, row, _candidate(session, partner))
+                if refusal is not None:
+                    raise Refused(refusal)
+        jointly = "jointly with " + ", ".join(p.name for p in partners) if partners else None
+        note = "; ".join(part for part in (off_list, jointly) if part) or None
+        outcome = ctx.loop.dispatch(state, now, to=who, note=note)
+        assert row.id is not None
+        for partner in partners:  # each answers for its part by the handling deadline
+            session.add(
+                tables.CaseCohandler(
+                    case_id=row.id,
+                    department_id=partner.id,
+                    started_at=outcome.state.step_started_at,
+                    deadline=outcome.state.deadline,
+                )
+            )
+        return outcome, {}
 
     return _act(ctx, code, Action.DISPATCH, decide, expected_version)
+
+
+def _candidate(session: Session, who: Assignee) -> Candidate:
+    if who.kind == "staff":
+        staff = session.get(tables.Staff, who.id)
+        assert staff is not None
+        return staff_candidate(session, staff)
+    department = session.get(tables.Department, who.id)
+    assert department is not None
+    return department_candidate(session, department)
+
+
+def co_handlers(session: Session, row: tables.Case) -> list[tables.CaseCohandler]:
+    """The co-handlers of the case's current handling step, in the order they were named."""
+    if row.step != Step.DISPATCHED.value:
+        return []
+    return list(
+        session.scalars(
+            select(tables.CaseCohandler)
+            .where(
+                tables.CaseCohandler.case_id == row.id,
+                tables.CaseCohandler.started_at == row.step_started_at,
+            )
+            .order_by(tables.CaseCohandler.id)
+        )
+    )
+
+
+def record_part(
+    ctx: Context, code: str, *, result: str | None, expected_version: int | None = None
+) -> Done:
+    """A co-handling department's part of a jointly handled case, by its own account."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        mine = [
+            part
+            for part in co_handlers(session, row)
+            if part.department_id == ctx.actor.territory.department_id
+        ]
+        if not mine:
+            raise Refused(f"case {row.code} has no part for your department to answer")
+        part = mine[0]
+        if part.answered_at is not None:
+            raise Refused(f"your department answered for case {row.code} already")
+        department = session.get(tables.Department, part.department_id)
+        assert department is not None
+        outcome = ctx.loop.record_part(state, by=department.name, result=result)
+        part.answered_at, part.answer = now, outcome.event.reason
+        return outcome, {}
+
+    return _act(ctx, code, Action.FEED_BACK, decide, expected_version, co_handling=True)
 
 
 def reassign(
@@ -729,7 +815,16 @@ def feed_back(
     ) -> tuple[Outcome, dict[str, Any]]:
         _can(state, "feed_back")
         _by_holder(session, ctx, row, "record its feedback")
-        return ctx.loop.feed_back(state, now, by=ctx.actor.login, result=result), {}
+        parts = co_handlers(session, row)
+        waiting = [part for part in parts if part.answered_at is None]
+        if waiting:
+            names = ", ".join(_department_name(session, part.department_id) for part in waiting)
+            raise Refused(f"case {row.code} waits for its co-handlers' parts: {names}")
+        carried = "; ".join(
+            f"{_department_name(session, part.department_id)}: {part.answer}" for part in parts
+        )
+        text = f"{(result or '').strip()} (with {carried})" if carried and result else result
+        return ctx.loop.feed_back(state, now, by=ctx.actor.login, result=text), {}
 
     return _act(ctx, code, Action.FEED_BACK, decide, expected_version)
 

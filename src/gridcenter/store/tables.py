@@ -256,6 +256,21 @@ class Case(SQLModel, table=True):
     alert_due_at: datetime | None = _at(nullable=True)  # when the sweep next looks at it
 
 
+class CaseCohandler(SQLModel, table=True):
+    """A department handling its part of a level-C case beside the lead department, for
+    the handling step that started at `started_at`, with its own deadline."""
+
+    __tablename__ = "case_cohandler"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id", index=True)
+    department_id: int = Field(foreign_key="department.id", index=True)
+    started_at: datetime = _at()
+    deadline: datetime | None = _at(nullable=True)
+    answered_at: datetime | None = _at(nullable=True)
+    answer: str | None = None
+
+
 class CaseStep(SQLModel, table=True):
     """Each time a case entered a step: its clock, deadline and how it ended."""
 
