@@ -13,7 +13,7 @@ from gridcenter.domain.levels import Level
 from gridcenter.domain.periods import Period
 from gridcenter.queries import assessment as q
 from gridcenter.queries.cases import OPEN, case_detail, open_cases
-from gridcenter.queries.dashboard import queue_page, running_out
+from gridcenter.queries.dashboard import queue_page, running_out, territory_label
 from gridcenter.queries.people import department_candidate, refusal_for, staff_candidate
 from gridcenter.services import cases as service
 from gridcenter.services.accounts import actor_for, add_account
@@ -186,6 +186,8 @@ def test_a_departments_account_sees_and_moves_only_its_departments_cases(
     with context.db.read() as s:  # the console's queue and timers: the department's alone
         queue = queue_page(s, desk.actor.territory, Level.C)
         timers = running_out(s, desk.actor.territory, context.now())
+        label = territory_label(s, desk.actor.territory)
+    assert label == "my department: District Urban Management Bureau"  # the console's header
     assert mine in {row.code for row in listed} and mine in {row.code for row in queue}
     shown = [*listed, *queue, *timers.overdue, *timers.soon]
     assert {row.assignee for row in shown} == {"District Urban Management Bureau"}

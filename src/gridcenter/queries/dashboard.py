@@ -621,8 +621,14 @@ def open_alerts(session: Session, territory: Territory, *, limit: int = 50) -> O
 
 
 def territory_label(session: Session, territory: Territory) -> str:
-    """A territory as its people name it: `Xiangjiang Street, Yuehu District`."""
+    """A territory as its people name it: `Xiangjiang Street, Yuehu District`; a
+    department's account sees its own queue: `my department: City Gas Group`."""
     district = session.scalar(select(tables.District.name)) or "no district"
+    if territory.department_id is not None:
+        name = session.scalar(
+            select(tables.Department.name).where(tables.Department.id == territory.department_id)
+        )
+        return f"my department: {name or '?'}"
     if territory.community_id is not None:
         name = session.scalar(
             select(tables.Community.name).where(tables.Community.id == territory.community_id)
