@@ -503,6 +503,18 @@ async def test_the_reassign_picker_offers_the_grids_team_first_and_says_no_match
         error = str(picker.query_one("#error", Label).content)
         assert error == "No one who may hold this case matches “zzqx”."
         assert picker.query_one("#who", Input).has_focus
+        for _ in "zzqx":
+            await pilot.press("backspace")
+        await type_text(pilot, "C-GAS")  # a code the level's rules refuse: the rule is said
+
+        def said() -> str:
+            return str(picker.query_one("#error", Label).content)
+
+        await wait_until(pilot, lambda: "City Gas Group" in said(), 3)
+        assert said() == (
+            "City Gas Group is a city department; a level-A case is held by the grid's own team"
+        )
+        assert not picker.options
 
 
 async def test_the_palette_finds_cases_by_title_grid_and_assignee(app: GridCenterApp) -> None:

@@ -28,6 +28,7 @@ class AssigneeOption:
     code: str
     name: str
     detail: str  # role or level, to tell people apart
+    refusal: str | None = None  # why the case's rules refuse them: not a choice, a reason
 
 
 def search_assignees(
@@ -138,7 +139,30 @@ def search_assignees(
             if allowed(department_candidate(session, _department_row(session, row.code)))
         ]
     options += [AssigneeOption(code, name, f"{level} department") for code, name, level in found]
+    if case is not None and not options and text.strip():
+        return _refused(session, case, text.strip(), rules or read_case_rules())
     return options[:limit]
+
+
+def _refused(
+    session: Session, case: tables.Case, code: str, rules: CaseRules
+) -> list[AssigneeOption]:
+    """The one person or department whose code was typed, with the rule that keeps them
+    from holding the case: the picker says why instead of "no one"."""
+    lowered = code.lower()
+    staff = session.scalar(select(tables.Staff).where(func.lower(tables.Staff.code) == lowered))
+    department = session.scalar(
+        select(tables.Department).where(func.lower(tables.Department.code) == lowered)
+    )
+    if staff is not None:
+        who, option = staff_candidate(session, staff), (staff.code, staff.name, staff.role)
+    elif department is not None:
+        who = department_candidate(session, department)
+        option = (department.code, department.name, f"{department.level} department")
+    else:
+        return []
+    refusal = refusal_for(session, rules, case, who)
+    return [AssigneeOption(*option, refusal=refusal)] if refusal else []
 
 
 @dataclass(frozen=True)

@@ -72,6 +72,8 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
         self.app.call_from_thread(self._show, found)
 
     def _show(self, found: list[AssigneeOption]) -> None:
+        refused = [option.refusal for option in found if option.refusal]
+        found = [option for option in found if not option.refusal]
         self.options = found
         options = self.query_one("#options", OptionList)
         options.clear_options()
@@ -82,6 +84,8 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
         if found:
             options.highlighted = 0
             error.update("")
+        elif refused:  # the code of someone the rules refuse: say which rule
+            error.update(plain(refused[0]))
         else:
             typed = self.query_one("#who", Input).value.strip()
             error.update(plain(f"No one who may hold this case matches “{typed}”."))
