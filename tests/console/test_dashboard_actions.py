@@ -512,9 +512,20 @@ async def test_the_reassign_picker_offers_the_grids_team_first_and_says_no_match
 
         await wait_until(pilot, lambda: "City Gas Group" in said(), 3)
         assert said() == (
-            "City Gas Group is a city department; a level-A case is held by the grid's own team"
+            "City Gas Group is a city department; a level-A case is held by the grid's own "
+            "team (a supervisor may override, with a reason)"
         )
         assert not picker.options
+        await pilot.press("enter")
+        await pilot.press("enter")  # no reason: an override needs one
+        assert said().startswith("An override needs a reason")
+        await type_text(pilot, "Gas main under the yard")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, AssigneeScreen), 3)
+        await wait_until(pilot, lambda: last_event(app, row.code).action == "reassign", 5)
+    event = last_event(app, row.code)
+    assert (event.to_value, event.actor) == ("City Gas Group", "he.ping")
+    assert event.reason.startswith("off-list, overridden: Gas main under the yard (City Gas")
 
 
 async def test_the_palette_finds_cases_by_title_grid_and_assignee(app: GridCenterApp) -> None:

@@ -21,6 +21,7 @@ class Assignment:
     code: str
     name: str
     reason: str
+    override: str | None = None  # a supervisor's reason for someone the rules refuse
 
 
 class AssigneeScreen(Confined, Dialog[Assignment | None]):
@@ -44,6 +45,7 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
         self.search = search
         self.needs_reason = needs_reason
         self.options: list[AssigneeOption] = []
+        self.refused: AssigneeOption | None = None  # the code typed, which the rules refuse
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -51,8 +53,11 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
             yield Label(plain(self.subject), classes="dialog-subject")
             yield Input(placeholder="type a name, code or department", id="who")
             yield OptionList(id="options")
-            if self.needs_reason:
-                yield Input(placeholder="Reason (required)", id="reason")
+            # Without a reason to give, the field shows only to override the rules.
+            prompt = "Reason (required)" if self.needs_reason else "Reason for an override"
+            reason = Input(placeholder=prompt, id="reason")
+            reason.display = self.needs_reason
+            yield reason
             yield Label("", id="error", classes="dialog-error")
             yield Label(
                 "type to filter · ↓ to the list · enter to choose · escape to cancel",
@@ -72,9 +77,10 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
         self.app.call_from_thread(self._show, found)
 
     def _show(self, found: list[AssigneeOption]) -> None:
-        refused = [option.refusal for option in found if option.refusal]
+        refused = [option for option in found if option.refusal]
         found = [option for option in found if not option.refusal]
         self.options = found
+        self.refused = refused[0] if refused and not found else None
         options = self.query_one("#options", OptionList)
         options.clear_options()
         options.add_options(
@@ -84,8 +90,10 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
         if found:
             options.highlighted = 0
             error.update("")
-        elif refused:  # the code of someone the rules refuse: say which rule
-            error.update(plain(refused[0]))
+        elif self.refused is not None:  # someone the rules refuse: say which rule
+            error.update(
+                plain(f"{self.refused.refusal} (a supervisor may override, with a reason)")
+            )
         else:
             typed = self.query_one("#who", Input).value.strip()
             error.update(plain(f"No one who may hold this case matches “{typed}”."))
@@ -95,8 +103,10 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
 
     @on(Input.Submitted, "#who")
     def _who_submitted(self) -> None:
-        if self.needs_reason:
-            self.query_one("#reason", Input).focus()
+        if self.needs_reason or (self.refused is not None and not self.options):
+            reason = self.query_one("#reason", Input)
+            reason.display = True
+            reason.focus()
         else:
             self._finish()
 
@@ -113,6 +123,14 @@ class AssigneeScreen(Confined, Dialog[Assignment | None]):
 
     def _finish(self) -> None:
         error = self.query_one("#error", Label)
+        if self.refused is not None and not self.options:
+            why = self.query_one("#reason", Input).value.strip()
+            if not why:
+                error.update("An override needs a reason: say why the rules do not fit.")
+                return
+            chosen = self.refused
+            self.dismiss(Assignment(chosen.code, chosen.name, why, override=why))
+            return
         index = self.query_one("#options", OptionList).highlighted
         if index is None or index >= len(self.options):
             error.update("Choose someone from the list.")

@@ -800,6 +800,7 @@ class DashboardScreen(Screen[None]):
                             row.code,
                             to=choice.code,
                             reason=choice.reason,
+                            override=choice.override,
                             expected_version=row.version,
                         )
                     )
@@ -861,13 +862,18 @@ class DashboardScreen(Screen[None]):
                         row.code,
                         to=choice.code,
                         reason=choice.reason,
+                        override=choice.override,
                         expected_version=version,
                     )
                 )
             else:
                 self.perform(
                     lambda ctx: case_service.dispatch(
-                        ctx, row.code, to=choice.code, expected_version=version
+                        ctx,
+                        row.code,
+                        to=choice.code,
+                        override=choice.override,
+                        expected_version=version,
                     )
                 )
 
