@@ -16,6 +16,7 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkPolicy
 from gridcenter.domain.periods import Period
 from gridcenter.queries import assessment as q
+from gridcenter.queries.dashboard import grid_places
 from gridcenter.queries.fieldwork import grid_fieldwork, team_workload
 from gridcenter.services.assessment import assess
 from gridcenter.services.context import Context
@@ -313,3 +314,19 @@ def test_a_slow_sender_holds_no_lock_while_its_lines_arrive(context: Context) ->
     finally:
         other.db.dispose()
     assert (report.patrols, report.visits, report.rejected) == (1, 1, [])
+
+
+def test_the_board_shows_a_grid_nobody_patrols_until_it_is_patrolled(context: Context) -> None:
+    grid, staff, _ = team_member(context)
+
+    def patrolled() -> bool:
+        with context.db.read() as s:
+            place = next(p for p in grid_places(s, Territory()) if p.code == grid)
+        return place.patrolled
+
+    ingest_field_records(context, [patrol("p-once", staff, grid, hours_ago=50)])
+    assert patrolled()
+    patrol_gaps(context.as_job(), NOW, POLICY)
+    assert not patrolled()
+    ingest_field_records(context, [patrol("p-again", staff, grid, hours_ago=1)])
+    assert patrolled()

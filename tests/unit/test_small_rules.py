@@ -4,7 +4,7 @@ from gridcenter.domain.access import Action, Actor, Role, Territory, serves
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_name, mask_phone
-from gridcenter.domain.status import GridStatus, trouble
+from gridcenter.domain.status import GridStatus, grid_status, trouble
 from gridcenter.formatting import duration, time_left
 
 
@@ -64,9 +64,21 @@ def test_grids_in_trouble_are_ranked_alarms_overdue_warnings_then_unstaffed() ->
         trouble(GridStatus.WARNING, 0),
         trouble(GridStatus.UNSTAFFED, 0),
         trouble(GridStatus.NO_DUTY, 0),
+        trouble(GridStatus.UNPATROLLED, 0),
         trouble(GridStatus.NORMAL, 0),
     ]
-    assert ranks == [0, 1, 2, 3, 3, 4]
+    assert ranks == [0, 1, 2, 3, 3, 3, 4]
+
+
+def test_an_unpatrolled_grid_outranks_its_warnings_but_not_a_missing_team() -> None:
+    def status(**given: object) -> GridStatus:
+        facts = {"overdue": 0, "alarms": 0, "warnings": 1, "staffed": True, "on_duty": True}
+        return grid_status(**{**facts, **given})  # type: ignore[arg-type]
+
+    assert status() is GridStatus.WARNING
+    assert status(patrolled=False) is GridStatus.UNPATROLLED
+    assert status(patrolled=False, staffed=False) is GridStatus.UNSTAFFED
+    assert status(patrolled=False, alarms=1) is GridStatus.ALARM
 
 
 def test_reporter_names_are_masked_as_people_write_them() -> None:

@@ -9,6 +9,7 @@ class GridStatus(StrEnum):
     ALARM = "alarm"
     UNSTAFFED = "unstaffed"  # nobody answers for the grid
     NO_DUTY = "no duty"  # nobody on duty for its street right now
+    UNPATROLLED = "unpatrolled"  # nobody has walked it within the policy's gap
 
     @property
     def symbol(self) -> str:
@@ -26,13 +27,15 @@ _SYMBOLS = {
     GridStatus.ALARM: "◆",  # ▲ is "overdue" (the level tabs)
     GridStatus.UNSTAFFED: "✖",
     GridStatus.NO_DUTY: "∅",
+    GridStatus.UNPATROLLED: "○",
 }
 _RANKS = {
     GridStatus.NORMAL: 0,
     GridStatus.WARNING: 1,
-    GridStatus.NO_DUTY: 2,
-    GridStatus.UNSTAFFED: 3,
-    GridStatus.ALARM: 4,
+    GridStatus.UNPATROLLED: 2,
+    GridStatus.NO_DUTY: 3,
+    GridStatus.UNSTAFFED: 4,
+    GridStatus.ALARM: 5,
 }
 
 # A grid with this many overdue cases is in alarm even without an alarm alert.
@@ -46,6 +49,7 @@ def grid_status(
     warnings: int,
     staffed: bool,
     on_duty: bool,
+    patrolled: bool = True,
 ) -> GridStatus:
     if alarms or overdue >= ALARM_OVERDUE:
         return GridStatus.ALARM
@@ -53,6 +57,8 @@ def grid_status(
         return GridStatus.UNSTAFFED
     if not on_duty:
         return GridStatus.NO_DUTY
+    if not patrolled:
+        return GridStatus.UNPATROLLED
     if overdue or warnings:
         return GridStatus.WARNING
     return GridStatus.NORMAL
@@ -60,13 +66,14 @@ def grid_status(
 
 def trouble(status: GridStatus, overdue: int) -> int:
     """Where a grid stands on a board ordered by trouble, lower first: alarms, then grids
-    with overdue cases, then warnings, then grids nobody answers for or is on duty for."""
+    with overdue cases, then warnings, then grids nobody answers for, is on duty for or
+    has patrolled."""
     if status is GridStatus.ALARM:
         return 0
     if overdue:
         return 1
     if status is GridStatus.WARNING:
         return 2
-    if status in (GridStatus.UNSTAFFED, GridStatus.NO_DUTY):
+    if status in (GridStatus.UNSTAFFED, GridStatus.NO_DUTY, GridStatus.UNPATROLLED):
         return 3
     return 4

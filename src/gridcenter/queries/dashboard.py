@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
-from gridcenter.domain.alerts import Severity
+from gridcenter.domain.alerts import Kind, Severity
 from gridcenter.domain.levels import Level
 from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.status import GridStatus, grid_status
@@ -259,6 +259,9 @@ class GridPlace:
     street: str
     community: str
     staffed: bool
+    # Not under an open unpatrolled alert: the patrol-check job judges the gap by the
+    # policy, once per grid and gap, and the next patrol settles it.
+    patrolled: bool = True
 
 
 @dataclass(frozen=True)
@@ -304,6 +307,12 @@ def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
         .distinct()
         .subquery()
     )
+    unpatrolled = (
+        select(tables.Alert.grid_id)
+        .where(tables.Alert.kind == Kind.UNPATROLLED.value, tables.Alert.resolved_at.is_(None))
+        .distinct()
+        .subquery()
+    )
     rows = session.execute(
         select(
             tables.Grid.id,
@@ -313,14 +322,16 @@ def grid_places(session: Session, territory: Territory) -> list[GridPlace]:
             street.name,
             community.name,
             staffed.c.grid_id.is_not(None),
+            unpatrolled.c.grid_id.is_(None),
         )
         .join(street, street.id == tables.Grid.street_id)
         .join(community, community.id == tables.Grid.community_id)
         .outerjoin(staffed, staffed.c.grid_id == tables.Grid.id)
+        .outerjoin(unpatrolled, unpatrolled.c.grid_id == tables.Grid.id)
         .where(in_territory(territory, tables.Grid.street_id, tables.Grid.community_id))
         .order_by(tables.Grid.code)
     ).all()
-    return [GridPlace(*row[:6], bool(row[6])) for row in rows]
+    return [GridPlace(*row[:6], bool(row[6]), bool(row[7])) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -402,6 +413,7 @@ def _grid_status(
         warnings=alerts - alarms,
         staffed=place.staffed,
         on_duty=place.street_id not in with_posts or place.street_id in covered,
+        patrolled=place.patrolled,
     )
 
 

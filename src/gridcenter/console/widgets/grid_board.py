@@ -34,6 +34,7 @@ class GridBoard(LineList):
         "grid-board--warning",
         "grid-board--unstaffed",
         "grid-board--no-duty",
+        "grid-board--unpatrolled",
     }
 
     def __init__(self, id: str | None = None) -> None:
@@ -66,6 +67,7 @@ class GridBoard(LineList):
             GridStatus.ALARM,
             GridStatus.UNSTAFFED,
             GridStatus.NO_DUTY,
+            GridStatus.UNPATROLLED,
             GridStatus.WARNING,
         ):
             if counts[status]:
@@ -178,6 +180,7 @@ class GridBoard(LineList):
             GridStatus.WARNING: "grid-board--warning",
             GridStatus.UNSTAFFED: "grid-board--unstaffed",
             GridStatus.NO_DUTY: "grid-board--no-duty",
+            GridStatus.UNPATROLLED: "grid-board--unpatrolled",
             GridStatus.NORMAL: "line-list--dim",
         }[status]
         return self.style_of(name)
