@@ -9,7 +9,7 @@ class GridStatus(StrEnum):
     ALARM = "alarm"
     UNSTAFFED = "unstaffed"  # nobody answers for the grid
     NO_DUTY = "no duty"  # nobody on duty for its street right now
-    UNPATROLLED = "unpatrolled"  # nobody has walked it within the policy's gap
+    UNPATROLLED = "no patrol"  # nobody has walked it within the policy's gap
 
     @property
     def symbol(self) -> str:
