@@ -351,6 +351,7 @@ def test_lateness_is_measured_against_the_original_deadline(
     assert whole.closed == before.closed + 2
     assert (whole.due, whole.on_time) == (before.due + 3, before.on_time + 1)
     assert (whole.extensions, whole.extended) == (before.extensions + 1, 1)
+    assert whole.late_requests == before.late_requests + 1 == 1  # the refused one, audited
     assert whole.extension_share == pytest.approx(1 / whole.closed)
     # The parked case's handling step stopped for a day of the 25 hours it took.
     assert whole.parked_s - before.parked_s == pytest.approx(24 * 3600)

@@ -15,7 +15,8 @@ The store counts; this module decides what the counts mean. For a period
   before any extension: an extension is a figure of its own, never an excuse).
   on-time closure rate = on time / due; when nothing is due there is no rate.
 - extended: of the cases closed in the period, those with a step extended;
-  extension share = extended / closed.
+  extension share = extended / closed. late requests: extensions asked for in the
+  period after the deadline, refused (the audit trail keeps them).
 - overdue: open at the period's end with the step past its deadline (a parked
   case's clock is stopped, so it is not overdue).
 - overrun multiple: for steps that ran past their original deadline (ended in the
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
+LATE_EXTENSION = "late_extension_refused"  # the audit trail's word for a refused late request
 PATROL_BAR = 4  # a grid worker is expected to file more than 4 patrol reports a month
 
 
@@ -53,6 +55,7 @@ class Tally:
     rework: int = 0
     extensions: int = 0
     extended: int = 0  # closed cases with a step extended
+    late_requests: int = 0  # extensions asked for after the deadline, refused
     parked: int = 0
     step_s: float = 0.0  # wall-clock time taken by the steps that finished
     parked_s: float = 0.0  # of which parked

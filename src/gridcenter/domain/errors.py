@@ -9,6 +9,10 @@ class Clash(Refused):
     """A change the store refused because another writer stored the same thing first."""
 
 
+class TooLate(Refused):
+    """A request made after the deadline it would move: refused, and the refusal counted."""
+
+
 class Stale(Refused):
     """A change made on a version of a case that someone else has changed since."""
 

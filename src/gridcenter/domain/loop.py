@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from gridcenter.domain.calendar import Counting, Timekeeper
-from gridcenter.domain.errors import Refused, not_valid
+from gridcenter.domain.errors import Refused, TooLate, not_valid
 from gridcenter.domain.levels import Level
 
 HOUR = 3600.0
@@ -482,7 +482,7 @@ class ClosedLoop:
         left = self.time_left(state, now)
         if left is not None and left < 0:
             due = state.deadline.astimezone(self.time.calendar.timezone)
-            raise Refused(
+            raise TooLate(
                 f"case {state.code} was due at {due:%H:%M on %d %b %Y} ({state.step.label}); "
                 "an extension must be asked for before the deadline"
             )

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, aliased
 
 from gridcenter.domain.access import Territory
 from gridcenter.domain.assessment import (
+    LATE_EXTENSION,
     Behind,
     DepartmentDuty,
     Dispatcher,
@@ -239,6 +240,22 @@ def tally_counts(
         ),
         overrun_steps=1,
         overrun_sum=_multiple(Step.ended_at),
+    )
+
+    # Extensions asked for after the deadline: refused, and kept in the audit trail.
+    asked = tables.AuditEvent
+    counts["late_requests"] = count(
+        select(*keys)
+        .select_from(asked)
+        .join(Case, Case.code == asked.subject_ref)
+        .where(
+            scope,
+            asked.action == LATE_EXTENSION,
+            asked.subject_kind == "case",
+            asked.at >= start,
+            asked.at < end,
+        ),
+        late_requests=1,
     )
 
     # Steps that finished in the period: how long they took, and how long they were parked.

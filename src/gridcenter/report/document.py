@@ -62,7 +62,7 @@ def headline(t: Tally) -> list[list[str]]:
         ["Overdue at end", str(t.overdue), f"overrun {multiple(t.overrun_multiple)}"],
         ["Rework rate", percent(t.rework_rate), f"{t.rework} of {t.verified} checks"],
         ["Satisfaction", percent(t.satisfaction_rate), f"{t.satisfied} of {t.rated} rated"],
-        ["Extensions", str(t.extensions), "granted"],
+        ["Extensions", str(t.extensions), f"granted; {t.late_requests} asked too late, refused"],
         [
             "Extended closings",
             percent(t.extension_share),

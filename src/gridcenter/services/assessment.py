@@ -145,6 +145,7 @@ def assess(
         "departments": partial(q.departments, **where),
         "overrun": partial(_rows, counts["overrun"].statement),
         "stopped": partial(_rows, counts["stopped"].statement),
+        "late_requests": partial(_rows, counts["late_requests"].statement),
         "workers": partial(q.workers, **where),
         "fieldwork": partial(fieldwork_figures, **where),
         "tasks": partial(department_tasks, **where),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Action, Role
 from gridcenter.domain.alerts import TimerDecision
+from gridcenter.domain.assessment import LATE_EXTENSION
 from gridcenter.domain.authority import (
     Candidate,
     Holding,
@@ -26,7 +27,7 @@ from gridcenter.domain.authority import (
 )
 from gridcenter.domain.changes import ChangeKind
 from gridcenter.domain.codes import case_code
-from gridcenter.domain.errors import Refused, Stale
+from gridcenter.domain.errors import Refused, Stale, TooLate
 from gridcenter.domain.levels import Level
 from gridcenter.domain.loop import (
     ESCALATIONS,
@@ -56,7 +57,7 @@ from gridcenter.queries.places import grid_at, grid_by_code, grid_for_address
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts, resolve_case_timers
-from gridcenter.store.history import append
+from gridcenter.store.history import append, audit
 from gridcenter.store.mapping import (
     department_assignee,
     fresh_timers,
@@ -910,13 +911,28 @@ def reopen(
 def request_extension(
     ctx: Context, code: str, *, reason: str | None, expected_version: int | None = None
 ) -> Done:
-    return _act(
-        ctx,
-        code,
-        Action.REQUEST_EXTENSION,
-        lambda s, r, state, now: (ctx.loop.request_extension(state, now, reason=reason), {}),
-        expected_version,
-    )
+    try:
+        return _act(
+            ctx,
+            code,
+            Action.REQUEST_EXTENSION,
+            lambda s, r, state, now: (ctx.loop.request_extension(state, now, reason=reason), {}),
+            expected_version,
+        )
+    except TooLate as late:
+        # The case is untouched; the audit trail keeps the attempt, for the assessment.
+        with ctx.db.write() as session:
+            audit(
+                session,
+                at=ctx.now(),
+                actor=ctx.actor.signature,
+                channel=ctx.actor.channel,
+                action=LATE_EXTENSION,
+                subject_kind="case",
+                subject_ref=code.strip(),
+                reason=(reason or "").strip() or None,
+            )
+        raise late
 
 
 def grant_extension(
