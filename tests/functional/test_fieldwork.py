@@ -330,3 +330,41 @@ def test_the_board_shows_a_grid_nobody_patrols_until_it_is_patrolled(context: Co
     assert not patrolled()
     ingest_field_records(context, [patrol("p-again", staff, grid, hours_ago=1)])
     assert patrolled()
+
+
+def test_grids_list_keeps_to_the_territory_and_its_filters(context: Context, demo_url: str) -> None:
+    grid, staff, _ = team_member(context)
+    with context.db.read() as s:
+        community_code, community_name = s.execute(
+            select(tables.Community.code, tables.Community.name)
+            .join(tables.Grid, tables.Grid.community_id == tables.Community.id)
+            .where(tables.Grid.code == grid)
+        ).one()
+        in_community = s.scalar(
+            select(func.count())
+            .select_from(tables.Grid)
+            .join(tables.Community, tables.Community.id == tables.Grid.community_id)
+            .where(tables.Community.code == community_code)
+        )
+        unstaffed = s.scalar(
+            select(func.count())
+            .select_from(tables.Grid)
+            .where(~tables.Grid.id.in_(select(tables.GridStaff.grid_id)))
+        )
+    listed = json.loads(
+        gridcenter(demo_url, "grids", "list", "--community", community_code, "--json").stdout
+    )
+    assert len(listed) == in_community and {g["community"] for g in listed} == {community_name}
+    by_name = gridcenter(demo_url, "grids", "list", "--community", community_name, "--json")
+    assert json.loads(by_name.stdout) == listed
+    nobody = json.loads(gridcenter(demo_url, "grids", "list", "--unstaffed", "--json").stdout)
+    assert len(nobody) == unstaffed and not any(g["staffed"] for g in nobody)
+    elsewhere = gridcenter(demo_url, "--operator", "yuelu", "grids", "list", "--json")
+    assert grid not in {g["code"] for g in json.loads(elsewhere.stdout)}  # another street's
+    unknown = gridcenter(demo_url, "grids", "list", "--community", "nowhere")
+    assert unknown.returncode == 1
+    assert unknown.stderr == "gridcenter: no community 'nowhere' in your territory\n"
+    ingest_field_records(context, [patrol("p-l", staff, grid, hours_ago=60)])
+    patrol_gaps(context.as_job(), NOW, POLICY)
+    gap = json.loads(gridcenter(demo_url, "grids", "list", "--unpatrolled", "--json").stdout)
+    assert grid in {g["code"] for g in gap} and not any(g["patrolled"] for g in gap)

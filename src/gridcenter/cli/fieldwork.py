@@ -17,6 +17,8 @@ from gridcenter.domain.fieldwork import MAX_LINE, published_phone
 from gridcenter.domain.masking import mask_phone
 from gridcenter.formatting import local
 from gridcenter.jobs.policy import read_policy
+from gridcenter.queries.assessment import find_place
+from gridcenter.queries.dashboard import grid_places
 from gridcenter.queries.fieldwork import (
     GridFieldwork,
     TeamMember,
@@ -65,6 +67,69 @@ def _json(grid: GridFieldwork, reveal: bool) -> dict[str, Any]:
         "households_visited": grid.households_visited,
         "visit_rate": grid.visit_rate,
     }
+
+
+@grids.command("list")
+def list_(
+    ctx: typer.Context,
+    community: Annotated[
+        str | None, typer.Option(help="Only the grids of this community (its name or code).")
+    ] = None,
+    unstaffed: Annotated[bool, typer.Option(help="Only grids nobody answers for.")] = False,
+    unpatrolled: Annotated[
+        bool, typer.Option(help="Only grids under an open no-patrol alert.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """The grids of your territory, in board order, with whether anyone answers for each
+    and whether it is patrolled."""
+
+    def work(context: Context) -> None:
+        wanted = (community or "").strip()
+        with context.db.read() as session:
+            places = grid_places(session, context.actor.territory)
+            coded = find_place(session, "community", wanted) if wanted else None
+        name = (coded.name if coded is not None else wanted).lower()
+        shown = [
+            place
+            for place in places
+            if (not name or place.community.lower() == name)
+            and not (unstaffed and place.staffed)
+            and not (unpatrolled and place.patrolled)
+        ]
+        if name and not any(place.community.lower() == name for place in places):
+            raise Refused(f"no community {wanted!r} in your territory")
+        if as_json:
+            emit_json(
+                [
+                    {
+                        "code": p.code,
+                        "name": p.name,
+                        "community": p.community,
+                        "street": p.street,
+                        "staffed": p.staffed,
+                        "patrolled": p.patrolled,
+                    }
+                    for p in shown
+                ]
+            )
+            return
+        table(
+            ["Code", "Name", "Community", "Street", "Team", "Patrol"],
+            [
+                (
+                    p.code,
+                    p.name,
+                    p.community,
+                    p.street,
+                    "yes" if p.staffed else "nobody",
+                    "yes" if p.patrolled else "none in the gap",
+                )
+                for p in shown
+            ],
+        )
+
+    run_with_context(ctx, work)
 
 
 @grids.command("show")
