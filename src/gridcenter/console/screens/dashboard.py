@@ -35,7 +35,7 @@ from gridcenter.console.screens.case_forms import (
     case_form,
     new_case_form,
 )
-from gridcenter.console.screens.form import Answers
+from gridcenter.console.screens.form import Answers, Field, FormScreen
 from gridcenter.console.screens.help import HelpScreen, KeySection
 from gridcenter.console.screens.history import HistoryScreen
 from gridcenter.console.screens.reason import ReasonScreen
@@ -48,6 +48,7 @@ from gridcenter.console.widgets.level_tab import LevelTab
 from gridcenter.console.widgets.line_list import LineList
 from gridcenter.console.widgets.roster_list import RosterList
 from gridcenter.domain.access import Action
+from gridcenter.domain.alerts import MANUAL_SEVERITIES, Severity
 from gridcenter.domain.assessment import Behind
 from gridcenter.domain.errors import Refused, Stale
 from gridcenter.domain.levels import Level
@@ -563,6 +564,37 @@ class DashboardScreen(Screen[None]):
         with ctx.db.read() as session:
             return alert_queries.alert_desk(session, ctx.actor.territory, wanted)
 
+    def action_raise_alert(self) -> None:
+        grid = self.query_one("#grids", GridBoard).selected
+        if grid is None:
+            self.notify("Highlight a grid on the board first.", severity="warning")
+            return
+        fields = [
+            Field(
+                "severity",
+                "Severity",
+                choices=[(level.value, level.value) for level in MANUAL_SEVERITIES],
+                required=True,
+                initial=Severity.WARNING.value,
+            ),
+            Field("text", "What is happening", required=True),
+        ]
+        self.app.push_screen(
+            FormScreen("Raise an alert", f"grid {grid.code} {grid.name}", fields),
+            partial(self._raise_alert, grid.code),
+        )
+
+    def _raise_alert(self, grid: str, answers: Answers | None) -> None:
+        if answers is not None:
+            self.perform(
+                lambda ctx: (
+                    "Raised: "
+                    + alert_service.raise_by_hand(
+                        ctx, grid=grid, severity=answers["severity"], text=answers["text"]
+                    )
+                )
+            )
+
     def action_acknowledge(self) -> None:
         alert = self.query_one("#alerts", AlertStrip).selected
         if alert is None:
@@ -946,11 +978,7 @@ class DashboardScreen(Screen[None]):
                 self.notify, f"Could not do it: {line}", title="Not done", severity="error"
             )
         else:
-            text = (
-                f"{result.code}: {result.summary}"
-                if isinstance(result, Done)
-                else (f"Acknowledged: {result}")
-            )
+            text = f"{result.code}: {result.summary}" if isinstance(result, Done) else result
             self.console.call_from_thread(self.notify, text, title="Done")
         self.console.call_from_thread(self._after_action)
 
