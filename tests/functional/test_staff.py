@@ -18,6 +18,7 @@ from gridcenter.services.context import Context
 from gridcenter.services.people import set_active
 from gridcenter.store import tables
 from gridcenter.store.database import Database
+from gridcenter.store.history import verify
 from tests.conftest import NOW
 from tests.functional.helpers import gridcenter_in_process
 
@@ -102,6 +103,41 @@ def test_import_adds_new_people_and_updates_known_ones_on_the_record(
         "login": None,
         "active": True,
     } in listed
+
+
+def test_an_import_replaces_grids_and_seals_every_change_into_the_chain(
+    demo_url: str, demo_db: Database, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        HEADER,
+        "N001,Wang Fang,grid_worker,430199001001004,13812345678",
+        "S0041,Luo Xuejun,grid_worker,430199001001002;430199001001003,15007784839",  # moved
+        "N002,Li Na,grid_worker,430199001001005,13812345679",
+    )
+    result = gridcenter(demo_url, "staff", "import", path, "--reason", "a new grid plan")
+    assert result.stdout == "staff.csv: 2 added, 1 updated, 0 unchanged\n", result.stderr
+    with demo_db.read() as s:
+        grids = s.execute(
+            select(tables.Staff.code, tables.Grid.code)
+            .join(tables.GridStaff, tables.GridStaff.staff_id == tables.Staff.id)
+            .join(tables.Grid, tables.Grid.id == tables.GridStaff.grid_id)
+            .where(tables.Staff.code.in_(["N001", "N002", "S0041"]))
+        ).all()
+        events = s.scalars(
+            select(tables.AuditEvent.subject_ref)
+            .where(tables.AuditEvent.reason == "a new grid plan")
+            .order_by(tables.AuditEvent.id)
+        ).all()
+        checked, broken = verify(s)
+    assert sorted(grids) == [
+        ("N001", "430199001001004"),
+        ("N002", "430199001001005"),
+        ("S0041", "430199001001002"),
+        ("S0041", "430199001001003"),
+    ]
+    assert events == ["N001", "S0041", "N002"]
+    assert checked and broken == []
 
 
 def test_a_bad_file_is_refused_whole_with_every_bad_line_named(

@@ -146,20 +146,27 @@ def audit_changes(
     subject_kind: str,
     reason: str | None,
 ) -> None:
-    """One history row per changed row: `KIND_add` or `KIND_set`, before and after."""
-    for change in changes:
-        audit(
-            session,
-            at=at,
-            actor=actor,
-            channel=channel,
-            action=f"{subject_kind}_{'add' if change.before is None else 'set'}",
-            subject_kind=subject_kind,
-            subject_ref=change.code,
-            from_value=change.before,
-            to_value=change.after,
-            reason=reason,
-        )
+    """One history row per changed row: `KIND_add` or `KIND_set`, before and after, all
+    sealed and inserted in one pass (a row at a time held the write lock for minutes on a
+    large staff file)."""
+    append(
+        session,
+        "audit_event",
+        (
+            {
+                "at": at,
+                "actor": actor,
+                "channel": channel,
+                "action": f"{subject_kind}_{'add' if change.before is None else 'set'}",
+                "subject_kind": subject_kind,
+                "subject_ref": change.code,
+                "from_value": change.before,
+                "to_value": change.after,
+                "reason": reason,
+            }
+            for change in changes
+        ),
+    )
 
 
 @dataclass(frozen=True)

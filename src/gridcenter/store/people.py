@@ -3,7 +3,7 @@ and from an office's own file alike."""
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from gridcenter.domain.access import Territory
@@ -11,6 +11,8 @@ from gridcenter.domain.masking import mask_phone
 from gridcenter.domain.people import StaffEntry, Unit, UnitKind
 from gridcenter.store import tables
 from gridcenter.store.history import Changed
+
+CHUNK = 10_000  # ids named in one statement, well under SQLite's limit on parameters
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ def put_staff(
     existing = {person.code: person for person in session.scalars(select(tables.Staff))}
     current = staff_units(session) if existing else {}
     changes = []
+    changed: list[tuple[tables.Staff, StaffEntry]] = []
     for entry in entries:
         first = units[entry.units[0]]
         person = existing.get(entry.code)
@@ -159,13 +162,27 @@ def put_staff(
             continue
         if after == before:  # the same mask over another number
             after = describe(person, ";".join(entry.units), new_phone=True)
-        session.flush()
-        session.execute(delete(tables.GridStaff).where(tables.GridStaff.staff_id == person.id))
-        for code in entry.units:
-            grid_id = units[code].grid_id
-            if grid_id is not None:
-                assert person.id is not None
-                session.add(tables.GridStaff(grid_id=grid_id, staff_id=person.id))
         changes.append(Changed(entry.code, before, after))
-    session.flush()
+        changed.append((person, entry))
+    session.flush()  # the new people's ids, all in one go
+    _replace_grids(session, changed, units)
     return changes
+
+
+def _replace_grids(
+    session: Session, changed: list[tuple[tables.Staff, StaffEntry]], units: dict[str, StoredUnit]
+) -> None:
+    """The grids of changed people replaced in bulk, not person by person: a large staff
+    file otherwise held the write lock for minutes."""
+    ids = [person.id for person, _ in changed]
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        session.execute(delete(tables.GridStaff).where(tables.GridStaff.staff_id.in_(chunk)))
+    rows = [
+        {"grid_id": grid_id, "staff_id": person.id}
+        for person, entry in changed
+        for code in entry.units
+        if (grid_id := units[code].grid_id) is not None
+    ]
+    if rows:
+        session.execute(insert(tables.GridStaff), rows)
