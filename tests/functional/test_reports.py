@@ -420,3 +420,21 @@ def test_a_manual_warning_refused_is_one_line_and_raises_nothing(
     assert len(result.stderr.splitlines()) == 1
     assert fingerprint(db) == before
     db.dispose()
+
+
+def test_a_case_handled_on_the_spot_from_the_command_line(store: str) -> None:
+    args = ["case", "report", "--title", "Rubbish bags", "--grid", TAOYUAN_01]
+    spot = [*args, "--category", "URB-ENV-01", "--reporter", "S0041", "--handled", "Bagged"]
+    result = run(store, *spot)
+    assert result.exit_code == 0, result.stderr
+    row = case_row(store, result.stdout.strip())
+    assert (row.step, row.level, row.source) == ("fed_back", "A", "patrol")
+    db = Database(store)
+    before = fingerprint(db)
+    refused = run(store, *spot, "--channel", "hotline")
+    assert refused.exit_code == 1 and "reported from patrol" in refused.stderr
+    refused = run(store, *args, "--handled", "Bagged")
+    assert refused.exit_code == 1 and len(refused.stderr.splitlines()) == 1
+    assert "needs a category" in refused.stderr
+    assert fingerprint(db) == before
+    db.dispose()

@@ -18,6 +18,7 @@ from gridcenter.domain.reports import (
     check_merge,
     check_place,
     check_transfer,
+    on_the_spot,
     possible_repeat,
     require_placed,
 )
@@ -154,3 +155,33 @@ def test_a_repeat_merges_into_the_case_of_its_place_or_from_no_grid() -> None:
     assert check_merge(UNPLACED, PLACED, "same heap") == "same heap"
     with pytest.raises(Refused, match="needs a reason"):
         check_merge(UNPLACED, PLACED, "")
+
+
+SPOT = {
+    "handled": " Swept it up ",
+    "category": "URB-ENV-01",
+    "level": "A",
+    "grid": "430199001001001",
+    "worker": "Luo Xuejun",
+    "on_team": True,
+}
+
+
+def test_a_grid_worker_handles_a_level_a_case_of_their_grid_on_the_spot() -> None:
+    assert on_the_spot(**SPOT) == "Swept it up"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"handled": "  "}, "say what was done"),
+        ({"category": None, "level": None}, "needs a category"),
+        ({"level": "B"}, "URB-ENV-01 is a level B category"),
+        ({"grid": None}, "no grid covers that place"),
+        ({"worker": None}, "only a grid worker may handle"),
+        ({"on_team": False}, "Luo Xuejun is not on grid 430199001001001's team"),
+    ],
+)
+def test_what_may_not_be_handled_on_the_spot(change: dict[str, object], message: str) -> None:
+    with pytest.raises(Refused, match=message):
+        on_the_spot(**{**SPOT, **change})  # type: ignore[arg-type]

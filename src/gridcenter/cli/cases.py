@@ -11,7 +11,7 @@ from gridcenter.cli.output import emit_json, say, table
 from gridcenter.domain.access import Action
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
-from gridcenter.domain.reports import Point
+from gridcenter.domain.reports import Channel, Point
 from gridcenter.formatting import change, local, time_left, words
 from gridcenter.queries.cases import UNPLACED, CaseDetail, CaseRow, case_detail, open_cases
 from gridcenter.services import cases as service
@@ -290,9 +290,12 @@ def report(
         typer.Option(help="A category's code or name (categories list); unclassified if left out."),
     ] = None,
     channel: Annotated[
-        str,
-        typer.Option(help="hotline, phone, walk-in, wechat, patrol, department, camera or sensor."),
-    ] = "hotline",
+        str | None,
+        typer.Option(
+            help="hotline (the default), phone, walk-in, wechat, patrol, department, camera "
+            "or sensor."
+        ),
+    ] = None,
     at: Annotated[
         str | None, typer.Option("--at", help="Where, as LAT,LON (WGS84): 28.152,112.851.")
     ] = None,
@@ -303,6 +306,13 @@ def report(
         typer.Option(help="Who reported it; on patrol, a staff code, login or name is credited."),
     ] = None,
     phone: Annotated[str | None, typer.Option(help="The reporter's phone number.")] = None,
+    handled: Annotated[
+        str | None,
+        typer.Option(
+            help="What the grid worker did on the spot: the level-A case waits for someone "
+            "else to verify it."
+        ),
+    ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="The new case as `case show --json` gives it.")
     ] = False,
@@ -313,18 +323,22 @@ def report(
         point = Point.parse(at) if at is not None else None
 
     def work(context: Context) -> None:
-        done = service.report_case(
-            context,
-            title=title,
-            category=category,
-            source=channel,
-            at=point,
-            grid=grid,
-            address=address,
-            description=description,
-            reporter=reporter,
-            reporter_phone=phone,
-        )
+        asked: dict[str, Any] = {
+            "title": title,
+            "category": category,
+            "at": point,
+            "grid": grid,
+            "address": address,
+            "description": description,
+            "reporter": reporter,
+            "reporter_phone": phone,
+        }
+        if handled is None:
+            done = service.report_case(context, source=channel or Channel.HOTLINE.value, **asked)
+        else:
+            if channel is not None and Channel.parse(channel) is not Channel.PATROL:
+                raise Refused("a case handled on the spot is reported from patrol")
+            done = service.report_on_the_spot(context, handled=handled, **asked)
         if done.grid is None:
             say(
                 f"{done.code} lies in no grid: it waits in the unplaced queue to be placed",

@@ -252,18 +252,40 @@ def possible_repeat(
 ON_THE_SPOT_LEVEL = "A"
 
 
-def on_the_spot(*, level: str, handled: str, staff_role: str | None) -> str:
-    """Whether a report may be handled as it is made, and what was done: only an A-level
-    case (the grid's own to dispose of), only by a grid worker of the grid's team, and
-    saying what was done. Someone else verifies it afterwards."""
+def on_the_spot(
+    *,
+    handled: str,
+    category: str | None,
+    level: str | None,
+    grid: str | None,
+    worker: str | None,
+    on_team: bool,
+) -> str:
+    """What was done, when a report may be handled as it is made: only a case of a level A
+    category (the grid's own to dispose of), in a grid, by a grid worker of that grid's
+    team. Someone else verifies it afterwards."""
     what = handled.strip()
     if not what:
         raise Refused("say what was done on the spot")
-    if staff_role is None:
-        raise Refused("only a grid worker reporting from patrol may handle a case on the spot")
+    if category is None:
+        raise Refused(
+            "a case handled on the spot needs a category (`gridcenter categories list` shows them)"
+        )
     if level != ON_THE_SPOT_LEVEL:
         raise Refused(
-            f"a level {level} case is not the grid's own to dispose of; "
+            f"{category} is a level {level} category, not the grid's own to dispose of; "
             "only a level A case may be handled on the spot"
+        )
+    if grid is None:
+        raise Refused("no grid covers that place; a case handled on the spot needs its grid")
+    if worker is None:
+        raise Refused(
+            "only a grid worker may handle a case on the spot: "
+            "name them with --reporter (a staff code, login or name)"
+        )
+    if not on_team:
+        raise Refused(
+            f"{worker} is not on grid {grid}'s team; only its own grid workers may handle "
+            "a case there on the spot"
         )
     return what

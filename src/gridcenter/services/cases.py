@@ -46,6 +46,7 @@ from gridcenter.domain.reports import (
     check_merge,
     check_place,
     check_transfer,
+    on_the_spot,
     possible_repeat,
     require_placed,
 )
@@ -380,72 +381,193 @@ def report_case(
     category close by is flagged as the one it may repeat."""
     ctx.actor.require(Action.FILE)
     channel = Channel.parse(source)
-    if not title.strip():
-        raise Refused("a case needs a title")
-    if at is not None and grid:
-        raise Refused("say where once: a point or a grid, not both")
+    _said_once(title, at, grid)
     now = ctx.now()
-    policies = report_policies()
     with ctx.db.write() as session:
         kind = category_by_code(session, category or UNCLASSIFIED)
         found = _place(session, at, grid, address)
-        if found is None:
-            where = (
-                f"at {at.lat}, {at.lon}"
-                if at
-                else (f"at {address.strip()!r}" if address.strip() else "without a place")
-            )
-            ctx.actor.require_territory(
-                None, None, f"a report {where} lies in no grid and goes to the district; it"
-            )
-        else:
-            ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
         credited = _patrol_reporter(session, ctx, reporter) if channel is Channel.PATROL else None
-        repeat = None
-        if kind.code != UNCLASSIFIED:
-            assert kind.id is not None
-            repeat = possible_repeat(
-                policies.repeat,
-                grid_id=found.id if found else None,
-                category_id=kind.id,
-                point=at,
-                now=now,
-                earlier=open_repeats(
-                    session,
-                    ctx.actor.territory,
-                    kind.id,
-                    now - timedelta(hours=policies.repeat.within_h),
-                ),
-            )
-        row = insert_reported(
+        row, repeat = _insert_report(
             session,
             ctx,
             now,
-            title=title.strip(),
-            category=kind,
-            grid=found,
-            point=at,
-            source=channel.value,
-            description=description.strip(),
-            address=address.strip(),
-            reporter=credited.name if credited else (reporter or "").strip() or None,
-            reporter_phone=(reporter_phone or "").strip() or None,
-            reporter_staff_id=credited.id if credited else None,
-            repeat_of=repeat.code if repeat else None,
+            title=title,
+            kind=kind,
+            found=found,
+            channel=channel,
+            at=at,
+            address=address,
+            description=description,
+            reporter=reporter,
+            reporter_phone=reporter_phone,
+            credited=credited,
         )
         said = [f"reported by {channel.value}"]
         if found is None:
             said.append("in no grid: waiting in the unplaced queue")
         if repeat is not None:
-            said.append(f"possible repeat of {repeat.code}")
+            said.append(f"possible repeat of {repeat}")
         return Reported(
             row.code,
             row.version,
             "report",
             "; ".join(said),
             grid=found.code if found else None,
-            repeat_of=repeat.code if repeat else None,
+            repeat_of=repeat,
         )
+
+
+def report_on_the_spot(
+    ctx: Context,
+    *,
+    title: str,
+    category: str | None,
+    handled: str,
+    at: Point | None = None,
+    grid: str | None = None,
+    address: str = "",
+    description: str = "",
+    reporter: str | None = None,
+    reporter_phone: str | None = None,
+) -> Reported:
+    """A grid worker on patrol reports a small matter and handles it there: one case, filed
+    at level A in its grid, held by that worker (the acting account's own staff record, or
+    the one `reporter` names) with what was done as its feedback, waiting for someone else
+    to verify it on site. All in one transaction, each step in the history."""
+    ctx.actor.require(Action.FILE)
+    ctx.actor.require(Action.FEED_BACK)
+    _said_once(title, at, grid)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        kind = category_by_code(session, category) if category and category.strip() else None
+        found = _place(session, at, grid, address)
+        worker = _patrol_reporter(session, ctx, reporter)
+        on_team = (
+            found is not None
+            and worker is not None
+            and found.id in staff_candidate(session, worker).grid_ids
+        )
+        what = on_the_spot(
+            handled=handled,
+            category=kind.code if kind else None,
+            level=kind.default_level if kind else None,
+            grid=found.code if found else None,
+            worker=worker.name if worker else None,
+            on_team=on_team,
+        )
+        assert kind is not None and found is not None and worker is not None
+        row, repeat = _insert_report(
+            session,
+            ctx,
+            now,
+            title=title,
+            kind=kind,
+            found=found,
+            channel=Channel.PATROL,
+            at=at,
+            address=address,
+            description=description,
+            reporter=reporter,
+            reporter_phone=reporter_phone,
+            credited=worker,
+        )
+        who = staff_assignee(worker)
+        refusal = refusal_for(session, ctx.rules, row, _candidate(session, who))
+        if refusal is not None:
+            raise Refused(refusal)
+        limits = limits_of(kind)
+        state = state_of(row, limits, None)
+        filed = ctx.loop.file(
+            state,
+            now,
+            limits=limits,
+            level=Level(kind.default_level),
+            category=kind.name,
+            reason=f"handled on the spot by {worker.name}",
+        )
+        held = ctx.loop.dispatch(filed.state, now, to=who, note="on the spot")
+        # The worker handled it: they may not verify it, nor may whoever recorded it for them.
+        fed = ctx.loop.feed_back(held.state, now, by=worker.login or ctx.actor.login, result=what)
+        for before, outcome in ((state, filed), (filed.state, held), (held.state, fed)):
+            _write(session, ctx, row, before, outcome, {}, now)
+        said = [f"handled on the spot by {worker.name}: waiting to be verified by someone else"]
+        if repeat is not None:
+            said.append(f"possible repeat of {repeat}")
+        return Reported(
+            row.code, row.version, "feed_back", "; ".join(said), grid=found.code, repeat_of=repeat
+        )
+
+
+def _insert_report(
+    session: Session,
+    ctx: Context,
+    now: datetime,
+    *,
+    title: str,
+    kind: tables.Category,
+    found: tables.Grid | None,
+    channel: Channel,
+    at: Point | None,
+    address: str,
+    description: str,
+    reporter: str | None,
+    reporter_phone: str | None,
+    credited: tables.Staff | None,
+) -> tuple[tables.Case, str | None]:
+    """A new report where the actor may report it, with the open case it may repeat."""
+    if found is None:
+        where = (
+            f"at {at.lat}, {at.lon}"
+            if at
+            else (f"at {address.strip()!r}" if address.strip() else "without a place")
+        )
+        ctx.actor.require_territory(
+            None, None, f"a report {where} lies in no grid and goes to the district; it"
+        )
+    else:
+        ctx.actor.require_territory(found.street_id, found.community_id, f"grid {found.code}")
+    policies = report_policies()
+    repeat = None
+    if kind.code != UNCLASSIFIED:
+        assert kind.id is not None
+        repeat = possible_repeat(
+            policies.repeat,
+            grid_id=found.id if found else None,
+            category_id=kind.id,
+            point=at,
+            now=now,
+            earlier=open_repeats(
+                session,
+                ctx.actor.territory,
+                kind.id,
+                now - timedelta(hours=policies.repeat.within_h),
+            ),
+        )
+    row = insert_reported(
+        session,
+        ctx,
+        now,
+        title=title.strip(),
+        category=kind,
+        grid=found,
+        point=at,
+        source=channel.value,
+        description=description.strip(),
+        address=address.strip(),
+        reporter=credited.name if credited else (reporter or "").strip() or None,
+        reporter_phone=(reporter_phone or "").strip() or None,
+        reporter_staff_id=credited.id if credited else None,
+        repeat_of=repeat.code if repeat else None,
+    )
+    return row, repeat.code if repeat else None
+
+
+def _said_once(title: str, at: Point | None, grid: str | None) -> None:
+    """A report needs a title and at most one of a point and a grid."""
+    if not title.strip():
+        raise Refused("a case needs a title")
+    if at is not None and grid:
+        raise Refused("say where once: a point or a grid, not both")
 
 
 def _place(
