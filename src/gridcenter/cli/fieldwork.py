@@ -160,10 +160,12 @@ def show(
         say(f"{grid.households} households, {grid.population} people")
         window = policy.visit_window.days
         rate = "-" if grid.visit_rate is None else f"{grid.visit_rate:.1%}"
-        patrolled = local(grid.last_patrol_at, tz) if grid.last_patrol_at else "never"
-        gap = round(policy.patrol_gap.total_seconds() / 3600)
-        flag = f" (nobody has patrolled it for {gap} hours)" if grid.unpatrolled else ""
-        say(f"Last patrol: {patrolled}{flag}")
+        if grid.last_patrol_at is None:
+            say("Last patrol: none on record")
+        else:
+            gap = round(policy.patrol_gap.total_seconds() / 3600)
+            flag = f" (over {gap} hours ago)" if grid.unpatrolled else ""
+            say(f"Last patrol: {local(grid.last_patrol_at, tz)}{flag}")
         say(f"Patrol hours this week: {grid.patrol_hours_this_week:g}")
         say(f"Visits this month: {grid.visits_this_month}")
         say(f"Visit rate ({window} days): {rate} ({grid.households_visited} households)")
