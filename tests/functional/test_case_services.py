@@ -2,10 +2,12 @@
 
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import select
 
+from gridcenter.domain.access import Actor, Role
 from gridcenter.domain.errors import Refused
 from gridcenter.services import cases as service
 from gridcenter.services.context import Context
@@ -193,3 +195,40 @@ def test_concurrent_writers_wait_instead_of_failing(context: Context) -> None:
             "request_extension",
             "refuse_extension",
         ] * 8
+
+
+def test_a_case_not_the_districts_is_handed_over_and_closed_with_its_history(
+    context: Context,
+) -> None:
+    code = service.report_case(
+        context, title="Streetlight out on Kaifu Road", address="1 Kaifu Road, Kaifu District"
+    ).code
+    with context.db.read() as s:
+        assert s.scalar(select(tables.Case.grid_id).where(tables.Case.code == code)) is None
+    done = service.hand_over_case(
+        context, code, to="Kaifu district hotline", reason="The road is across the river"
+    )
+    with context.db.read() as s:
+        row = s.scalar(select(tables.Case).where(tables.Case.code == code))
+    assert row is not None and row.version == done.version
+    assert (row.step, row.invalid, row.closed_at is not None) == ("closed", True, True)
+    last = events_of(context, code)[-1]
+    assert (last.action, last.from_value, last.to_value, last.reason, last.actor) == (
+        "hand_over",
+        "reported",
+        "Kaifu district hotline",
+        "The road is across the river",
+        "chen.jie",
+    )
+
+
+def test_a_dispatched_case_or_an_operator_is_refused_a_hand_over(context: Context) -> None:
+    dispatched = pick_case(context.db, tables.Case.step == "dispatched")
+    reported = pick_case(context.db, tables.Case.step == "reported")
+    operator = replace(context, actor=Actor("liu.min", Role.OPERATOR))
+    before = fingerprint(context.db)
+    with pytest.raises(Refused, match="only a reported or filed case can be handed over"):
+        service.hand_over_case(context, dispatched, to="Kaifu district", reason="x")
+    with pytest.raises(Refused, match="reassign"):
+        service.hand_over_case(operator, reported, to="Kaifu district", reason="x")
+    assert fingerprint(context.db) == before

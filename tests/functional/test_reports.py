@@ -438,3 +438,37 @@ def test_a_case_handled_on_the_spot_from_the_command_line(store: str) -> None:
     assert "needs a category" in refused.stderr
     assert fingerprint(db) == before
     db.dispose()
+
+
+def test_transfer_to_an_authority_hands_a_case_over_and_closes_it(store: str) -> None:
+    code = report(store, "--at", OUTSIDE)
+    db = Database(store)
+    before = fingerprint(db)
+    for args, message in [
+        (["--reason", "x"], "say where it goes: --grid"),
+        (["--grid", TAOYUAN_01, "--to", "Kaifu", "--reason", "x"], "say where it goes: --grid"),
+        (["--to", " ", "--reason", "x"], "needs the authority it goes to"),
+    ]:
+        result = run(store, "case", "transfer", code, *args, login="chen.jie")
+        assert result.exit_code == 1 and message in result.stderr, result.stderr
+    assert fingerprint(db) == before
+    db.dispose()
+    out = run(
+        store,
+        "case",
+        "transfer",
+        code,
+        "--to",
+        "Kaifu hotline",
+        "--reason",
+        "not ours",
+        login="chen.jie",
+    )
+    assert out.exit_code == 0, out.stderr
+    case = shown(store, code)
+    assert case["step"] == "closed"
+    assert (case["history"][-1]["action"], case["history"][-1]["to"]) == (
+        "hand_over",
+        "Kaifu hotline",
+    )
+    assert case["history"][-1]["reason"] == "not ours"

@@ -13,6 +13,7 @@ from gridcenter.domain.loop import (
     Assignee,
     CaseState,
     ClosedLoop,
+    Event,
     Satisfaction,
     Step,
     StepLimits,
@@ -106,6 +107,15 @@ def test_a_dismissed_report_is_closed_invalid_and_reopens_as_a_report(loop: Clos
         loop.dismiss(dispatched(loop), NOW, reason="Too late")
     again = loop.reopen(outcome.state, NOW, reason="Not a duplicate after all").state
     assert again.step is Step.REPORTED and not again.invalid
+
+
+def test_a_case_handed_over_closes_invalid_saying_to_whom(loop: ClosedLoop) -> None:
+    outcome = loop.hand_over(reported(loop), NOW, to="Kaifu district", why="Across the river")
+    assert outcome.state.step is Step.CLOSED and outcome.state.invalid
+    assert outcome.state.closed_at == NOW
+    assert outcome.event == Event("hand_over", "reported", "Kaifu district", "Across the river")
+    with pytest.raises(Refused, match="only a reported or filed case can be handed over"):
+        loop.hand_over(dispatched(loop), NOW, to="Kaifu district", why="x")
 
 
 def test_reassign_keeps_the_clock(loop: ClosedLoop) -> None:

@@ -15,6 +15,7 @@ from gridcenter.domain.reports import (
     RepeatPolicy,
     UnplacedPolicy,
     Whereabouts,
+    check_hand_over,
     check_merge,
     check_place,
     check_transfer,
@@ -155,6 +156,32 @@ def test_a_repeat_merges_into_the_case_of_its_place_or_from_no_grid() -> None:
     assert check_merge(UNPLACED, PLACED, "same heap") == "same heap"
     with pytest.raises(Refused, match="needs a reason"):
         check_merge(UNPLACED, PLACED, "")
+
+
+def test_a_case_not_the_districts_is_handed_over_before_anyone_works_on_it() -> None:
+    assert check_hand_over(UNPLACED, "  Kaifu  district\thotline ", " Not ours ") == (
+        "Kaifu district hotline",
+        "Not ours",
+    )
+    assert check_hand_over(Whereabouts("P", Step.FILED, "G1"), "Kaifu", "x") == ("Kaifu", "x")
+
+
+@pytest.mark.parametrize(
+    ("case", "to", "reason", "message"),
+    [
+        (UNPLACED, "Kaifu", " ", "needs a reason"),
+        (UNPLACED, " ", "x", "needs the authority it goes to"),
+        (UNPLACED, None, "x", "needs the authority it goes to"),
+        (Whereabouts("P", Step.CLOSED, None), "Kaifu", "x", "only an open case"),
+        (Whereabouts("P", Step.DISPATCHED, "G1"), "Kaifu", "x", "only a reported or filed"),
+        (Whereabouts("P", Step.FED_BACK, "G1"), "Kaifu", "x", "only a reported or filed"),
+    ],
+)
+def test_what_may_not_be_handed_over(
+    case: Whereabouts, to: str | None, reason: str, message: str
+) -> None:
+    with pytest.raises(Refused, match=message):
+        check_hand_over(case, to, reason)
 
 
 SPOT = {

@@ -625,12 +625,23 @@ def place(
 def transfer(
     ctx: typer.Context,
     code: Code,
-    grid: Annotated[str, typer.Option("--grid", help="The code of the grid it belongs to.")],
     reason: Reason,
+    grid: Grid = None,
+    to: Annotated[
+        str | None,
+        typer.Option("--to", help="The authority it belongs to: another district, a hotline."),
+    ] = None,
     expect: ExpectVersion = None,
 ) -> None:
-    """Move a case to another grid of your territory; its clock runs on."""
-    _act(ctx, service.transfer_case, code, grid=grid, reason=reason, expected_version=expect)
+    """Move a case to another grid of your territory (its clock runs on), or hand one that
+    is not the district's to the authority it belongs to (it closes as handed over)."""
+    if (grid is None) == (to is None):
+        with refusals():
+            raise Refused("say where it goes: --grid for a grid here or --to for an authority")
+    if to is not None:
+        _act(ctx, service.hand_over_case, code, to=to, reason=reason, expected_version=expect)
+    else:
+        _act(ctx, service.transfer_case, code, grid=grid, reason=reason, expected_version=expect)
 
 
 @app.command()

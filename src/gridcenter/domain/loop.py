@@ -459,6 +459,14 @@ class ClosedLoop:
         new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
         return Outcome(new, Event("merge", state.step.value, into, why))
 
+    def hand_over(self, state: CaseState, now: datetime, *, to: str, why: str) -> Outcome:
+        """A case handed to the authority it belongs to (domain/reports.py says which may
+        be): not the district's, so like a merged repeat it closes as an invalid report,
+        out of the district's completion figures."""
+        self._require_step(state, "handed over", Step.REPORTED, Step.FILED)
+        new = replace(self.enter_step(state, Step.CLOSED, now), closed_at=now, invalid=True)
+        return Outcome(new, Event("hand_over", state.step.value, to, why))
+
     def reopen(self, state: CaseState, now: datetime, *, reason: str | None) -> Outcome:
         if state.is_open:
             raise Refused(

@@ -166,6 +166,26 @@ def check_transfer(case: Whereabouts, to_grid: str, reason: str | None) -> str:
 MERGEABLE = (Step.REPORTED, Step.FILED)  # nobody has worked on it yet
 
 
+def check_hand_over(
+    case: Whereabouts, authority: str | None, reason: str | None
+) -> tuple[str, str]:
+    """A case that is not the district's (another district, a neighbouring city's hotline)
+    is handed to the authority it belongs to, before anyone here works on it: open and
+    reported or filed, in no grid or in one. The authority's name and why, for its history."""
+    why = _why(reason, "handing a case over")
+    to = " ".join((authority or "").split())
+    if not to:
+        raise Refused("handing a case over needs the authority it goes to (--to)")
+    if not case.is_open:
+        raise Refused(f"case {case.code} is closed; only an open case can be handed over")
+    if case.step not in MERGEABLE:
+        raise Refused(
+            f"case {case.code} is {case.step.label}; only a reported or filed case can be "
+            "handed over (it is being worked on here)"
+        )
+    return to, why
+
+
 def check_merge(duplicate: Whereabouts, original: Whereabouts, reason: str | None) -> str:
     """A repeat report closes into the case it repeats: both open, the repeat not yet
     dispatched (no one's work is lost), and of the same place (the repeat may be in no grid

@@ -43,6 +43,7 @@ from gridcenter.domain.reports import (
     Channel,
     Point,
     Whereabouts,
+    check_hand_over,
     check_merge,
     check_place,
     check_transfer,
@@ -1196,6 +1197,27 @@ def transfer_case(
             )
         before = whereabouts(session, row).grid
         return Outcome(state, Event("transfer", before, found.code, why)), _in_grid(found)
+
+    return _act(ctx, code, Action.REASSIGN, decide, expected_version)
+
+
+def hand_over_case(
+    ctx: Context,
+    code: str,
+    *,
+    to: str | None,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> Done:
+    """Hand a case that is not the district's to the authority it belongs to (another
+    district, a neighbouring city's hotline): it closes as handed over, an invalid report
+    like a merged repeat, its history saying to whom and why."""
+
+    def decide(
+        session: Session, row: tables.Case, state: CaseState, now: datetime
+    ) -> tuple[Outcome, dict[str, Any]]:
+        authority, why = check_hand_over(whereabouts(session, row), to, reason)
+        return ctx.loop.hand_over(state, now, to=authority, why=why), {}
 
     return _act(ctx, code, Action.REASSIGN, decide, expected_version)
 
