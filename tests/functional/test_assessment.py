@@ -37,7 +37,10 @@ from gridcenter.domain.errors import Refused
 from gridcenter.domain.periods import Period
 from gridcenter.queries import assessment as q
 from gridcenter.queries.cases import case_detail
+from gridcenter.report.document import layout
+from gridcenter.report.formats import render
 from gridcenter.services import cases as service
+from gridcenter.services.assessment import assess, resolve_place
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from tests.functional.helpers import fingerprint, gridcenter_in_process
@@ -506,3 +509,40 @@ class _TagBalance(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         assert self.open and self.open[-1] == tag, f"</{tag}> closes {self.open[-1:]}"
         self.open.pop()
+
+
+def test_reports_no_grid_covered_and_repeats_in_the_assessment(context: Context) -> None:
+    month = Period.parse("2026-11", TZ)  # the month the fixture's clock is in
+    district = _district(context)
+    before = assess(context, month, district, top=100)
+    lane = "No. 9 Riverside Lane, by the old ferry"
+    first = service.report_case(context, title="Blocked drain", address=lane)
+    again = service.report_case(
+        context, title="Drain again", address="  no. 9 riverside lane,by the OLD ferry"
+    )
+    assert (first.grid, again.grid) == (None, None)
+    # Placed by hand, it still came in where no grid covered it.
+    service.place_case(context, first.code, grid=G1, reason="the lane is in G1")
+    heap = service.report_case(context, title="Rubbish heap", category=CATEGORY, grid=G2)
+    repeat = service.report_case(context, title="Heap again", category=CATEGORY, grid=G2)
+    assert repeat.repeat_of == heap.code
+    service.merge_case(context, repeat.code, into=heap.code, reason="the same heap")
+
+    after = assess(context, month, district, top=100)
+    assert after.unplaced_total - before.unplaced_total == 2
+    rows = {p.where: p.reports for p in after.unplaced}
+    assert rows["No. 9 Riverside Lane, by the old ferry"] == 2
+    assert after.repeats.flagged - before.repeats.flagged == 1
+    assert after.repeats.merged - before.repeats.merged == 1
+    text = render(layout(after, context.now()), "md")
+    assert "## Reports no grid covered, and repeats" in text
+    assert f"{after.unplaced_total} reports came in where no grid covered them" in text
+
+    with context.db.read() as s:
+        street = s.scalar(select(tables.Street.id).where(tables.Street.code == "430199002"))
+    office = replace(context, actor=Actor("street.desk", Role.SUPERVISOR, Territory(street)))
+    place = resolve_place(office, "district", None)
+    seen = assess(office, month, place)
+    assert (seen.unplaced_total, seen.unplaced) == (0, [])
+    assert seen.repeats.flagged >= 1 and seen.repeats.merged >= 1  # G2 is in this street
+    assert "counted in its report" in render(layout(seen, context.now()), "md")

@@ -22,6 +22,7 @@ from gridcenter.domain.reports import (
     on_the_spot,
     possible_repeat,
     require_placed,
+    unplaced_places,
 )
 
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -212,3 +213,21 @@ def test_a_grid_worker_handles_a_level_a_case_of_their_grid_on_the_spot() -> Non
 def test_what_may_not_be_handled_on_the_spot(change: dict[str, object], message: str) -> None:
     with pytest.raises(Refused, match=message):
         on_the_spot(**{**SPOT, **change})  # type: ignore[arg-type]
+
+
+def test_unplaced_reports_are_counted_by_address_as_matched_else_by_point_to_100_m() -> None:
+    said = [
+        ("No. 9 Riverside Lane", None, None),
+        ("no.9  riverside lane", 28.1, 112.8),  # the address decides, not the point
+        ("", 28.15621, 112.85149),
+        ("", 28.15589, 112.85061),  # some 90 m away: the same place to the supervisor
+        ("", 28.16, 112.85),
+        ("", None, None),
+    ]
+    found = unplaced_places(said, 3)
+    assert [(p.where, p.reports) for p in found] == [
+        ("28.156, 112.851", 2),
+        ("No. 9 Riverside Lane", 2),
+        ("28.160, 112.850", 1),
+    ]
+    assert unplaced_places([], 5) == []

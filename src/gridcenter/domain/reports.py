@@ -4,6 +4,8 @@ rules for a report no grid covers, a possible repeat and a case handled on the s
 import math
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -309,3 +311,50 @@ def on_the_spot(
             "a case there on the spot"
         )
     return what
+
+
+# -- the assessment of reports no grid covered, and of repeats ----------------------
+
+# Points are counted by where they round to: a thousandth of a degree, about 100 m.
+POINT_DECIMALS = 3
+
+
+@dataclass(frozen=True)
+class UnplacedPlace:
+    """Where reports no grid covered were said to be, and how many came from there."""
+
+    where: str
+    reports: int
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """Reports flagged as possible repeats when they came in, and repeats merged."""
+
+    flagged: int
+    merged: int
+
+
+def _said_at(address: str, lat: float | None, lon: float | None) -> tuple[str, str]:
+    """The key a report is counted under and the words shown for it: its address as
+    matched, else its point rounded to about 100 m."""
+    if address.strip():
+        return "a:" + normal_address(address), " ".join(address.split())
+    if lat is not None and lon is not None:
+        point = f"{lat:.{POINT_DECIMALS}f}, {lon:.{POINT_DECIMALS}f}"
+        return "p:" + point, point
+    return "", "no place given"
+
+
+def unplaced_places(
+    said: Iterable[tuple[str, float | None, float | None]], top: int
+) -> list[UnplacedPlace]:
+    """The places that produced most reports no grid covered, most first, at most `top`."""
+    counts: Counter[str] = Counter()
+    words: dict[str, str] = {}
+    for address, lat, lon in said:
+        key, label = _said_at(address, lat, lon)
+        counts[key] += 1
+        words.setdefault(key, label)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], words[item[0]]))
+    return [UnplacedPlace(words[key], n) for key, n in ranked[:top]]

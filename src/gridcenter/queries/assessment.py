@@ -44,6 +44,7 @@ from gridcenter.domain.assessment import (
 from gridcenter.domain.authority import OFF_LIST
 from gridcenter.domain.loop import OPEN_STEPS, Satisfaction
 from gridcenter.domain.periods import Period
+from gridcenter.domain.reports import Repeats
 from gridcenter.queries.cases import OPEN
 from gridcenter.queries.scope import in_territory
 from gridcenter.queries.sql import instant, local_day, seconds_between
@@ -694,3 +695,38 @@ def cases_behind(
         .limit(limit)
     )
     return [CaseBehind(*row) for row in rows]
+
+
+def unplaced_reports(
+    session: Session, period: Period, territory: Territory, place: Place
+) -> list[tuple[str, float | None, float | None]]:
+    """Where the reports of the period that no grid covered were said to be (address, lat,
+    lon): those still unplaced and those placed by hand since, as their history shows. They
+    are the district's alone: a street, a community or their offices count none."""
+    if place.kind != "district" or not territory.is_district:
+        return []
+    placed = select(tables.CaseEvent.case_id).where(tables.CaseEvent.action == "place")
+    rows = session.execute(
+        select(Case.address, Case.lat, Case.lon)
+        .where(
+            Case.created_at >= period.start,
+            Case.created_at < period.end,
+            or_(Case.grid_id.is_(None), Case.id.in_(placed)),
+        )
+        .order_by(Case.id)  # a place is named as its first report said it
+    )
+    return [(address, lat, lon) for address, lat, lon in rows]
+
+
+def repeats(session: Session, period: Period, territory: Territory, place: Place) -> Repeats:
+    """The place's reports of the period flagged as possible repeats, and the repeats
+    merged (closed into the case they repeat) in the period."""
+    reported = and_(Case.created_at >= period.start, Case.created_at < period.end)
+    closed = and_(Case.closed_at >= period.start, Case.closed_at < period.end)
+    flagged, merged = session.execute(
+        select(
+            func.count(Case.id).filter(reported, Case.repeat_of_id.is_not(None)),
+            func.count(Case.id).filter(closed, Case.merged_into_id.is_not(None)),
+        ).where(_scope(territory, place), or_(reported, closed))
+    ).one()
+    return Repeats(flagged, merged)

@@ -233,6 +233,7 @@ def layout(a: Assessment, generated_at: datetime) -> list[Block]:
             ],
         ),
         *_tasks(a),
+        *_unplaced_and_repeats(a),
     ]
     return blocks
 
@@ -254,3 +255,32 @@ def _tasks(a: Assessment) -> list[Block]:
             [[d.name, str(d.pushed), str(d.done), f"{d.hours:g}"] for d in a.tasks],
         ),
     ]
+
+
+def _unplaced_and_repeats(a: Assessment) -> list[Block]:
+    """Reports no grid covered, where they keep coming from, and the repeats."""
+    if a.place.kind == "district":
+        unplaced = (
+            f"{a.unplaced_total} reports came in where no grid covered them (those still "
+            "unplaced and those placed by hand since). The places most came from, by "
+            "address, or by point to about 100 m:"
+        )
+    else:
+        unplaced = "Reports no grid covered are the district's and are counted in its report."
+    blocks: list[Block] = [Heading("Reports no grid covered, and repeats"), Paragraph(unplaced)]
+    if a.place.kind == "district":
+        blocks.append(
+            Table(
+                "unplaced",
+                ["Where it was said to be", "Reports"],
+                [[p.where, str(p.reports)] for p in a.unplaced],
+            )
+        )
+    blocks.append(
+        Paragraph(
+            f"{a.repeats.flagged} reports were flagged as possible repeats of an open case "
+            f"when they came in; {a.repeats.merged} repeats were merged into the case they "
+            "repeat."
+        )
+    )
+    return blocks

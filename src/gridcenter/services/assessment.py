@@ -24,6 +24,7 @@ from gridcenter.domain.assessment import (
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.fieldwork import FieldworkFigures
 from gridcenter.domain.periods import Period
+from gridcenter.domain.reports import Repeats, UnplacedPlace, unplaced_places
 from gridcenter.domain.tasks import DepartmentTasks, TaskLoad
 from gridcenter.queries import assessment as q
 from gridcenter.queries.fieldwork import fieldwork_figures
@@ -91,6 +92,11 @@ class Assessment:
     # Work departments pushed onto grids, and the hours it took in the period.
     tasks: list[DepartmentTasks] = field(default_factory=list)
     task_hours: float = 0.0
+    # Reports no grid covered (the district's alone): how many, and the places most of
+    # them came from; then the reports flagged as repeats and the repeats merged.
+    unplaced_total: int = 0
+    unplaced: list[UnplacedPlace] = field(default_factory=list)
+    repeats: Repeats = field(default_factory=lambda: Repeats(0, 0))
 
     @property
     def task_load(self) -> TaskLoad:
@@ -150,6 +156,8 @@ def assess(
         "fieldwork": partial(fieldwork_figures, **where),
         "tasks": partial(department_tasks, **where),
         "task_hours": partial(task_hours, **where),
+        "unplaced": partial(q.unplaced_reports, **where),
+        "repeats": partial(q.repeats, **where),
     }
     if trend:
         reads["trend"] = partial(q.category_trend, **where)
@@ -176,6 +184,9 @@ def assess(
         trend=read.get("trend", {}),
         tasks=read["tasks"],
         task_hours=read["task_hours"],
+        unplaced_total=len(read["unplaced"]),
+        unplaced=unplaced_places(read["unplaced"], top),
+        repeats=read["repeats"],
     )
     for title, groups_of in breakdowns.items():
         for measure in MEASURES:
