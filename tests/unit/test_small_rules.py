@@ -3,7 +3,9 @@ import pytest
 from gridcenter.domain.access import Action, Actor, Role, Territory, serves
 from gridcenter.domain.errors import Refused
 from gridcenter.domain.levels import Level
+from gridcenter.domain.loop import Step
 from gridcenter.domain.masking import mask_name, mask_phone
+from gridcenter.domain.replay import HistoryEvent, replay
 from gridcenter.domain.status import GridStatus, grid_status, trouble
 from gridcenter.formatting import duration, time_left
 
@@ -86,3 +88,9 @@ def test_reporter_names_are_masked_as_people_write_them() -> None:
     assert mask_name("欧阳娜娜") == "欧***"
     assert mask_name("Li Si") == "L. Si"
     assert mask_name("  ") == "" and mask_name(None) == ""
+
+
+@pytest.mark.parametrize("move", ["dismiss", "merge", "hand_over"])
+def test_a_report_closed_as_not_a_case_replays_as_closed(move: str) -> None:
+    history = [HistoryEvent("report", None, None), HistoryEvent(move, "reported", "X")]
+    assert replay(history).step is Step.CLOSED

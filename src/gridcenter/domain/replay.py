@@ -20,6 +20,7 @@ _STEP_AFTER = {
     "feed_back": Step.FED_BACK,
     "close": Step.CLOSED,
     "dismiss": Step.CLOSED,
+    "merge": Step.CLOSED,
     "hand_over": Step.CLOSED,
 }
 
