@@ -83,6 +83,7 @@ PANE_NAMES = {
 }
 UNPLACED_TAB = "level-unplaced"  # the queue of cases no grid covers (district accounts)
 NARROW = 110  # below this width the panes are shown one at a time
+TAB_PADDING = 2  # a level tab's label has a cell of padding on each side
 WIDE = 180  # from this width (a wall) the two columns of panes share it evenly
 # Workers that read what a screen needs before it opens, and what that screen shows.
 OPENED_BY_WORKER = {
@@ -331,14 +332,24 @@ class DashboardScreen(Screen[None]):
         tabs = self.query_one("#levels", Tabs)
         resized = False
         matches = snapshot.cases.filtered
+        shown: dict[Level, str] = {}
         for level, count in snapshot.cases.counts.items():
             over = f" ▲{count.overdue}" if count.overdue else ""
-            shown = f"{matches[level]} of {count.open}" if matches else f"{count.open}{over}"
-            tab = tabs.query_one(f"#level-{level}", LevelTab)
-            resized |= tab.relabel(f"{level} {level.disposer} {shown}")
+            shown[level] = f"{matches[level]} of {count.open}" if matches else f"{count.open}{over}"
         waiting = snapshot.cases.unplaced
         unplaced_tab = tabs.query_one(f"#{UNPLACED_TAB}", LevelTab)
-        resized |= unplaced_tab.relabel(f"unplaced {waiting}")
+        unplaced = f"unplaced {waiting}"
+        # Who disposes at each level ("A grid") while every tab fits the pane; the letters
+        # alone when it is narrower, so the last tab is never cut off.
+        named = {level: f"{level} {level.disposer} {text}" for level, text in shown.items()}
+        needed = sum(len(label) + TAB_PADDING for label in named.values())
+        if unplaced_tab.display:
+            needed += len(unplaced) + TAB_PADDING
+        fits = needed <= tabs.size.width
+        for level, text in shown.items():
+            tab = tabs.query_one(f"#level-{level}", LevelTab)
+            resized |= tab.relabel(named[level] if fits else f"{level} {text}")
+        resized |= unplaced_tab.relabel(unplaced)
         unplaced_tab.set_class(waiting > 0, "-waiting")
         if resized and tabs.active_tab is not None:
             # The tabs place their underline right after a relabel, sometimes before the
