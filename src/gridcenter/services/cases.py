@@ -227,6 +227,55 @@ def _act(
         return _apply(session, ctx, row, decide, expected_version, co_handling)
 
 
+def record_event(
+    session: Session,
+    ctx: Context,
+    case_id: int,
+    at: datetime,
+    action: str,
+    from_value: str | None = None,
+    to_value: str | None = None,
+    reason: str | None = None,
+) -> None:
+    """One line of a case's history, by the acting account, sealed into its chain."""
+    append(
+        session,
+        "case_event",
+        [
+            {
+                "case_id": case_id,
+                "at": at,
+                "actor": ctx.actor.signature,
+                "channel": ctx.actor.channel,
+                "action": action,
+                "from_value": from_value,
+                "to_value": to_value,
+                "reason": reason,
+            }
+        ],
+    )
+
+
+def note_on_case(
+    session: Session,
+    ctx: Context,
+    row: tables.Case,
+    now: datetime,
+    action: str,
+    from_value: str | None,
+    to_value: str | None,
+    reason: str | None,
+) -> None:
+    """Something that happened to a case without moving it on (a repeat merged into it, its
+    source changed): a new version, a history line, and the consoles told."""
+    row.version += 1
+    row.updated_at = now
+    row.updated_by = ctx.actor.signature
+    assert row.id is not None
+    record_event(session, ctx, row.id, now, action, from_value, to_value, reason)
+    session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=row.code))
+
+
 def _apply(
     session: Session,
     ctx: Context,
@@ -287,21 +336,15 @@ def _write(
         for key, value in fresh_timers(after).items():  # a new deadline gets its own warnings
             setattr(row, key, value)
         resolve_case_timers(session, row.id, now)
-    append(
+    record_event(
         session,
-        "case_event",
-        [
-            {
-                "case_id": row.id,
-                "at": now,
-                "actor": ctx.actor.signature,
-                "channel": ctx.actor.channel,
-                "action": outcome.event.action,
-                "from_value": outcome.event.from_value,
-                "to_value": outcome.event.to_value,
-                "reason": outcome.event.reason,
-            }
-        ],
+        ctx,
+        row.id,
+        now,
+        outcome.event.action,
+        outcome.event.from_value,
+        outcome.event.to_value,
+        outcome.event.reason,
     )
     session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=row.code))
 
@@ -675,20 +718,14 @@ def insert_reported(
     session.add(row)
     session.flush()
     _move_step_clock(session, row, state, now, new_step=True)
-    append(
+    record_event(
         session,
-        "case_event",
-        [
-            {
-                "case_id": number,
-                "at": now,
-                "actor": ctx.actor.signature,
-                "channel": ctx.actor.channel,
-                "action": "report",
-                "to_value": source,
-                "reason": f"possible repeat of {repeat_of}" if repeat_of else None,
-            }
-        ],
+        ctx,
+        number,
+        now,
+        "report",
+        to_value=source,
+        reason=f"possible repeat of {repeat_of}" if repeat_of else None,
     )
     session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=row.code))
     return row
@@ -1261,26 +1298,7 @@ def merge_case(
             return outcome, {"merged_into_id": original.id}
 
         done = _apply(session, ctx, repeat, decide, expected_version)
-        now = ctx.now()
-        original.version += 1
-        original.updated_at = now
-        original.updated_by = ctx.actor.signature
-        assert original.id is not None
-        append(
-            session,
-            "case_event",
-            [
-                {
-                    "case_id": original.id,
-                    "at": now,
-                    "actor": ctx.actor.signature,
-                    "channel": ctx.actor.channel,
-                    "action": "merged_in",
-                    "from_value": repeat.code,
-                    "to_value": original.code,
-                    "reason": why,
-                }
-            ],
+        note_on_case(
+            session, ctx, original, ctx.now(), "merged_in", repeat.code, original.code, why
         )
-        session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=original.code))
         return done

@@ -28,11 +28,11 @@ from gridcenter.integrations.http import Limits, RemoteError, public_url, refuse
 from gridcenter.integrations.open311 import BadRecord, Request, Server, check
 from gridcenter.queries.places import grid_at, grid_for_address
 from gridcenter.resources import data_dir
-from gridcenter.services.cases import category_by_code, insert_reported
+from gridcenter.services.cases import category_by_code, insert_reported, note_on_case
 from gridcenter.services.context import Context
 from gridcenter.store import tables
 from gridcenter.store.alerts import raise_alerts
-from gridcenter.store.history import append, audit
+from gridcenter.store.history import audit
 
 WINDOW = timedelta(days=90)  # the standard's largest window
 CAP = 1000  # the standard's largest answer to one query
@@ -335,27 +335,16 @@ def _update(
     if all(before.get(key) == request.raw.get(key) for key in watched):
         return "unchanged"
     case.source_data = data
-    case.version += 1
-    case.updated_at = now
-    case.updated_by = ctx.actor.signature
-    assert case.id is not None
-    append(
+    note_on_case(
         session,
-        "case_event",
-        [
-            {
-                "case_id": case.id,
-                "at": now,
-                "actor": ctx.actor.signature,
-                "channel": ctx.actor.channel,
-                "action": "source_update",
-                "from_value": before.get("status"),
-                "to_value": request.status,
-                "reason": request.raw.get("status_notes"),
-            }
-        ],
+        ctx,
+        case,
+        now,
+        "source_update",
+        before.get("status"),
+        request.status,
+        request.raw.get("status_notes"),
     )
-    session.add(tables.ChangeLog(at=now, kind=ChangeKind.CASE, ref=case.code))
     return "updated"
 
 
