@@ -93,6 +93,7 @@ def ingest_field_records(
                 )
             )
         }
+        stored = _stored(session, [record for _, record in records])
         for number, record in records:
             if record.grid not in grids:
                 reason = f"no grid {record.grid!r} in the territory of {ctx.actor.login}"
@@ -106,9 +107,9 @@ def ingest_field_records(
                 report.rejected.append(f"line {number}: {reason}")
                 continue
             (grid_id, _), (staff_id, _) = grids[record.grid], staff[record.staff]
-            stored = _stored(session, record)
-            if stored is not None:
-                if stored == (staff_id, grid_id):
+            before = stored.get((type(record), record.id))
+            if before is not None:
+                if before == (staff_id, grid_id):
                     report.already += 1
                 else:  # the same id from another app, or a forgery: neither is kept
                     report.rejected.append(f"line {number}: id {record.id!r} names another record")
@@ -148,13 +149,25 @@ def ingest_field_records(
     return report
 
 
-def _stored(session: Session, record: FieldRecord) -> tuple[int, int] | None:
-    """Who and where a record with this id was stored for, if it was."""
-    table = tables.FieldPatrol if isinstance(record, Patrol) else tables.FieldVisit
-    found = session.execute(
-        select(table.staff_id, table.grid_id).where(table.record_id == record.id)
-    ).first()
-    return None if found is None else (found[0], found[1])
+# Record ids looked up at once, this many to a statement (under SQLite's bound limit).
+LOOKUP = 5_000
+
+
+def _stored(
+    session: Session, records: list[FieldRecord]
+) -> dict[tuple[type, str], tuple[int, int]]:
+    """Who and where each record id of the batch was stored for, of those already stored."""
+    found: dict[tuple[type, str], tuple[int, int]] = {}
+    for kind, table in ((Patrol, tables.FieldPatrol), (Visit, tables.FieldVisit)):
+        ids = [record.id for record in records if isinstance(record, kind)]
+        for start in range(0, len(ids), LOOKUP):
+            rows = session.execute(
+                select(table.record_id, table.staff_id, table.grid_id).where(
+                    table.record_id.in_(ids[start : start + LOOKUP])
+                )
+            )
+            found.update({(kind, record_id): (staff, grid) for record_id, staff, grid in rows})
+    return found
 
 
 def _patrol_row(patrol: Patrol, grid_id: int, staff_id: int, now: datetime) -> tables.FieldPatrol:
